@@ -1,0 +1,2 @@
+export type { Agent, AgentInput } from './agent.js';
+export { BaseAgent } from './base-agent.js';

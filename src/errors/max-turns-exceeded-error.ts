@@ -1,0 +1,29 @@
+import type { Message } from '../llm/message.js';
+import type { Usage } from '../llm/usage.js';
+import { ArshaiError, hasMarker } from './arshai-error.js';
+
+/**
+ * The model was still calling tools after `maxTurns` round trips. Carries the partial
+ * transcript and the usage spent so far.
+ *
+ * @example
+ * ```ts
+ * if (MaxTurnsExceededError.isInstance(e)) console.log(e.maxTurns, e.usage.totalTokens);
+ * ```
+ */
+export class MaxTurnsExceededError extends ArshaiError {
+  readonly maxTurns: number;
+  readonly messages: Message[];
+  readonly usage: Usage;
+
+  constructor(maxTurns: number, messages: Message[], usage: Usage) {
+    super(`The model did not finish within maxTurns=${maxTurns} round trips`);
+    this.maxTurns = maxTurns;
+    this.messages = messages;
+    this.usage = usage;
+  }
+
+  static override isInstance(value: unknown): value is MaxTurnsExceededError {
+    return hasMarker(value, 'MaxTurnsExceededError');
+  }
+}

@@ -1,0 +1,28 @@
+import type { Usage } from '../llm/usage.js';
+import { ArshaiError, hasMarker } from './arshai-error.js';
+
+/**
+ * The model's final answer did not match `structureType`, even after one repair turn.
+ * `text` is the last answer; `issues` lists what was wrong.
+ *
+ * @example
+ * ```ts
+ * if (StructuredOutputError.isInstance(e)) console.log(e.issues);
+ * ```
+ */
+export class StructuredOutputError extends ArshaiError {
+  readonly text: string;
+  readonly issues: string;
+  readonly usage: Usage | undefined;
+
+  constructor(text: string, issues: string, usage?: Usage, options: { cause?: unknown } = {}) {
+    super(`The model's answer does not match the expected structure: ${issues}`, options);
+    this.text = text;
+    this.issues = issues;
+    this.usage = usage;
+  }
+
+  static override isInstance(value: unknown): value is StructuredOutputError {
+    return hasMarker(value, 'StructuredOutputError');
+  }
+}

@@ -1,0 +1,35 @@
+export { BaseLLMClient, type LLMClientOptions } from './base-llm-client.js';
+export {
+  dropNullProperties,
+  isZodSchema,
+  type JsonSchema,
+  toJsonSchema,
+  toStrictJsonSchema,
+} from './json-schema.js';
+export type {
+  BackgroundTaskReport,
+  BackgroundTasksSummary,
+  LLMClient,
+} from './llm-client.js';
+export type { LLMConfig } from './llm-config.js';
+export type { LLMInput } from './llm-input.js';
+export type { FinishReason, LLMResult, ToolCallRecord } from './llm-result.js';
+export type {
+  AssistantMessage,
+  ContentPart,
+  Message,
+  ToolCall,
+  ToolMessage,
+  UserMessage,
+} from './message.js';
+export type {
+  ModelAdapter,
+  ModelRequest,
+  ModelResponse,
+  ModelStreamPart,
+  ToolSpec,
+} from './model-adapter.js';
+export type { LLMStreamEvent } from './stream-event.js';
+export { type Tool, type ToolArgsCheck, type ToolContext, type ToolOptions, tool } from './tool.js';
+export { toolOutputText } from './tool-execution.js';
+export { addUsage, emptyUsage, type Usage, type UsageDelta } from './usage.js';

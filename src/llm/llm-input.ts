@@ -1,0 +1,48 @@
+import type { ZodType } from 'zod';
+import type { Message } from './message.js';
+import type { Tool } from './tool.js';
+
+/**
+ * One request to an LLM client: a system prompt, the user's message, prior conversation,
+ * attachments, tools and an optional output schema.
+ *
+ * @example
+ * ```ts
+ * const input: LLMInput = {
+ *   systemPrompt: 'You are terse.',
+ *   userMessage: 'Hello',
+ *   messages: [{ role: 'user', content: 'Hi' }, { role: 'assistant', content: 'Hi!' }],
+ * };
+ * ```
+ */
+export interface LLMInput<T = string> {
+  systemPrompt: string;
+  userMessage: string;
+  /** Prior conversation, oldest first; the new user message is appended after it. */
+  messages?: Message[];
+  /** Images as base64 or data URLs; the MIME type is sniffed from the bytes. */
+  images?: string[];
+  /** PDF documents as base64 or data URLs. */
+  pdfs?: string[];
+  /** Tools the model may call; their results come back to it in the next turn. */
+  // biome-ignore lint/suspicious/noExplicitAny: tools of any argument type are accepted
+  regularFunctions?: Record<string, Tool<any, unknown>>;
+  /** Tools that start detached: the model is told they started and the loop goes on. */
+  // biome-ignore lint/suspicious/noExplicitAny: tools of any argument type are accepted
+  backgroundTasks?: Record<string, Tool<any, unknown>>;
+  /** When set, the final answer is parsed and validated into `T`. */
+  structureType?: ZodType<T>;
+  /**
+   * Maximum number of model round trips, whatever each contained.
+   * @default 10
+   */
+  maxTurns?: number;
+  /** Maximum number of tool calls of one turn running at once. @default unlimited */
+  toolConcurrency?: number;
+  /** HTTP headers added to this request. */
+  extraHeaders?: Record<string, string>;
+  /** Cancels the model call and running tools. */
+  signal?: AbortSignal;
+  /** Time limit for the whole call, all turns included. */
+  timeoutMs?: number;
+}

@@ -1,0 +1,38 @@
+import type { Message, ToolCall } from './message.js';
+import type { Usage } from './usage.js';
+
+/** Why the model stopped on its last turn. */
+export type FinishReason = 'stop' | 'length' | 'content-filter' | 'tool-calls' | 'other';
+
+/** One tool call the loop executed, with its outcome. */
+export interface ToolCallRecord extends ToolCall {
+  /** Turn number (1-based) in which the model made the call. */
+  turn: number;
+  /** The tool's return value, or the error text when `isError`. */
+  output: unknown;
+  isError: boolean;
+  /** True for background tasks (their `output` is the "started" notice). */
+  background: boolean;
+}
+
+/**
+ * What `chat()` returns and what the stream's `finish` event carries.
+ *
+ * @example
+ * ```ts
+ * const { llmResponse, usage, turns } = await client.chat(input);
+ * ```
+ */
+export interface LLMResult<T = string> {
+  /** The final answer: text, or the validated object when `structureType` was given. */
+  llmResponse: T;
+  /** Summed over all turns. */
+  usage: Usage;
+  /** Every tool call of every turn, in the order the model made them. */
+  toolCalls: ToolCallRecord[];
+  /** Number of model round trips. */
+  turns: number;
+  finishReason: FinishReason;
+  /** The whole transcript: prior messages, the user message, and every turn after it. */
+  messages: Message[];
+}

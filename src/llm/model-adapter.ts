@@ -1,0 +1,61 @@
+import type { JsonSchema } from './json-schema.js';
+import type { LLMConfig } from './llm-config.js';
+import type { FinishReason } from './llm-result.js';
+import type { Message, ToolCall } from './message.js';
+import type { UsageDelta } from './usage.js';
+
+/** A tool as the provider sees it. */
+export interface ToolSpec {
+  name: string;
+  description: string;
+  /** JSON Schema of the arguments, objects closed. */
+  parameters: JsonSchema;
+  /** The same made valid for strict function calling. */
+  strictParameters: JsonSchema;
+}
+
+/** One model call over a provider-neutral transcript. */
+export interface ModelRequest {
+  systemPrompt: string;
+  messages: Message[];
+  tools: ToolSpec[];
+  /** Asks for JSON matching this schema (native structured output where the provider has it). */
+  responseFormat?: { name: string; schema: JsonSchema; strictSchema: JsonSchema };
+  config: LLMConfig;
+  headers?: Record<string, string>;
+  signal: AbortSignal;
+}
+
+/** What one non-streamed model call returned. */
+export interface ModelResponse {
+  text: string;
+  reasoning?: string;
+  toolCalls: ToolCall[];
+  usage?: UsageDelta;
+  finishReason: FinishReason;
+}
+
+/**
+ * A piece of a streamed model call. Adapters emit `tool-call` once a call's arguments are
+ * complete; `tool-call-delta` is optional progress.
+ */
+export type ModelStreamPart =
+  | { type: 'text-delta'; text: string }
+  | { type: 'reasoning-delta'; text: string }
+  | { type: 'tool-call-delta'; index: number; id?: string; name?: string; argumentsDelta: string }
+  | { type: 'tool-call'; toolCall: ToolCall }
+  | { type: 'usage'; usage: UsageDelta }
+  | { type: 'finish'; finishReason: FinishReason };
+
+/**
+ * What a provider implements: request/response mapping for one model call. The tool loop,
+ * retries, validation and streaming logic live in `LLMEngine`, written once.
+ */
+export interface ModelAdapter {
+  /** Provider id for usage and errors, e.g. `openai`. */
+  readonly provider: string;
+  /** The model's name. */
+  readonly model: string;
+  generate(request: ModelRequest): Promise<ModelResponse>;
+  stream(request: ModelRequest): AsyncIterable<ModelStreamPart>;
+}

@@ -1,0 +1,312 @@
+import { ArshaiError } from '../errors/arshai-error.js';
+import { InvalidInputError } from '../errors/invalid-input-error.js';
+import { MaxTurnsExceededError } from '../errors/max-turns-exceeded-error.js';
+import { ProviderError } from '../errors/provider-error.js';
+import { StructuredOutputError } from '../errors/structured-output-error.js';
+import { type RetryOptions, retry } from '../resilience/retry.js';
+import { abortErrorFrom, deadline } from '../utils/abort.js';
+import { createLimiter } from '../utils/limiter.js';
+import type { Logger } from '../utils/logger.js';
+import { parseMedia } from '../utils/media.js';
+import type { LLMConfig } from './llm-config.js';
+import type { LLMInput } from './llm-input.js';
+import type { FinishReason, LLMResult, ToolCallRecord } from './llm-result.js';
+import type { ContentPart, Message, ToolCall, UserMessage } from './message.js';
+import type { ModelAdapter, ModelRequest, ModelStreamPart, ToolSpec } from './model-adapter.js';
+import type { LLMStreamEvent } from './stream-event.js';
+import { parseStructured, repairMessage, responseFormatFor } from './structured-output.js';
+import { assertToolNames, type Tool } from './tool.js';
+import {
+  executeToolCall,
+  type StartBackgroundTask,
+  type ToolOutcome,
+  type ToolSet,
+} from './tool-execution.js';
+import { addUsage, emptyUsage, type Usage } from './usage.js';
+
+/** What the loop needs from the client that runs it. */
+export interface LoopContext {
+  adapter: ModelAdapter;
+  config: LLMConfig;
+  logger: Logger;
+  retry: RetryOptions | false;
+  startBackground: StartBackgroundTask;
+}
+
+/** Receives stream events; absent for `chat()`. */
+export type Emit<T> = ((event: LLMStreamEvent<T>) => void) | undefined;
+
+/** One model round trip's outcome, with its tool calls already started. */
+interface Turn {
+  text: string;
+  calls: ToolCall[];
+  outcomes: Promise<ToolOutcome>[];
+  usage: Usage;
+  finishReason: FinishReason;
+}
+
+/**
+ * The tool loop, written once for every provider: model call, concurrent tool execution,
+ * native tool-result messages, structured output with one repair turn, `maxTurns` over every
+ * round trip, usage summed over turns, abort and timeout.
+ */
+export async function runToolLoop<T>(
+  ctx: LoopContext,
+  input: LLMInput<T>,
+  emit: Emit<T>,
+  streaming: boolean,
+): Promise<LLMResult<T>> {
+  const maxTurns = input.maxTurns ?? 10;
+  validateInput(input, maxTurns);
+  const limit = deadline(input.signal, input.timeoutMs, 'The LLM call');
+  // Aborted on failure so that tools still running stop with the run.
+  const run = new AbortController();
+  const signal = AbortSignal.any([limit.signal, run.signal]);
+  const tools: ToolSet = {
+    regular: input.regularFunctions ?? {},
+    background: input.backgroundTasks ?? {},
+    limiter: createLimiter(input.toolConcurrency),
+    startBackground: ctx.startBackground,
+  };
+  const messages: Message[] = [...(input.messages ?? []), userMessage(input)];
+  const request: ModelRequest = {
+    systemPrompt: input.systemPrompt,
+    messages,
+    tools: toolSpecs(tools),
+    config: ctx.config,
+    signal,
+  };
+  if (input.structureType) request.responseFormat = responseFormatFor(input.structureType);
+  if (input.extraHeaders) request.headers = input.extraHeaders;
+
+  const usage = emptyUsage(ctx.adapter.provider, ctx.adapter.model);
+  const records: ToolCallRecord[] = [];
+  let repaired = false;
+  try {
+    for (let turn = 1; turn <= maxTurns; turn++) {
+      emit?.({ type: 'turn-start', turn });
+      const start = (call: ToolCall) => {
+        emit?.({ type: 'tool-call', toolCall: call, background: isBackground(tools, call) });
+        return executeToolCall(call, tools, signal).then((outcome) => {
+          emit?.({
+            type: 'tool-result',
+            toolCallId: call.id,
+            toolName: call.name,
+            output: outcome.output,
+            isError: outcome.isError,
+          });
+          return outcome;
+        });
+      };
+      const result = streaming
+        ? await streamTurn(ctx, request, emit, start)
+        : await generateTurn(ctx, request, emit, start);
+      addUsage(usage, result.usage);
+      emit?.({ type: 'usage', usage: result.usage, turn });
+      const assistant: Message = { role: 'assistant', content: result.text };
+      if (result.calls.length > 0) assistant.toolCalls = result.calls;
+      messages.push(assistant);
+
+      if (result.calls.length > 0) {
+        const outcomes = await Promise.all(result.outcomes);
+        for (const o of outcomes) {
+          messages.push({
+            role: 'tool',
+            toolCallId: o.call.id,
+            toolName: o.call.name,
+            content: o.content,
+            ...(o.isError ? { isError: true } : {}),
+          });
+          records.push({
+            ...o.call,
+            turn,
+            output: o.output,
+            isError: o.isError,
+            background: o.background,
+          });
+        }
+        continue;
+      }
+
+      let answer: unknown = result.text;
+      if (input.structureType) {
+        const parsed = parseStructured(result.text, input.structureType);
+        if (!parsed.success) {
+          if (repaired) throw new StructuredOutputError(result.text, parsed.issues, usage);
+          repaired = true;
+          messages.push({ role: 'user', content: repairMessage(parsed.issues) });
+          continue;
+        }
+        answer = parsed.value;
+      }
+      return {
+        llmResponse: answer as T,
+        usage,
+        toolCalls: records,
+        turns: turn,
+        finishReason: result.finishReason,
+        messages,
+      };
+    }
+    throw new MaxTurnsExceededError(maxTurns, messages, usage);
+  } catch (error) {
+    const typed = toTypedError(error, signal, ctx.adapter.provider);
+    run.abort(typed);
+    throw typed;
+  } finally {
+    limit.dispose();
+  }
+}
+
+function isBackground(tools: ToolSet, call: ToolCall): boolean {
+  return Object.hasOwn(tools.background, call.name);
+}
+
+/** Every failure leaving the loop is a typed arshai error; an aborted run reports the abort. */
+function toTypedError(error: unknown, signal: AbortSignal, provider: string): ArshaiError {
+  if (signal.aborted) return abortErrorFrom(signal);
+  if (ArshaiError.isInstance(error)) return error;
+  return new ProviderError(
+    `Model call failed: ${error instanceof Error ? error.message : String(error)}`,
+    { provider, cause: error, retryable: false },
+  );
+}
+
+function callWithRetry<R>(ctx: LoopContext, signal: AbortSignal, call: () => Promise<R>) {
+  return ctx.retry === false ? call() : retry(call, ctx.retry, signal);
+}
+
+async function generateTurn<T>(
+  ctx: LoopContext,
+  request: ModelRequest,
+  emit: Emit<T>,
+  start: (call: ToolCall) => Promise<ToolOutcome>,
+): Promise<Turn> {
+  const response = await callWithRetry(ctx, request.signal, () => ctx.adapter.generate(request));
+  if (response.reasoning) emit?.({ type: 'reasoning-delta', text: response.reasoning });
+  if (response.text) emit?.({ type: 'text-delta', text: response.text });
+  const turnUsage = addUsage(emptyUsage(ctx.adapter.provider, ctx.adapter.model), response.usage);
+  return {
+    text: response.text,
+    calls: response.toolCalls,
+    outcomes: response.toolCalls.map(start),
+    usage: turnUsage,
+    finishReason: response.finishReason,
+  };
+}
+
+async function streamTurn<T>(
+  ctx: LoopContext,
+  request: ModelRequest,
+  emit: Emit<T>,
+  start: (call: ToolCall) => Promise<ToolOutcome>,
+): Promise<Turn> {
+  // A stream is retried only until its first part arrives.
+  const { iterator, first } = await callWithRetry(ctx, request.signal, async () => {
+    const it = ctx.adapter.stream(request)[Symbol.asyncIterator]();
+    return { iterator: it, first: await it.next() };
+  });
+  const turn: Turn = {
+    text: '',
+    calls: [],
+    outcomes: [],
+    usage: emptyUsage(ctx.adapter.provider, ctx.adapter.model),
+    finishReason: 'stop',
+  };
+  const apply = (part: ModelStreamPart) => {
+    switch (part.type) {
+      case 'text-delta':
+        turn.text += part.text;
+        emit?.({ type: 'text-delta', text: part.text });
+        break;
+      case 'reasoning-delta':
+        emit?.({ type: 'reasoning-delta', text: part.text });
+        break;
+      case 'tool-call':
+        turn.calls.push(part.toolCall);
+        turn.outcomes.push(start(part.toolCall));
+        break;
+      case 'usage':
+        addUsage(turn.usage, part.usage);
+        break;
+      case 'finish':
+        turn.finishReason = part.finishReason;
+        break;
+      default:
+        break;
+    }
+  };
+  try {
+    for (let next = first; !next.done; next = await iterator.next()) apply(next.value);
+  } catch (error) {
+    // Tools of this turn may be running: keep their rejections from going unhandled.
+    for (const o of turn.outcomes) o.catch(() => {});
+    throw error;
+  }
+  if (turn.calls.length > 0 && turn.finishReason === 'stop') turn.finishReason = 'tool-calls';
+  return turn;
+}
+
+function validateInput<T>(input: LLMInput<T>, maxTurns: number): void {
+  if (typeof input !== 'object' || input === null) {
+    throw new InvalidInputError('input', 'expected an LLMInput object');
+  }
+  if (typeof input.systemPrompt !== 'string') {
+    throw new InvalidInputError('systemPrompt', 'must be a string');
+  }
+  if (typeof input.userMessage !== 'string') {
+    throw new InvalidInputError('userMessage', 'must be a string');
+  }
+  if (!Number.isInteger(maxTurns) || maxTurns < 1) {
+    throw new InvalidInputError('maxTurns', 'must be a positive integer');
+  }
+  if (input.messages !== undefined && !Array.isArray(input.messages)) {
+    throw new InvalidInputError('messages', 'must be an array of messages');
+  }
+  if (input.regularFunctions) assertToolNames(input.regularFunctions, 'regularFunctions');
+  if (input.backgroundTasks) {
+    assertToolNames(input.backgroundTasks, 'backgroundTasks');
+    for (const name of Object.keys(input.backgroundTasks)) {
+      if (input.regularFunctions && Object.hasOwn(input.regularFunctions, name)) {
+        throw new InvalidInputError(
+          `backgroundTasks.${name}`,
+          'a name cannot be both a regular function and a background task',
+        );
+      }
+    }
+  }
+}
+
+function userMessage<T>(input: LLMInput<T>): UserMessage {
+  if (!input.images?.length && !input.pdfs?.length) {
+    return { role: 'user', content: input.userMessage };
+  }
+  const parts: ContentPart[] = [{ type: 'text', text: input.userMessage }];
+  input.images?.forEach((image, i) => {
+    parts.push({ type: 'image', ...parseMedia(image, `images[${i}]`) });
+  });
+  input.pdfs?.forEach((pdf, i) => {
+    const media = parseMedia(pdf, `pdfs[${i}]`);
+    if (media.mediaType !== 'application/pdf') {
+      throw new InvalidInputError(`pdfs[${i}]`, `expected a PDF, got ${media.mediaType}`);
+    }
+    parts.push({ type: 'file', ...media });
+  });
+  return { role: 'user', content: parts };
+}
+
+function toolSpecs(tools: ToolSet): ToolSpec[] {
+  const specs: ToolSpec[] = [];
+  const add = (name: string, t: Tool) =>
+    specs.push({
+      name,
+      description: t.description,
+      parameters: t.jsonSchema,
+      get strictParameters() {
+        return t.strictJsonSchema;
+      },
+    });
+  for (const [name, t] of Object.entries(tools.regular)) add(name, t);
+  for (const [name, t] of Object.entries(tools.background)) add(name, t);
+  return specs;
+}

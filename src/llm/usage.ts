@@ -1,0 +1,41 @@
+/** Token usage of one or more model calls. */
+export interface Usage {
+  inputTokens: number;
+  outputTokens: number;
+  totalTokens: number;
+  /** Reasoning ("thinking") tokens, part of `outputTokens` where the provider counts them so. */
+  reasoningTokens: number;
+  /** Input tokens served from the provider's prompt cache, part of `inputTokens`. */
+  cachedInputTokens: number;
+  provider: string;
+  model: string;
+}
+
+/** A usage record with nothing counted yet. */
+export function emptyUsage(provider: string, model: string): Usage {
+  return {
+    inputTokens: 0,
+    outputTokens: 0,
+    totalTokens: 0,
+    reasoningTokens: 0,
+    cachedInputTokens: 0,
+    provider,
+    model,
+  };
+}
+
+/** Token counts a provider reports for one call; missing counts are zero. */
+export type UsageDelta = Partial<Omit<Usage, 'provider' | 'model'>>;
+
+/** Adds `delta` into `total` (mutates and returns `total`). `totalTokens` is derived when absent. */
+export function addUsage(total: Usage, delta: UsageDelta | undefined): Usage {
+  if (!delta) return total;
+  const input = delta.inputTokens ?? 0;
+  const output = delta.outputTokens ?? 0;
+  total.inputTokens += input;
+  total.outputTokens += output;
+  total.totalTokens += delta.totalTokens ?? input + output;
+  total.reasoningTokens += delta.reasoningTokens ?? 0;
+  total.cachedInputTokens += delta.cachedInputTokens ?? 0;
+  return total;
+}

@@ -1,0 +1,1 @@
+export { type RetryEvent, type RetryOptions, retry, retryDelay } from './retry.js';

@@ -1,0 +1,105 @@
+import { ArshaiError } from '../errors/arshai-error.js';
+import { InvalidInputError } from '../errors/invalid-input-error.js';
+import { sleep, throwIfAborted } from '../utils/abort.js';
+
+/** Information about a retry about to happen. */
+export interface RetryEvent {
+  /** The attempt that failed (1-based). */
+  attempt: number;
+  error: unknown;
+  /** How long the retry waits before the next attempt. */
+  delayMs: number;
+}
+
+/** How to repeat a failing operation. */
+export interface RetryOptions {
+  /**
+   * Retries after the first attempt (`0` makes exactly one attempt).
+   * @default 2
+   */
+  maxRetries?: number;
+  /**
+   * Base delay before the first retry.
+   * @default 500
+   */
+  initialDelayMs?: number;
+  /**
+   * Upper bound of one backoff delay.
+   * @default 30000
+   */
+  maxDelayMs?: number;
+  /**
+   * Multiplier between consecutive delays.
+   * @default 2
+   */
+  factor?: number;
+  /**
+   * `true` waits a random time between half and all of the backoff delay (avoids herds).
+   * @default true
+   */
+  jitter?: boolean;
+  /**
+   * Longest server-requested wait (`Retry-After`) honoured; a longer one fails at once.
+   * @default 60000
+   */
+  maxRetryAfterMs?: number;
+  /**
+   * Whether an error is worth another attempt.
+   * @default the error's `retryable` flag (typed arshai errors); other errors are not retried
+   */
+  shouldRetry?: (error: unknown, attempt: number) => boolean;
+  /** Called before each wait; for logging and metrics. */
+  onRetry?: (event: RetryEvent) => void;
+  /** @internal Random source in [0, 1), for tests. */
+  random?: () => number;
+}
+
+/** The delay before retry number `attempt` (1-based), honouring a server's `retryAfterMs`. */
+export function retryDelay(attempt: number, error: unknown, options: RetryOptions = {}): number {
+  const retryAfter = (error as { retryAfterMs?: unknown } | null)?.retryAfterMs;
+  if (typeof retryAfter === 'number' && retryAfter >= 0) return retryAfter;
+  const initial = options.initialDelayMs ?? 500;
+  const base = Math.min(
+    options.maxDelayMs ?? 30_000,
+    initial * (options.factor ?? 2) ** (attempt - 1),
+  );
+  if (options.jitter === false) return base;
+  return base / 2 + (options.random ?? Math.random)() * (base / 2);
+}
+
+function defaultShouldRetry(error: unknown): boolean {
+  return ArshaiError.isInstance(error) && error.retryable;
+}
+
+/**
+ * Runs `operation` and repeats it on retryable failures with exponential backoff and jitter,
+ * honouring `Retry-After`. Aborting `signal` stops waiting at once with a typed `AbortError`.
+ *
+ * @example
+ * ```ts
+ * const text = await retry((attempt, signal) => fetchText(url, signal), { maxRetries: 3 });
+ * ```
+ */
+export async function retry<T>(
+  operation: (attempt: number, signal: AbortSignal | undefined) => Promise<T>,
+  options: RetryOptions = {},
+  signal?: AbortSignal,
+): Promise<T> {
+  const maxRetries = options.maxRetries ?? 2;
+  if (!Number.isInteger(maxRetries) || maxRetries < 0) {
+    throw new InvalidInputError('retry.maxRetries', 'must be a non-negative integer');
+  }
+  const shouldRetry = options.shouldRetry ?? defaultShouldRetry;
+  for (let attempt = 1; ; attempt++) {
+    throwIfAborted(signal);
+    try {
+      return await operation(attempt, signal);
+    } catch (error) {
+      if (signal?.aborted || attempt > maxRetries || !shouldRetry(error, attempt)) throw error;
+      const delayMs = retryDelay(attempt, error, options);
+      if (delayMs > (options.maxRetryAfterMs ?? 60_000)) throw error;
+      options.onRetry?.({ attempt, error, delayMs });
+      await sleep(delayMs, signal);
+    }
+  }
+}

@@ -1,0 +1,1 @@
+export { DEFAULT_SQLITE_PATH, type OpenSqliteOptions, openSqlite, transaction } from './sqlite.js';

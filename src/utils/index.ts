@@ -1,0 +1,11 @@
+export {
+  abortErrorFrom,
+  type Deadline,
+  deadline,
+  raceAbort,
+  sleep,
+  throwIfAborted,
+} from './abort.js';
+export { createLimiter, type Limiter } from './limiter.js';
+export { type Logger, silentLogger } from './logger.js';
+export { type Media, parseMedia } from './media.js';

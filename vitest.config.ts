@@ -1,0 +1,19 @@
+import { fileURLToPath } from 'node:url';
+import { defineConfig } from 'vitest/config';
+
+const src = (path: string) => fileURLToPath(new URL(`./src/${path}`, import.meta.url));
+
+export default defineConfig({
+  resolve: {
+    alias: [
+      { find: /^arshai$/, replacement: src('index.ts') },
+      { find: /^arshai\/testing$/, replacement: src('testing/index.ts') },
+    ],
+  },
+  test: {
+    include: ['test/**/*.test.ts'],
+    globalSetup: ['test/setup/redis-server.ts'],
+    testTimeout: 20_000,
+    hookTimeout: 60_000,
+  },
+});
