@@ -12,7 +12,7 @@ export default defineConfig({
   },
   test: {
     include: ['test/**/*.test.ts'],
-    globalSetup: ['test/setup/redis-server.ts'],
+    globalSetup: ['test/setup/build.ts', 'test/setup/redis-server.ts'],
     testTimeout: 20_000,
     hookTimeout: 60_000,
   },

@@ -1,0 +1,56 @@
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const root = join(import.meta.dirname, '../..');
+let dir: string;
+
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'arshai-user-'));
+  mkdirSync(join(dir, 'node_modules'));
+  symlinkSync(root, join(dir, 'node_modules/arshai'), 'dir');
+  symlinkSync(join(root, 'node_modules/zod'), join(dir, 'node_modules/zod'), 'dir');
+  symlinkSync(join(root, 'node_modules/@types'), join(dir, 'node_modules/@types'), 'dir');
+  writeFileSync(join(dir, 'package.json'), JSON.stringify({ type: 'module' }));
+}, 120_000);
+
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('the built package', () => {
+  it('is importable as arshai and arshai/testing, with types', () => {
+    const user = `import { z } from 'zod';
+import { tool, type LLMResult } from 'arshai';
+import { ScriptedLLMClient } from 'arshai/testing';
+
+const add = tool({
+  description: 'Adds',
+  parameters: z.object({ a: z.number(), b: z.number() }),
+  execute: ({ a, b }) => a + b,
+});
+const llm = new ScriptedLLMClient([{ toolCalls: [{ name: 'add', args: { a: 2, b: 3 } }] }, { text: 'five' }]);
+const result: LLMResult = await llm.chat({ systemPrompt: 's', userMessage: 'add', regularFunctions: { add } });
+console.log(JSON.stringify([result.llmResponse, result.toolCalls[0]?.output]));
+`;
+    writeFileSync(join(dir, 'user.ts'), user);
+    writeFileSync(
+      join(dir, 'tsconfig.json'),
+      JSON.stringify({
+        compilerOptions: {
+          module: 'NodeNext',
+          moduleResolution: 'NodeNext',
+          target: 'ES2023',
+          strict: true,
+          outDir: 'out',
+          types: ['node'],
+          skipLibCheck: false,
+        },
+        include: ['user.ts'],
+      }),
+    );
+    execFileSync(join(root, 'node_modules/.bin/tsc'), ['-p', dir], { stdio: 'pipe' });
+    const out = execFileSync(process.execPath, [join(dir, 'out/user.js')], { encoding: 'utf8' });
+    expect(JSON.parse(out)).toEqual(['five', 5]);
+  });
+});
