@@ -1,4 +1,4 @@
-import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, join, relative } from 'node:path';
 
 /** A ```ts code block of a Markdown file, written out as a module. */
@@ -21,7 +21,7 @@ export function markdownFiles(): string[] {
       else if (entry.name.endsWith('.md')) files.push(path);
     }
   };
-  walk(join(root, 'docs'));
+  if (existsSync(join(root, 'docs'))) walk(join(root, 'docs'));
   return files;
 }
 
