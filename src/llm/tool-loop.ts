@@ -4,7 +4,7 @@ import { MaxTurnsExceededError } from '../errors/max-turns-exceeded-error.js';
 import { ProviderError } from '../errors/provider-error.js';
 import { StructuredOutputError } from '../errors/structured-output-error.js';
 import { type RetryOptions, retry } from '../resilience/retry.js';
-import { abortErrorFrom, deadline } from '../utils/abort.js';
+import { abortErrorFrom, linkedController } from '../utils/abort.js';
 import { createLimiter } from '../utils/limiter.js';
 import type { Logger } from '../utils/logger.js';
 import { parseMedia } from '../utils/media.js';
@@ -58,10 +58,9 @@ export async function runToolLoop<T>(
 ): Promise<LLMResult<T>> {
   const maxTurns = input.maxTurns ?? 10;
   validateInput(input, maxTurns);
-  const limit = deadline(input.signal, input.timeoutMs, 'The LLM call');
-  // Aborted on failure so that tools still running stop with the run.
-  const run = new AbortController();
-  const signal = AbortSignal.any([limit.signal, run.signal]);
+  // Aborted on failure too, so that tools still running stop with the run.
+  const run = linkedController(input.signal, input.timeoutMs, 'The LLM call');
+  const signal = run.signal;
   const tools: ToolSet = {
     regular: input.regularFunctions ?? {},
     background: input.backgroundTasks ?? {},
@@ -151,10 +150,10 @@ export async function runToolLoop<T>(
     throw new MaxTurnsExceededError(maxTurns, messages, usage);
   } catch (error) {
     const typed = toTypedError(error, signal, ctx.adapter.provider);
-    run.abort(typed);
+    run.controller.abort(typed);
     throw typed;
   } finally {
-    limit.dispose();
+    run.dispose();
   }
 }
 

@@ -22,6 +22,38 @@ export interface Deadline {
   dispose(): void;
 }
 
+/** A controller of its own that also aborts with a parent signal or after a time limit. */
+export interface LinkedController extends Deadline {
+  controller: AbortController;
+}
+
+/**
+ * An `AbortController` that also aborts when `parent` aborts or `timeoutMs` passes (with a
+ * `TimeoutError` naming `what`); abort it yourself to stop the work under it.
+ */
+export function linkedController(
+  parent: AbortSignal | undefined,
+  timeoutMs: number | undefined,
+  what = 'The operation',
+): LinkedController {
+  const controller = new AbortController();
+  const onAbort = () => controller.abort(parent?.reason);
+  if (parent?.aborted) controller.abort(parent.reason);
+  else parent?.addEventListener('abort', onAbort, { once: true });
+  const timer =
+    timeoutMs === undefined
+      ? undefined
+      : setTimeout(() => controller.abort(new TimeoutError(timeoutMs, what)), timeoutMs);
+  return {
+    controller,
+    signal: controller.signal,
+    dispose() {
+      if (timer) clearTimeout(timer);
+      parent?.removeEventListener('abort', onAbort);
+    },
+  };
+}
+
 /**
  * Combines an optional parent signal with an optional time limit. The timeout aborts with a
  * `TimeoutError` naming `what`.
@@ -34,18 +66,7 @@ export function deadline(
   if (timeoutMs === undefined) {
     return { signal: parent ?? new AbortController().signal, dispose: noop };
   }
-  const controller = new AbortController();
-  const onAbort = () => controller.abort(parent?.reason);
-  if (parent?.aborted) controller.abort(parent.reason);
-  else parent?.addEventListener('abort', onAbort, { once: true });
-  const timer = setTimeout(() => controller.abort(new TimeoutError(timeoutMs, what)), timeoutMs);
-  return {
-    signal: controller.signal,
-    dispose() {
-      clearTimeout(timer);
-      parent?.removeEventListener('abort', onAbort);
-    },
-  };
+  return linkedController(parent, timeoutMs, what);
 }
 
 function noop(): void {}

@@ -2,6 +2,8 @@ export {
   abortErrorFrom,
   type Deadline,
   deadline,
+  type LinkedController,
+  linkedController,
   raceAbort,
   sleep,
   throwIfAborted,
