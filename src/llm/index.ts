@@ -11,7 +11,7 @@ export type {
   BackgroundTasksSummary,
   LLMClient,
 } from './llm-client.js';
-export type { LLMConfig } from './llm-config.js';
+export { type LLMConfig, pickLLMConfig } from './llm-config.js';
 export type { LLMInput } from './llm-input.js';
 export type { FinishReason, LLMResult, ToolCallRecord } from './llm-result.js';
 export type {

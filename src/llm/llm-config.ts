@@ -21,3 +21,28 @@ export interface LLMConfig {
   /** Extra provider-specific body fields, merged into the request as they are. */
   extraBody?: Record<string, unknown>;
 }
+
+const CONFIG_KEYS = [
+  'model',
+  'temperature',
+  'maxTokens',
+  'topP',
+  'topK',
+  'frequencyPenalty',
+  'presencePenalty',
+  'reasoningEffort',
+  'extraBody',
+] as const satisfies ReadonlyArray<keyof LLMConfig>;
+
+/**
+ * Only the `LLMConfig` fields of a larger settings object (so that API keys and other
+ * connection settings never travel with the model config).
+ */
+export function pickLLMConfig(settings: LLMConfig): LLMConfig {
+  const config: LLMConfig = { model: settings.model };
+  for (const key of CONFIG_KEYS) {
+    if (settings[key] !== undefined)
+      (config as unknown as Record<string, unknown>)[key] = settings[key];
+  }
+  return config;
+}

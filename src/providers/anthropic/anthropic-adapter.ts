@@ -1,0 +1,191 @@
+import type Anthropic from '@anthropic-ai/sdk';
+import type {
+  Usage as AnthropicUsage,
+  MessageCreateParamsBase,
+  OutputConfig,
+  RawMessageStreamEvent,
+} from '@anthropic-ai/sdk/resources/messages';
+import type { FinishReason } from '../../llm/llm-result.js';
+import type { ToolCall } from '../../llm/message.js';
+import type {
+  ModelAdapter,
+  ModelRequest,
+  ModelResponse,
+  ModelStreamPart,
+} from '../../llm/model-adapter.js';
+import type { UsageDelta } from '../../llm/usage.js';
+import { toProviderError } from '../shared/sdk-error.js';
+import { malformedStream, truncatedStream } from '../shared/sse-guard.js';
+import { ToolCallAccumulator } from '../shared/tool-call-accumulator.js';
+import { toAnthropicMessages, toAnthropicTools } from './anthropic-messages.js';
+
+/** A `ModelAdapter` over Anthropic's Messages API, through the official SDK. */
+export class AnthropicAdapter implements ModelAdapter {
+  readonly provider = 'anthropic';
+  readonly model: string;
+  readonly #client: Anthropic;
+  readonly #maxTokens: number;
+
+  constructor(client: Anthropic, model: string, defaultMaxTokens: number) {
+    this.#client = client;
+    this.model = model;
+    this.#maxTokens = defaultMaxTokens;
+  }
+
+  async generate(request: ModelRequest): Promise<ModelResponse> {
+    let message: Anthropic.Message;
+    try {
+      message = await this.#client.messages.create(
+        { ...this.#params(request), stream: false },
+        this.#options(request),
+      );
+    } catch (error) {
+      throw toProviderError(error, this.provider);
+    }
+    let text = '';
+    let reasoning = '';
+    const toolCalls: ToolCall[] = [];
+    for (const block of message.content) {
+      if (block.type === 'text') text += block.text;
+      else if (block.type === 'thinking') reasoning += block.thinking;
+      else if (block.type === 'tool_use') {
+        toolCalls.push({
+          id: block.id,
+          name: block.name,
+          arguments: JSON.stringify(block.input ?? {}),
+        });
+      }
+    }
+    return {
+      text,
+      ...(reasoning ? { reasoning } : {}),
+      toolCalls,
+      usage: mapUsage(message.usage),
+      finishReason: mapStop(message.stop_reason),
+    };
+  }
+
+  async *stream(request: ModelRequest): AsyncGenerator<ModelStreamPart> {
+    let stream: AsyncIterable<RawMessageStreamEvent>;
+    try {
+      stream = await this.#client.messages.create(
+        { ...this.#params(request), stream: true },
+        this.#options(request),
+      );
+    } catch (error) {
+      throw toProviderError(error, this.provider);
+    }
+    const calls = new ToolCallAccumulator();
+    let usage: AnthropicUsage | undefined;
+    let finish: FinishReason = 'stop';
+    let stopped = false;
+    try {
+      for await (const event of stream) {
+        switch (event.type) {
+          case 'message_start':
+            usage = { ...event.message.usage };
+            break;
+          case 'content_block_start':
+            if (event.content_block.type === 'tool_use') {
+              const { id, name } = event.content_block;
+              calls.add(event.index, { id, name });
+              yield { type: 'tool-call-delta', index: event.index, id, name, argumentsDelta: '' };
+            }
+            break;
+          case 'content_block_delta': {
+            const d = event.delta;
+            if (d.type === 'text_delta') yield { type: 'text-delta', text: d.text };
+            else if (d.type === 'thinking_delta')
+              yield { type: 'reasoning-delta', text: d.thinking };
+            else if (d.type === 'input_json_delta') {
+              calls.add(event.index, { argumentsDelta: d.partial_json });
+              yield { type: 'tool-call-delta', index: event.index, argumentsDelta: d.partial_json };
+            }
+            break;
+          }
+          case 'content_block_stop': {
+            // The call's input is complete: its tool starts now.
+            const call = calls.close(event.index);
+            if (call)
+              yield { type: 'tool-call', toolCall: { ...call, arguments: call.arguments || '{}' } };
+            break;
+          }
+          case 'message_delta':
+            if (event.delta.stop_reason) finish = mapStop(event.delta.stop_reason);
+            if (usage && event.usage) usage.output_tokens = event.usage.output_tokens;
+            break;
+          case 'message_stop':
+            stopped = true;
+            break;
+          default:
+            break;
+        }
+      }
+    } catch (error) {
+      if (error instanceof SyntaxError) throw malformedStream(this.provider, error);
+      throw toProviderError(error, this.provider);
+    }
+    if (!stopped) throw truncatedStream(this.provider);
+    if (usage) yield { type: 'usage', usage: mapUsage(usage) };
+    yield { type: 'finish', finishReason: finish };
+  }
+
+  #params(request: ModelRequest): MessageCreateParamsBase {
+    const { config } = request;
+    const params: MessageCreateParamsBase = {
+      model: this.model,
+      max_tokens: config.maxTokens ?? this.#maxTokens,
+      messages: toAnthropicMessages(request.messages),
+    };
+    if (request.systemPrompt) params.system = request.systemPrompt;
+    if (request.tools.length) params.tools = toAnthropicTools(request.tools);
+    const output: OutputConfig = {};
+    if (request.responseFormat) {
+      output.format = { type: 'json_schema', schema: request.responseFormat.schema };
+    }
+    if (config.reasoningEffort !== undefined) {
+      output.effort = config.reasoningEffort === 'minimal' ? 'low' : config.reasoningEffort;
+    }
+    if (output.format || output.effort) params.output_config = output;
+    // Sampling fields: accepted by the models that support them (newer models reject them).
+    const sampling = params as MessageCreateParamsBase & Record<string, unknown>;
+    if (config.temperature !== undefined) sampling.temperature = config.temperature;
+    if (config.topP !== undefined) sampling.top_p = config.topP;
+    if (config.topK !== undefined) sampling.top_k = config.topK;
+    if (config.extraBody) Object.assign(params, config.extraBody);
+    return params;
+  }
+
+  #options(request: ModelRequest): Anthropic.RequestOptions {
+    return { signal: request.signal, ...(request.headers ? { headers: request.headers } : {}) };
+  }
+}
+
+/** Anthropic's `input_tokens` exclude cache reads and writes; arshai's input count includes them. */
+function mapUsage(u: Partial<AnthropicUsage>): UsageDelta {
+  const cacheRead = u.cache_read_input_tokens ?? 0;
+  const input = (u.input_tokens ?? 0) + cacheRead + (u.cache_creation_input_tokens ?? 0);
+  const output = u.output_tokens ?? 0;
+  return {
+    inputTokens: input,
+    outputTokens: output,
+    totalTokens: input + output,
+    cachedInputTokens: cacheRead,
+  };
+}
+
+function mapStop(reason: string | null | undefined): FinishReason {
+  switch (reason) {
+    case 'end_turn':
+    case 'stop_sequence':
+      return 'stop';
+    case 'max_tokens':
+      return 'length';
+    case 'tool_use':
+      return 'tool-calls';
+    case 'refusal':
+      return 'content-filter';
+    default:
+      return 'other';
+  }
+}

@@ -1,0 +1,78 @@
+import Anthropic from '@anthropic-ai/sdk';
+import { InvalidInputError } from '../../errors/invalid-input-error.js';
+import { BaseLLMClient, type LLMClientOptions } from '../../llm/base-llm-client.js';
+import { type LLMConfig, pickLLMConfig } from '../../llm/llm-config.js';
+import { sdkLogger } from '../shared/sdk-logger.js';
+import { rejectUnsupported } from '../shared/unsupported-options.js';
+import { AnthropicAdapter } from './anthropic-adapter.js';
+
+/** Settings of {@link AnthropicClient}: the model config plus connection options. */
+export interface AnthropicClientConfig extends LLMConfig, LLMClientOptions {
+  /** @default the `ANTHROPIC_API_KEY` environment variable (read by the SDK) */
+  apiKey?: string;
+  /** @default https://api.anthropic.com */
+  baseURL?: string;
+  defaultHeaders?: Record<string, string>;
+  /** Per-request HTTP timeout in milliseconds. */
+  timeoutMs?: number;
+  /**
+   * `max_tokens` when `maxTokens` is not set (the Messages API requires one).
+   * @default 4096
+   */
+  defaultMaxTokens?: number;
+  /** Use an `Anthropic` SDK instance you configured yourself. */
+  client?: Anthropic;
+}
+
+/**
+ * An `LLMClient` for Anthropic's Messages API on the official `@anthropic-ai/sdk`.
+ *
+ * `frequencyPenalty` and `presencePenalty` have no equivalent in the Messages API and are
+ * rejected with `InvalidInputError`. Structured output uses the API's native
+ * `output_config.format` (JSON Schema); `reasoningEffort` maps to `output_config.effort`.
+ * `temperature`, `topP` and `topK` are sent as `temperature`, `top_p`, `top_k` (newer models
+ * reject them with a 400, which surfaces as a typed `ProviderError`).
+ *
+ * @example
+ * ```ts
+ * import { AnthropicClient } from 'arshai/anthropic';
+ *
+ * const claude = new AnthropicClient({ model: 'claude-sonnet-4-5', apiKey: 'sk-ant-...', maxTokens: 1024 });
+ * ```
+ */
+export class AnthropicClient extends BaseLLMClient {
+  constructor(config: AnthropicClientConfig) {
+    rejectUnsupported(config, 'Anthropic', [
+      'frequencyPenalty',
+      'presencePenalty',
+      'reasoningEffort',
+    ]);
+    let client = config.client;
+    if (!client) {
+      try {
+        client = new Anthropic({
+          ...(config.apiKey !== undefined ? { apiKey: config.apiKey } : {}),
+          ...(config.baseURL !== undefined ? { baseURL: config.baseURL } : {}),
+          ...(config.defaultHeaders ? { defaultHeaders: config.defaultHeaders } : {}),
+          ...(config.timeoutMs !== undefined ? { timeout: config.timeoutMs } : {}),
+          maxRetries: 0,
+          logger: sdkLogger(config.logger),
+          logLevel: 'warn',
+        });
+      } catch (error) {
+        throw new InvalidInputError(
+          'apiKey',
+          (error as Error).message.split('\n')[0] ?? 'invalid',
+          {
+            cause: error,
+          },
+        );
+      }
+    }
+    super(
+      new AnthropicAdapter(client, config.model, config.defaultMaxTokens ?? 4096),
+      pickLLMConfig(config),
+      config,
+    );
+  }
+}

@@ -1,0 +1,186 @@
+import OpenAI, { AzureOpenAI } from 'openai';
+import { InvalidInputError } from '../../errors/invalid-input-error.js';
+import { BaseLLMClient, type LLMClientOptions } from '../../llm/base-llm-client.js';
+import { type LLMConfig, pickLLMConfig } from '../../llm/llm-config.js';
+import { sdkLogger } from '../shared/sdk-logger.js';
+import { rejectUnsupported } from '../shared/unsupported-options.js';
+import { OpenAIChatAdapter } from './openai-adapter.js';
+
+/** Connection settings shared by the OpenAI-family clients. */
+interface ConnectionOptions extends LLMClientOptions {
+  /** @default the `OPENAI_API_KEY` environment variable (read by the SDK) */
+  apiKey?: string;
+  /** Headers sent with every request. */
+  defaultHeaders?: Record<string, string>;
+  /** Per-request HTTP timeout in milliseconds. @default 600000 (the SDK's) */
+  timeoutMs?: number;
+  /**
+   * Strict function calling and strict structured output.
+   * @default true for OpenAI and Azure, false for other base URLs
+   */
+  strict?: boolean;
+}
+
+/** Settings of {@link OpenAIClient}: the model config plus connection options. */
+export interface OpenAIClientConfig extends LLMConfig, ConnectionOptions {
+  /**
+   * Any OpenAI-compatible server: Ollama (`http://localhost:11434/v1`), vLLM, llama.cpp
+   * server, LM Studio. Such servers get `max_tokens` and may receive `topK` as `top_k`.
+   * @default https://api.openai.com/v1
+   */
+  baseURL?: string;
+  organization?: string;
+  project?: string;
+  /** Use an `OpenAI` SDK instance you configured yourself. */
+  client?: OpenAI;
+}
+
+const OPENAI_URL = /^https:\/\/api\.openai\.com\//;
+
+/**
+ * An `LLMClient` for OpenAI's Chat Completions API and every OpenAI-compatible server, on
+ * the official `openai` SDK. The SDK's own retries are off: arshai's retry policy applies.
+ * `topK` is rejected for api.openai.com (the API has no such option).
+ *
+ * @example
+ * ```ts
+ * import { OpenAIClient } from 'arshai/openai';
+ *
+ * const gpt = new OpenAIClient({ model: 'gpt-4o-mini', apiKey: process.env.OPENAI_API_KEY });
+ * const local = new OpenAIClient({ model: 'llama3.2', baseURL: 'http://localhost:11434/v1', apiKey: 'ollama' });
+ * ```
+ */
+export class OpenAIClient extends BaseLLMClient {
+  constructor(config: OpenAIClientConfig) {
+    const official = config.baseURL === undefined || OPENAI_URL.test(config.baseURL);
+    if (official) rejectUnsupported(config, 'OpenAI', ['topK']);
+    const client =
+      config.client ??
+      createSdk(
+        () =>
+          new OpenAI({
+            ...(config.apiKey !== undefined ? { apiKey: config.apiKey } : {}),
+            ...(config.baseURL !== undefined ? { baseURL: config.baseURL } : {}),
+            ...(config.organization !== undefined ? { organization: config.organization } : {}),
+            ...(config.project !== undefined ? { project: config.project } : {}),
+            ...(config.defaultHeaders ? { defaultHeaders: config.defaultHeaders } : {}),
+            ...(config.timeoutMs !== undefined ? { timeout: config.timeoutMs } : {}),
+            maxRetries: 0,
+            logger: sdkLogger(config.logger),
+            logLevel: 'warn',
+          }),
+      );
+    const adapter = new OpenAIChatAdapter(client, {
+      provider: official ? 'openai' : 'openai-compatible',
+      model: config.model,
+      strict: config.strict ?? official,
+      maxTokensField: official ? 'max_completion_tokens' : 'max_tokens',
+      allowTopK: !official,
+    });
+    super(adapter, pickLLMConfig(config), config);
+  }
+}
+
+/** Settings of {@link AzureOpenAIClient}. */
+export interface AzureOpenAIClientConfig extends LLMConfig, ConnectionOptions {
+  /** e.g. `https://my-resource.openai.azure.com` */
+  endpoint: string;
+  /** e.g. `2024-10-21` */
+  apiVersion: string;
+  /** The deployment name. @default config.model */
+  deployment?: string;
+}
+
+/**
+ * An `LLMClient` for Azure OpenAI deployments, on the official SDK's `AzureOpenAI`.
+ *
+ * @example
+ * ```ts
+ * import { AzureOpenAIClient } from 'arshai/openai';
+ *
+ * const azure = new AzureOpenAIClient({
+ *   model: 'gpt-4o',
+ *   endpoint: 'https://my-resource.openai.azure.com',
+ *   apiVersion: '2024-10-21',
+ *   deployment: 'my-gpt-4o',
+ *   apiKey: 'azure-key',
+ * });
+ * ```
+ */
+export class AzureOpenAIClient extends BaseLLMClient {
+  constructor(config: AzureOpenAIClientConfig) {
+    rejectUnsupported(config, 'Azure OpenAI', ['topK']);
+    const deployment = config.deployment ?? config.model;
+    const client = createSdk(
+      () =>
+        new AzureOpenAI({
+          endpoint: config.endpoint,
+          apiVersion: config.apiVersion,
+          deployment,
+          ...(config.apiKey !== undefined ? { apiKey: config.apiKey } : {}),
+          ...(config.defaultHeaders ? { defaultHeaders: config.defaultHeaders } : {}),
+          ...(config.timeoutMs !== undefined ? { timeout: config.timeoutMs } : {}),
+          maxRetries: 0,
+          logger: sdkLogger(config.logger),
+          logLevel: 'warn',
+        }),
+    );
+    const adapter = new OpenAIChatAdapter(client, {
+      provider: 'azure-openai',
+      model: deployment,
+      strict: config.strict ?? true,
+      maxTokensField: 'max_completion_tokens',
+      allowTopK: false,
+    });
+    super(adapter, pickLLMConfig(config), config);
+  }
+}
+
+/** Settings of {@link OpenRouterClient}. */
+export interface OpenRouterClientConfig extends LLMConfig, ConnectionOptions {
+  /** Your site's URL, sent as `HTTP-Referer` for OpenRouter's rankings. */
+  appUrl?: string;
+  /** Your app's name, sent as `X-Title`. */
+  appName?: string;
+  /** @default https://openrouter.ai/api/v1 */
+  baseURL?: string;
+}
+
+/**
+ * An `LLMClient` for OpenRouter (OpenAI-compatible, with its attribution headers).
+ *
+ * @example
+ * ```ts
+ * import { OpenRouterClient } from 'arshai/openai';
+ *
+ * const router = new OpenRouterClient({
+ *   model: 'anthropic/claude-3.5-sonnet',
+ *   apiKey: 'sk-or-...',
+ *   appName: 'My App',
+ * });
+ * ```
+ */
+export class OpenRouterClient extends OpenAIClient {
+  constructor(config: OpenRouterClientConfig) {
+    super({
+      ...config,
+      baseURL: config.baseURL ?? 'https://openrouter.ai/api/v1',
+      strict: config.strict ?? false,
+      defaultHeaders: {
+        ...(config.appUrl ? { 'HTTP-Referer': config.appUrl } : {}),
+        ...(config.appName ? { 'X-Title': config.appName } : {}),
+        ...config.defaultHeaders,
+      },
+    });
+  }
+}
+
+function createSdk<T>(create: () => T): T {
+  try {
+    return create();
+  } catch (error) {
+    throw new InvalidInputError('apiKey', (error as Error).message.split('\n')[0] ?? 'invalid', {
+      cause: error,
+    });
+  }
+}

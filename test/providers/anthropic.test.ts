@@ -1,0 +1,210 @@
+/**
+ * Anthropic Messages API wire format. Fixtures follow the API reference:
+ * - response: https://docs.anthropic.com/en/api/messages (message object, `content` blocks
+ *   `text` / `tool_use`, `stop_reason`, `usage` with cache counts)
+ * - streaming: https://docs.anthropic.com/en/docs/build-with-claude/streaming (`event:` +
+ *   `data:` pairs: message_start, content_block_start/delta/stop with `text_delta` and
+ *   `input_json_delta`, message_delta with cumulative `output_tokens`, message_stop)
+ * - errors: https://docs.anthropic.com/en/api/errors (`{ type: 'error', error: { type, message } }`)
+ */
+
+import { InvalidInputError } from 'arshai';
+import { AnthropicClient } from 'arshai/anthropic';
+import { describe, expect, it } from 'vitest';
+import { sse } from './fake-server.js';
+import { type Json, providerSuite } from './provider-suite.js';
+
+const usage = {
+  input_tokens: 25,
+  cache_creation_input_tokens: 0,
+  cache_read_input_tokens: 5,
+  output_tokens: 12,
+};
+
+const message = (content: Json[], stop = 'end_turn') => ({
+  id: 'msg_013Zva2CMHLNnXjNJJKqJ2EF',
+  type: 'message',
+  role: 'assistant',
+  model: 'claude-test-model',
+  content,
+  stop_reason: stop,
+  stop_sequence: null,
+  usage,
+});
+
+const start = sse(
+  {
+    type: 'message_start',
+    message: {
+      ...message([], null as never),
+      stop_reason: null,
+      usage: { ...usage, output_tokens: 1 },
+    },
+  },
+  'message_start',
+);
+const stop = (reason: string) => [
+  sse(
+    {
+      type: 'message_delta',
+      delta: { stop_reason: reason, stop_sequence: null },
+      usage: { output_tokens: 12 },
+    },
+    'message_delta',
+  ),
+  sse({ type: 'message_stop' }, 'message_stop'),
+];
+const block = (index: number, content_block: Json) =>
+  sse({ type: 'content_block_start', index, content_block }, 'content_block_start');
+const delta = (index: number, d: Json) =>
+  sse({ type: 'content_block_delta', index, delta: d }, 'content_block_delta');
+const blockStop = (index: number) =>
+  sse({ type: 'content_block_stop', index }, 'content_block_stop');
+const headers = { 'request-id': 'req_018EeWyXxfu5pfWkrYcMdjWG' };
+
+providerSuite({
+  name: 'AnthropicClient',
+  client: (url, { retry, temperature }) =>
+    new AnthropicClient({
+      model: 'claude-test-model',
+      apiKey: 'test-key',
+      baseURL: url,
+      ...(temperature !== undefined ? { temperature } : {}),
+      ...(retry !== undefined ? { retry } : {}),
+    }),
+  checkRoute: (req) => {
+    expect(req.method).toBe('POST');
+    expect(req.path).toBe('/v1/messages');
+    // The SDK authenticates with `authorization: Bearer` (older versions: `x-api-key`).
+    expect(String(req.headers.authorization ?? req.headers['x-api-key'])).toMatch(/test-key$/);
+    expect(req.headers['anthropic-version']).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+  },
+  text: (text) => ({ json: message([{ type: 'text', text }]), headers }),
+  textUsage: {
+    inputTokens: 30,
+    outputTokens: 12,
+    totalTokens: 42,
+    cachedInputTokens: 5,
+    provider: 'anthropic',
+  },
+  checkTextRequest: (body) => {
+    expect(body).toEqual({
+      model: 'claude-test-model',
+      max_tokens: 4096,
+      system: 'SYS',
+      temperature: 0.3,
+      messages: [{ role: 'user', content: [{ type: 'text', text: 'Hello' }] }],
+      stream: false,
+    });
+  },
+  streamText: (chunks) => ({
+    sse: [
+      start,
+      block(0, { type: 'text', text: '' }),
+      sse({ type: 'ping' }, 'ping'),
+      ...chunks.map((text) => delta(0, { type: 'text_delta', text })),
+      blockStop(0),
+      ...stop('end_turn'),
+    ],
+  }),
+  streamTwoToolCalls: () => ({
+    sse: [
+      start,
+      block(0, { type: 'tool_use', id: 'toolu_01A', name: 'get_weather', input: {} }),
+      delta(0, { type: 'input_json_delta', partial_json: '' }),
+      delta(0, { type: 'input_json_delta', partial_json: '{"city": "Par' }),
+      delta(0, { type: 'input_json_delta', partial_json: 'is"}' }),
+      blockStop(0),
+      block(1, { type: 'tool_use', id: 'toolu_01B', name: 'get_time', input: {} }),
+      delta(1, { type: 'input_json_delta', partial_json: '{"zone":' }),
+      delta(1, { type: 'input_json_delta', partial_json: ' "CET"}' }),
+      blockStop(1),
+      ...stop('tool_use'),
+    ],
+  }),
+  nativeIds: ['toolu_01A', 'toolu_01B'],
+  checkFollowUp: (body, [weather, time]) => {
+    expect(body.messages).toEqual([
+      { role: 'user', content: [{ type: 'text', text: 'Hello' }] },
+      {
+        role: 'assistant',
+        content: [
+          { type: 'tool_use', id: 'toolu_01A', name: 'get_weather', input: { city: 'Paris' } },
+          { type: 'tool_use', id: 'toolu_01B', name: 'get_time', input: { zone: 'CET' } },
+        ],
+      },
+      {
+        role: 'user',
+        content: [
+          { type: 'tool_result', tool_use_id: 'toolu_01A', content: weather },
+          { type: 'tool_result', tool_use_id: 'toolu_01B', content: time },
+        ],
+      },
+    ]);
+    expect(body.tools[0]).toEqual({
+      name: 'get_weather',
+      description: 'Weather of a city',
+      input_schema: {
+        type: 'object',
+        properties: { city: { type: 'string' } },
+        required: ['city'],
+        additionalProperties: false,
+      },
+    });
+  },
+  structured: (value) => ({ json: message([{ type: 'text', text: JSON.stringify(value) }]) }),
+  checkStructuredRequest: (body) => {
+    expect(body.output_config).toEqual({
+      format: {
+        type: 'json_schema',
+        schema: {
+          type: 'object',
+          properties: { city: { type: 'string' }, celsius: { type: 'number' } },
+          required: ['city', 'celsius'],
+          additionalProperties: false,
+        },
+      },
+    });
+  },
+  checkImage: (body, png) => {
+    expect(body.messages[0].content).toEqual([
+      { type: 'text', text: 'Hello' },
+      { type: 'image', source: { type: 'base64', media_type: 'image/png', data: png } },
+    ]);
+  },
+  error: (status, extra) => ({
+    status,
+    headers: { ...headers, ...extra },
+    json: {
+      type: 'error',
+      error: {
+        type:
+          status === 401
+            ? 'authentication_error'
+            : status === 429
+              ? 'rate_limit_error'
+              : 'api_error',
+        message: 'failed',
+      },
+    },
+  }),
+  cutStream: () => ({
+    sse: [
+      start,
+      block(0, { type: 'text', text: '' }),
+      delta(0, { type: 'text_delta', text: 'partial' }),
+    ],
+    cutAfter: 3,
+  }),
+  malformedStream: () => ({
+    sse: [start, 'event: content_block_start\ndata: {"type": "content_block_start", "index": 0,'],
+  }),
+});
+
+describe('Anthropic specifics', () => {
+  it('rejects sampling options the API does not have', () => {
+    expect(
+      () => new AnthropicClient({ model: 'claude-test-model', apiKey: 'k', frequencyPenalty: 1 }),
+    ).toThrow(InvalidInputError);
+  });
+});
