@@ -13,6 +13,11 @@ export interface ToolCall {
   name: string;
   /** The raw JSON argument text exactly as the model produced it. */
   arguments: string;
+  /**
+   * Opaque data a provider needs back with the call on the next turn (e.g. Gemini's
+   * `thoughtSignature`). Kept as it is in the transcript.
+   */
+  providerMetadata?: Record<string, unknown>;
 }
 
 /** A user turn. */

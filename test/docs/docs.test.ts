@@ -1,11 +1,38 @@
 import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type FakeServer, startFakeServer } from '../providers/fake-server.js';
 import { extractBlocks, outDir } from './doc-blocks.js';
 
 const blocks = extractBlocks();
 const root = join(import.meta.dirname, '../..');
+
+// Examples that talk to "a local OpenAI-compatible server" reach this one.
+let local: FakeServer;
+beforeAll(async () => {
+  local = await startFakeServer([], {
+    json: {
+      id: 'chatcmpl-docs',
+      object: 'chat.completion',
+      created: 0,
+      model: 'llama3.2',
+      choices: [
+        {
+          index: 0,
+          message: { role: 'assistant', content: 'Hello from a local model.' },
+          finish_reason: 'stop',
+        },
+      ],
+      usage: { prompt_tokens: 5, completion_tokens: 5, total_tokens: 10 },
+    },
+  });
+  process.env.LOCAL_LLM_URL = `${local.url}/v1`;
+});
+afterAll(async () => {
+  delete process.env.LOCAL_LLM_URL;
+  await local.close();
+});
 
 describe('README and docs code', () => {
   it('has code blocks', () => {

@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const root = join(import.meta.dirname, '../..');
@@ -52,5 +52,40 @@ console.log(JSON.stringify([result.llmResponse, result.toolCalls[0]?.output]));
     execFileSync(join(root, 'node_modules/.bin/tsc'), ['-p', dir], { stdio: 'pipe' });
     const out = execFileSync(process.execPath, [join(dir, 'out/user.js')], { encoding: 'utf8' });
     expect(JSON.parse(out)).toEqual(['five', 5]);
+  });
+});
+
+describe('optional provider SDKs', () => {
+  it('the root entry imports none of them; each provider subpath imports only its own', () => {
+    const bare = (entry: string): Set<string> => {
+      const found = new Set<string>();
+      const visit = (file: string, visited: Set<string>) => {
+        if (visited.has(file)) return;
+        visited.add(file);
+        const code = readFileSync(file, 'utf8');
+        for (const m of code.matchAll(
+          /(?:^|\n)\s*(?:import|export)[^'"]*?from\s+['"]([^'"]+)['"]/g,
+        )) {
+          const spec = m[1] as string;
+          if (spec.startsWith('.')) visit(join(dirname(file), spec), visited);
+          else found.add(spec);
+        }
+      };
+      visit(join(root, 'dist', entry), new Set());
+      return found;
+    };
+    const sdks = ['openai', '@anthropic-ai/sdk', '@google/genai', '@ai-sdk/provider', 'ioredis'];
+    const rootImports = [...bare('index.js')];
+    expect(
+      rootImports.filter((s) => sdks.some((sdk) => s === sdk || s.startsWith(`${sdk}/`))),
+    ).toEqual([]);
+    const sdkOf = (entry: string) =>
+      [...bare(entry)]
+        .filter((s) => sdks.some((sdk) => s === sdk || s.startsWith(`${sdk}/`)))
+        .sort();
+    expect(sdkOf('providers/openai/index.js')).toEqual(['openai']);
+    expect(sdkOf('providers/anthropic/index.js')).toEqual(['@anthropic-ai/sdk']);
+    expect(sdkOf('providers/gemini/index.js')).toEqual(['@google/genai']);
+    expect(sdkOf('providers/ai-sdk/index.js')).toEqual([]); // types only at runtime
   });
 });

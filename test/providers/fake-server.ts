@@ -37,7 +37,10 @@ export function sse(data: unknown, event?: string): string {
   return `${event ? `event: ${event}\n` : ''}data: ${typeof data === 'string' ? data : JSON.stringify(data)}`;
 }
 
-export async function startFakeServer(replies: Reply[] = []): Promise<FakeServer> {
+export async function startFakeServer(
+  replies: Reply[] = [],
+  fallback?: Reply,
+): Promise<FakeServer> {
   const queue = [...replies];
   const requests: RecordedRequest[] = [];
   const server: Server = createServer((req, res) => {
@@ -56,7 +59,7 @@ export async function startFakeServer(replies: Reply[] = []): Promise<FakeServer
         body,
         at: performance.now(),
       });
-      const reply = queue.shift();
+      const reply = queue.shift() ?? fallback;
       if (!reply) {
         res.writeHead(500, { 'content-type': 'application/json' });
         res.end(JSON.stringify({ error: { message: 'fake server: no reply scripted' } }));

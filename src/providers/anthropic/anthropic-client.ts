@@ -42,11 +42,7 @@ export interface AnthropicClientConfig extends LLMConfig, LLMClientOptions {
  */
 export class AnthropicClient extends BaseLLMClient {
   constructor(config: AnthropicClientConfig) {
-    rejectUnsupported(config, 'Anthropic', [
-      'frequencyPenalty',
-      'presencePenalty',
-      'reasoningEffort',
-    ]);
+    rejectUnsupported(config, 'Anthropic', ['frequencyPenalty', 'presencePenalty']);
     let client = config.client;
     if (!client) {
       try {
@@ -61,7 +57,7 @@ export class AnthropicClient extends BaseLLMClient {
         });
       } catch (error) {
         throw new InvalidInputError(
-          'apiKey',
+          'config',
           (error as Error).message.split('\n')[0] ?? 'invalid',
           {
             cause: error,

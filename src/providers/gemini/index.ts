@@ -1,1 +1,2 @@
-export {};
+export { GeminiAdapter } from './gemini-adapter.js';
+export { GeminiClient, type GeminiClientConfig } from './gemini-client.js';

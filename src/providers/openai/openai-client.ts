@@ -179,7 +179,7 @@ function createSdk<T>(create: () => T): T {
   try {
     return create();
   } catch (error) {
-    throw new InvalidInputError('apiKey', (error as Error).message.split('\n')[0] ?? 'invalid', {
+    throw new InvalidInputError('config', (error as Error).message.split('\n')[0] ?? 'invalid', {
       cause: error,
     });
   }
