@@ -1,3 +1,10 @@
 export type { Agent, AgentInput } from './agent.js';
 export { type AgentAsToolOptions, agentAsTool } from './agent-as-tool.js';
 export { BaseAgent } from './base-agent.js';
+export { ChatAgent, type ChatAgentOptions } from './chat-agent.js';
+export { conversationIdOf } from './conversation-id.js';
+export {
+  DEFAULT_WORKING_MEMORY_PROMPT,
+  WorkingMemoryAgent,
+  type WorkingMemoryAgentOptions,
+} from './working-memory-agent.js';

@@ -1,0 +1,87 @@
+import type { LLMClient } from '../llm/llm-client.js';
+import type { LLMInput } from '../llm/llm-input.js';
+import type { Message } from '../llm/message.js';
+import type { LLMStreamEvent } from '../llm/stream-event.js';
+import type { Tool } from '../llm/tool.js';
+import type { ConversationHistory } from '../memory/conversation-history.js';
+import type { AgentInput } from './agent.js';
+import { BaseAgent } from './base-agent.js';
+import { conversationIdOf } from './conversation-id.js';
+
+/** Options of {@link ChatAgent}. */
+export interface ChatAgentOptions {
+  /** Tools the agent's model may call. */
+  // biome-ignore lint/suspicious/noExplicitAny: tools of any argument type are accepted
+  tools?: Record<string, Tool<any, unknown>>;
+  /**
+   * Conversation memory: with it, inputs carrying `metadata.conversationId` see the earlier
+   * messages of that conversation, and each exchange is appended.
+   */
+  history?: ConversationHistory;
+  /** @default 10 */
+  maxTurns?: number;
+  /** Time limit of one `process` call. */
+  timeoutMs?: number;
+}
+
+/**
+ * A ready agent: a system prompt, optional tools and optional conversation memory; answers
+ * with text, or streams.
+ *
+ * @example
+ * ```ts
+ * const agent = new ChatAgent(llm, 'You are a friendly support agent.', { history });
+ * const reply = await agent.process({ message: 'Hi', metadata: { conversationId: 'c1' } });
+ * ```
+ */
+export class ChatAgent extends BaseAgent<string> {
+  readonly #options: ChatAgentOptions;
+
+  constructor(llmClient: LLMClient, systemPrompt: string, options: ChatAgentOptions = {}) {
+    super(llmClient, systemPrompt, { ...options });
+    this.#options = options;
+  }
+
+  async process(input: AgentInput): Promise<string> {
+    const { llmInput, conversationId, prior } = await this.#prepare(input);
+    const result = await this.llmClient.chat(llmInput);
+    await this.#remember(conversationId, result.messages.slice(prior), input.signal);
+    return result.llmResponse;
+  }
+
+  /** Streams the answer; the exchange is remembered when the stream finishes. */
+  async *stream(input: AgentInput): AsyncGenerator<LLMStreamEvent> {
+    const { llmInput, conversationId, prior } = await this.#prepare(input);
+    for await (const event of this.llmClient.stream(llmInput)) {
+      if (event.type === 'finish') {
+        await this.#remember(conversationId, event.result.messages.slice(prior), input.signal);
+      }
+      yield event;
+    }
+  }
+
+  async #prepare(input: AgentInput) {
+    const { history, tools, maxTurns, timeoutMs } = this.#options;
+    const conversationId = history ? conversationIdOf(input) : undefined;
+    const messages: Message[] =
+      history && conversationId
+        ? await history.messages(conversationId, undefined, { signal: input.signal })
+        : [];
+    const llmInput: LLMInput = {
+      systemPrompt: this.systemPrompt,
+      userMessage: input.message,
+      messages,
+      ...(tools ? { regularFunctions: tools } : {}),
+      ...(maxTurns ? { maxTurns } : {}),
+      ...(timeoutMs ? { timeoutMs } : {}),
+      ...(input.signal ? { signal: input.signal } : {}),
+    };
+    return { llmInput, conversationId, prior: messages.length };
+  }
+
+  async #remember(conversationId: string | undefined, messages: Message[], signal?: AbortSignal) {
+    if (this.#options.history && conversationId) {
+      await this.#options.history.append(conversationId, messages, { signal });
+    }
+  }
+}

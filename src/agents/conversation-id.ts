@@ -1,0 +1,14 @@
+import { InvalidInputError } from '../errors/invalid-input-error.js';
+import type { AgentInput } from './agent.js';
+
+/** The conversation id an agent input carries in `metadata.conversationId`. */
+export function conversationIdOf(input: AgentInput, required: true): string;
+export function conversationIdOf(input: AgentInput, required?: boolean): string | undefined;
+export function conversationIdOf(input: AgentInput, required = false): string | undefined {
+  const id = input.metadata?.conversationId;
+  if (id === undefined && !required) return undefined;
+  if (typeof id !== 'string' || id === '') {
+    throw new InvalidInputError('metadata.conversationId', 'a conversation id string is required');
+  }
+  return id;
+}

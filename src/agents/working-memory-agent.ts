@@ -1,0 +1,74 @@
+import type { LLMClient } from '../llm/llm-client.js';
+import type { MemoryManager } from '../memory/memory-types.js';
+import type { AgentInput } from './agent.js';
+import { BaseAgent } from './base-agent.js';
+import { conversationIdOf } from './conversation-id.js';
+
+/** Options of {@link WorkingMemoryAgent}. */
+export interface WorkingMemoryAgentOptions {
+  /** Where the working memory lives (type `working`, id `summary`, per conversation). */
+  memory: MemoryManager;
+  /** Instructions for the model that rewrites the working memory after each exchange. */
+  updatePrompt?: string;
+}
+
+/** The default instructions for updating the working memory. */
+export const DEFAULT_WORKING_MEMORY_PROMPT =
+  'You maintain the working memory of a conversation: a short, factual summary of what is known ' +
+  'about the user, their goals, decisions made and open questions. Rewrite the memory to include ' +
+  'the latest exchange. Reply with the updated memory only.';
+
+/**
+ * An agent that keeps a per-conversation working-memory summary: it answers with the memory in
+ * its system prompt, then asks the model to update the memory with the exchange and stores it.
+ * Inputs must carry `metadata.conversationId`.
+ *
+ * @example
+ * ```ts
+ * const agent = new WorkingMemoryAgent(llm, 'You are a travel assistant.', { memory });
+ * await agent.process({ message: 'I want to visit Japan', metadata: { conversationId: 'c1' } });
+ * ```
+ */
+export class WorkingMemoryAgent extends BaseAgent<string> {
+  readonly memory: MemoryManager;
+  readonly #updatePrompt: string;
+
+  constructor(llmClient: LLMClient, systemPrompt: string, options: WorkingMemoryAgentOptions) {
+    super(llmClient, systemPrompt, { updatePrompt: options.updatePrompt });
+    this.memory = options.memory;
+    this.#updatePrompt = options.updatePrompt ?? DEFAULT_WORKING_MEMORY_PROMPT;
+  }
+
+  /** The conversation's current working memory (empty string when none). */
+  async workingMemory(conversationId: string, signal?: AbortSignal): Promise<string> {
+    const entries = await this.memory.retrieve<string>(
+      { conversationId, type: 'working' },
+      { signal },
+    );
+    return entries.find((e) => e.id === 'summary')?.content ?? '';
+  }
+
+  async process(input: AgentInput): Promise<string> {
+    const conversationId = conversationIdOf(input, true);
+    const { signal } = input;
+    const memory = await this.workingMemory(conversationId, signal);
+    const answer = await this.llmClient.chat({
+      systemPrompt: `${this.systemPrompt}\n\nWorking memory of this conversation:\n${memory || '(empty)'}`,
+      userMessage: input.message,
+      ...(signal ? { signal } : {}),
+    });
+    const update = await this.llmClient.chat({
+      systemPrompt: this.#updatePrompt,
+      userMessage:
+        `Current working memory:\n${memory || '(empty)'}\n\n` +
+        `Latest exchange:\nUser: ${input.message}\nAssistant: ${answer.llmResponse}`,
+      ...(signal ? { signal } : {}),
+    });
+    await this.memory.update<string>(
+      { conversationId, type: 'working', id: 'summary' },
+      { content: update.llmResponse.trim() },
+      { signal },
+    );
+    return answer.llmResponse;
+  }
+}

@@ -1,0 +1,187 @@
+import { randomUUID } from 'node:crypto';
+import { InvalidInputError } from '../errors/invalid-input-error.js';
+import { throwIfAborted } from '../utils/abort.js';
+import { expiryFor, matchesQuery, newest, resolvePatch } from './memory-query.js';
+import type {
+  DeleteQuery,
+  MemoryCallOptions,
+  MemoryEntry,
+  MemoryKey,
+  MemoryManager,
+  MemoryManagerOptions,
+  MemoryPatch,
+  MemoryUpdater,
+  RetrieveQuery,
+  StoreInput,
+} from './memory-types.js';
+import {
+  checkDelete,
+  checkKey,
+  checkRetrieve,
+  checkStore,
+  type ResolvedMemoryOptions,
+  resolveOptions,
+  toJson,
+} from './memory-validation.js';
+
+/** Options of {@link InMemoryManager}. */
+export interface InMemoryManagerOptions extends MemoryManagerOptions {
+  /**
+   * Most entries kept; past it the least recently used are evicted.
+   * @default 10000
+   */
+  maxEntries?: number;
+}
+
+interface Row {
+  entry: MemoryEntry;
+  json: string;
+  seq: number;
+}
+
+/**
+ * A `MemoryManager` in process memory: TTL and a size bound with LRU eviction. Nothing
+ * survives a restart; use `SqliteMemoryManager` for that.
+ *
+ * @example
+ * ```ts
+ * const memory = new InMemoryManager({ maxEntries: 1000 });
+ * await memory.store({ conversationId: 'c1', type: 'working', id: 'summary', content: 'Likes tea' });
+ * ```
+ */
+export class InMemoryManager implements MemoryManager {
+  readonly #options: ResolvedMemoryOptions;
+  readonly #max: number;
+  /** Insertion/access order is the LRU order. */
+  readonly #rows = new Map<string, Row>();
+  #seq = 0;
+
+  constructor(options: InMemoryManagerOptions = {}) {
+    this.#options = resolveOptions(options);
+    this.#max = options.maxEntries ?? 10_000;
+    if (!Number.isInteger(this.#max) || this.#max < 1) {
+      throw new InvalidInputError('maxEntries', 'must be a positive integer');
+    }
+  }
+
+  async store<V>(input: StoreInput<V>, options?: MemoryCallOptions): Promise<MemoryEntry<V>> {
+    throwIfAborted(options?.signal);
+    checkStore(input);
+    const json = toJson(input.content, 'content');
+    const metadata = input.metadata ?? {};
+    toJson(metadata, 'metadata');
+    const now = this.#options.now();
+    const id = input.id ?? randomUUID();
+    const key = this.#key(input.conversationId, input.type, id);
+    const previous = this.#live(key, now);
+    const entry: MemoryEntry<V> = {
+      id,
+      conversationId: input.conversationId,
+      type: input.type,
+      content: structuredClone(input.content),
+      metadata: structuredClone(metadata),
+      createdAt: previous?.entry.createdAt ?? now,
+      updatedAt: now,
+      expiresAt: expiryFor(input.ttlMs, input.type, this.#options.ttl, now),
+    };
+    this.#put(key, { entry, json, seq: previous?.seq ?? ++this.#seq });
+    return structuredClone(entry);
+  }
+
+  async retrieve<V = unknown>(
+    query: RetrieveQuery,
+    options?: MemoryCallOptions,
+  ): Promise<MemoryEntry<V>[]> {
+    throwIfAborted(options?.signal);
+    checkRetrieve(query);
+    const now = this.#options.now();
+    const prefix = `${this.#options.namespace}\u0000${query.conversationId}\u0000`;
+    const found: Row[] = [];
+    for (const [key, row] of this.#rows) {
+      if (!key.startsWith(prefix)) continue;
+      if (query.type && row.entry.type !== query.type) continue;
+      if (isExpired(row, now)) continue;
+      if (matchesQuery(row.entry, row.json, query)) found.push(row);
+    }
+    found.sort((a, b) => a.seq - b.seq);
+    return newest(found, query.limit).map((r) => structuredClone(r.entry) as MemoryEntry<V>);
+  }
+
+  async update<V>(
+    key: MemoryKey,
+    change: MemoryPatch<V> | MemoryUpdater<V>,
+    options?: MemoryCallOptions,
+  ): Promise<MemoryEntry<V>> {
+    throwIfAborted(options?.signal);
+    checkKey(key);
+    const now = this.#options.now();
+    const k = this.#key(key.conversationId, key.type, key.id);
+    const current = this.#live(k, now);
+    const snapshot = current ? (structuredClone(current.entry) as MemoryEntry<V>) : undefined;
+    const patch = resolvePatch(change, snapshot);
+    const content = patch.content === undefined ? current?.entry.content : patch.content;
+    const metadata = { ...current?.entry.metadata, ...patch.metadata };
+    const json = toJson(content, 'content');
+    toJson(metadata, 'metadata');
+    const entry: MemoryEntry<V> = {
+      id: key.id,
+      conversationId: key.conversationId,
+      type: key.type,
+      content: structuredClone(content) as V,
+      metadata: structuredClone(metadata),
+      createdAt: current?.entry.createdAt ?? now,
+      updatedAt: now,
+      expiresAt: expiryFor(undefined, key.type, this.#options.ttl, now),
+    };
+    this.#put(k, { entry, json, seq: current?.seq ?? ++this.#seq });
+    return structuredClone(entry);
+  }
+
+  async delete(query: DeleteQuery, options?: MemoryCallOptions): Promise<number> {
+    throwIfAborted(options?.signal);
+    checkDelete(query);
+    const now = this.#options.now();
+    if (query.id !== undefined && query.type !== undefined) {
+      const key = this.#key(query.conversationId, query.type, query.id);
+      const live = this.#live(key, now);
+      this.#rows.delete(key);
+      return live ? 1 : 0;
+    }
+    const prefix = `${this.#options.namespace}\u0000${query.conversationId}\u0000`;
+    let count = 0;
+    for (const [key, row] of this.#rows) {
+      if (!key.startsWith(prefix) || (query.type && row.entry.type !== query.type)) continue;
+      this.#rows.delete(key);
+      if (!isExpired(row, now)) count++;
+    }
+    return count;
+  }
+
+  async close(): Promise<void> {}
+
+  #key(conversationId: string, type: string, id: string): string {
+    return `${this.#options.namespace}\u0000${conversationId}\u0000${type}\u0000${id}`;
+  }
+
+  #live(key: string, now: number): Row | undefined {
+    const row = this.#rows.get(key);
+    if (row && isExpired(row, now)) {
+      this.#rows.delete(key);
+      return undefined;
+    }
+    return row;
+  }
+
+  #put(key: string, row: Row): void {
+    this.#rows.delete(key); // re-insert: most recently used
+    this.#rows.set(key, row);
+    while (this.#rows.size > this.#max) {
+      const oldest = this.#rows.keys().next().value as string;
+      this.#rows.delete(oldest);
+    }
+  }
+}
+
+function isExpired(row: Row, now: number): boolean {
+  return row.entry.expiresAt !== null && row.entry.expiresAt <= now;
+}

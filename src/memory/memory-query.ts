@@ -1,0 +1,71 @@
+import { InvalidInputError } from '../errors/invalid-input-error.js';
+import type {
+  MemoryEntry,
+  MemoryPatch,
+  MemoryTtl,
+  MemoryType,
+  MemoryUpdater,
+  RetrieveQuery,
+} from './memory-types.js';
+
+/** True when an entry passes `query.query` and `query.filters` (type and expiry checked by the backend). */
+export function matchesQuery(
+  entry: MemoryEntry,
+  contentJson: string,
+  query: RetrieveQuery,
+): boolean {
+  if (query.query && !contentJson.toLowerCase().includes(query.query.toLowerCase())) return false;
+  if (query.filters) {
+    for (const [key, value] of Object.entries(query.filters)) {
+      if (!sameValue(entry.metadata[key], value)) return false;
+    }
+  }
+  return true;
+}
+
+function sameValue(a: unknown, b: unknown): boolean {
+  if (Object.is(a, b)) return true;
+  if (typeof a === 'object' && a !== null && typeof b === 'object' && b !== null) {
+    return JSON.stringify(a) === JSON.stringify(b);
+  }
+  return false;
+}
+
+/** The newest `limit` entries of an oldest-first list. */
+export function newest<T>(entries: T[], limit: number | undefined): T[] {
+  return limit === undefined || entries.length <= limit
+    ? entries
+    : entries.slice(entries.length - limit);
+}
+
+/** When an entry written now expires. */
+export function expiryFor(
+  ttlMs: number | null | undefined,
+  type: MemoryType,
+  ttl: MemoryTtl,
+  now: number,
+): number | null {
+  const ms = ttlMs === undefined ? ttl[type] : ttlMs;
+  return ms === null ? null : now + ms;
+}
+
+/** The patch an update applies: a plain patch, or the updater's answer for `current`. */
+export function resolvePatch<V>(
+  change: MemoryPatch<V> | MemoryUpdater<V>,
+  current: MemoryEntry<V> | undefined,
+): MemoryPatch<V> {
+  const patch = typeof change === 'function' ? change(current) : change;
+  if (typeof patch !== 'object' || patch === null) {
+    throw new InvalidInputError(
+      'change',
+      'must be a patch { content?, metadata? } or a function returning one',
+    );
+  }
+  if (!current && patch.content === undefined) {
+    throw new InvalidInputError(
+      'change',
+      'the entry does not exist: the update must provide content',
+    );
+  }
+  return patch;
+}

@@ -1,0 +1,264 @@
+import { randomUUID } from 'node:crypto';
+import type { DatabaseSync, StatementSync } from 'node:sqlite';
+import { DEFAULT_SQLITE_PATH, openSqlite, transaction } from '../storage/sqlite.js';
+import { throwIfAborted } from '../utils/abort.js';
+import { expiryFor, matchesQuery, newest, resolvePatch } from './memory-query.js';
+import type {
+  DeleteQuery,
+  MemoryCallOptions,
+  MemoryEntry,
+  MemoryKey,
+  MemoryManager,
+  MemoryManagerOptions,
+  MemoryPatch,
+  MemoryType,
+  MemoryUpdater,
+  RetrieveQuery,
+  StoreInput,
+} from './memory-types.js';
+import {
+  checkDelete,
+  checkKey,
+  checkRetrieve,
+  checkStore,
+  type ResolvedMemoryOptions,
+  resolveOptions,
+  toJson,
+} from './memory-validation.js';
+
+/** Options of {@link SqliteMemoryManager}. */
+export interface SqliteMemoryManagerOptions extends MemoryManagerOptions {
+  /**
+   * The database file (`':memory:'` for a private in-memory one).
+   * @default '.arshai/arshai.db'
+   */
+  path?: string;
+  /** Use a database you opened yourself (e.g. shared with the workflow checkpointer). */
+  database?: DatabaseSync;
+}
+
+interface Row {
+  id: string;
+  conversation_id: string;
+  type: string;
+  content: string;
+  metadata: string;
+  created_at: number;
+  updated_at: number;
+  expires_at: number | null;
+  seq: number;
+}
+
+const SCHEMA_VERSION = 1;
+
+/**
+ * A `MemoryManager` in one SQLite file on `node:sqlite` (WAL, transactions): the embedded
+ * default. Data survives restarts; several processes can share the file.
+ *
+ * @example
+ * ```ts
+ * const memory = new SqliteMemoryManager({ path: '.arshai/arshai.db' });
+ * await memory.store({ conversationId: 'c1', type: 'long-term', content: { plan: 'pro' } });
+ * await memory.close();
+ * ```
+ */
+export class SqliteMemoryManager implements MemoryManager {
+  readonly #options: ResolvedMemoryOptions;
+  readonly #path: string;
+  readonly #given: DatabaseSync | undefined;
+  #db: DatabaseSync | undefined;
+  #statements: ReturnType<typeof prepare> | undefined;
+
+  constructor(options: SqliteMemoryManagerOptions = {}) {
+    this.#options = resolveOptions(options);
+    this.#path = options.path ?? DEFAULT_SQLITE_PATH;
+    this.#given = options.database;
+  }
+
+  /** The database is opened on first use, not in the constructor. */
+  #open() {
+    if (!this.#statements) {
+      this.#db = this.#given ?? openSqlite(this.#path);
+      this.#statements = prepare(this.#db);
+    }
+    return { db: this.#db as DatabaseSync, sql: this.#statements };
+  }
+
+  async store<V>(input: StoreInput<V>, options?: MemoryCallOptions): Promise<MemoryEntry<V>> {
+    throwIfAborted(options?.signal);
+    checkStore(input);
+    const content = toJson(input.content, 'content');
+    const metadata = toJson(input.metadata ?? {}, 'metadata');
+    const { db, sql } = this.#open();
+    const ns = this.#options.namespace;
+    const now = this.#options.now();
+    const id = input.id ?? randomUUID();
+    const expires = expiryFor(input.ttlMs, input.type, this.#options.ttl, now);
+    const row = transaction(db, () => {
+      sql.purge.run(ns, input.conversationId, now);
+      sql.upsert.run(
+        ns,
+        input.conversationId,
+        input.type,
+        id,
+        content,
+        metadata,
+        now,
+        now,
+        expires,
+      );
+      return sql.get.get(ns, input.conversationId, input.type, id) as unknown as Row;
+    });
+    return toEntry<V>(row);
+  }
+
+  async retrieve<V = unknown>(
+    query: RetrieveQuery,
+    options?: MemoryCallOptions,
+  ): Promise<MemoryEntry<V>[]> {
+    throwIfAborted(options?.signal);
+    checkRetrieve(query);
+    const { sql } = this.#open();
+    const now = this.#options.now();
+    const rows = (query.type
+      ? sql.listType.all(this.#options.namespace, query.conversationId, query.type, now)
+      : sql.list.all(this.#options.namespace, query.conversationId, now)) as unknown as Row[];
+    const found = rows.map((r) => ({ entry: toEntry<V>(r), json: r.content }));
+    const matching = found.filter((f) => matchesQuery(f.entry, f.json, query)).map((f) => f.entry);
+    return newest(matching, query.limit);
+  }
+
+  async update<V>(
+    key: MemoryKey,
+    change: MemoryPatch<V> | MemoryUpdater<V>,
+    options?: MemoryCallOptions,
+  ): Promise<MemoryEntry<V>> {
+    throwIfAborted(options?.signal);
+    checkKey(key);
+    const { db, sql } = this.#open();
+    const ns = this.#options.namespace;
+    // One immediate transaction: the read, the change and the write are atomic, also across
+    // processes sharing the file.
+    const row = transaction(db, () => {
+      const now = this.#options.now();
+      const currentRow = sql.get.get(ns, key.conversationId, key.type, key.id) as unknown as
+        | Row
+        | undefined;
+      const current = currentRow && !expired(currentRow, now) ? toEntry<V>(currentRow) : undefined;
+      const patch = resolvePatch(change, current);
+      const content = toJson(
+        patch.content === undefined ? current?.content : patch.content,
+        'content',
+      );
+      const metadata = toJson({ ...current?.metadata, ...patch.metadata }, 'metadata');
+      const expires = expiryFor(undefined, key.type, this.#options.ttl, now);
+      if (currentRow && !current) sql.deleteOne.run(ns, key.conversationId, key.type, key.id);
+      sql.upsert.run(
+        ns,
+        key.conversationId,
+        key.type,
+        key.id,
+        content,
+        metadata,
+        now,
+        now,
+        expires,
+      );
+      return sql.get.get(ns, key.conversationId, key.type, key.id) as unknown as Row;
+    });
+    return toEntry<V>(row);
+  }
+
+  async delete(query: DeleteQuery, options?: MemoryCallOptions): Promise<number> {
+    throwIfAborted(options?.signal);
+    checkDelete(query);
+    const { sql } = this.#open();
+    const ns = this.#options.namespace;
+    const now = this.#options.now();
+    const result =
+      query.id !== undefined
+        ? sql.deleteLive.run(ns, query.conversationId, query.type as MemoryType, query.id, now)
+        : query.type
+          ? sql.deleteType.run(ns, query.conversationId, query.type, now)
+          : sql.deleteConversation.run(ns, query.conversationId, now);
+    return Number(result.changes);
+  }
+
+  async close(): Promise<void> {
+    if (this.#db && !this.#given) this.#db.close();
+    this.#db = undefined;
+    this.#statements = undefined;
+  }
+}
+
+function prepare(db: DatabaseSync) {
+  db.exec(`
+    CREATE TABLE IF NOT EXISTS arshai_schema (component TEXT PRIMARY KEY, version INTEGER NOT NULL);
+    CREATE TABLE IF NOT EXISTS arshai_memory (
+      namespace TEXT NOT NULL,
+      conversation_id TEXT NOT NULL,
+      type TEXT NOT NULL,
+      id TEXT NOT NULL,
+      seq INTEGER NOT NULL,
+      content TEXT NOT NULL,
+      metadata TEXT NOT NULL,
+      created_at INTEGER NOT NULL,
+      updated_at INTEGER NOT NULL,
+      expires_at INTEGER,
+      PRIMARY KEY (namespace, conversation_id, type, id)
+    );
+    CREATE INDEX IF NOT EXISTS arshai_memory_by_seq ON arshai_memory (namespace, conversation_id, seq);
+    INSERT OR IGNORE INTO arshai_schema (component, version) VALUES ('memory', ${SCHEMA_VERSION});
+  `);
+  const live = '(expires_at IS NULL OR expires_at > ?)';
+  const s = (text: string): StatementSync => db.prepare(text);
+  return {
+    upsert: s(`INSERT INTO arshai_memory
+        (namespace, conversation_id, type, id, seq, content, metadata, created_at, updated_at, expires_at)
+        VALUES (?1, ?2, ?3, ?4, (SELECT COALESCE(MAX(seq), 0) + 1 FROM arshai_memory), ?5, ?6, ?7, ?8, ?9)
+        ON CONFLICT (namespace, conversation_id, type, id) DO UPDATE SET
+          content = excluded.content, metadata = excluded.metadata,
+          updated_at = excluded.updated_at, expires_at = excluded.expires_at`),
+    get: s(
+      'SELECT * FROM arshai_memory WHERE namespace = ? AND conversation_id = ? AND type = ? AND id = ?',
+    ),
+    list: s(
+      `SELECT * FROM arshai_memory WHERE namespace = ? AND conversation_id = ? AND ${live} ORDER BY seq`,
+    ),
+    listType: s(
+      `SELECT * FROM arshai_memory WHERE namespace = ? AND conversation_id = ? AND type = ? AND ${live} ORDER BY seq`,
+    ),
+    purge: s(
+      'DELETE FROM arshai_memory WHERE namespace = ? AND conversation_id = ? AND expires_at IS NOT NULL AND expires_at <= ?',
+    ),
+    deleteOne: s(
+      'DELETE FROM arshai_memory WHERE namespace = ? AND conversation_id = ? AND type = ? AND id = ?',
+    ),
+    deleteLive: s(
+      `DELETE FROM arshai_memory WHERE namespace = ? AND conversation_id = ? AND type = ? AND id = ? AND ${live}`,
+    ),
+    deleteType: s(
+      `DELETE FROM arshai_memory WHERE namespace = ? AND conversation_id = ? AND type = ? AND ${live}`,
+    ),
+    deleteConversation: s(
+      `DELETE FROM arshai_memory WHERE namespace = ? AND conversation_id = ? AND ${live}`,
+    ),
+  };
+}
+
+function expired(row: Row, now: number): boolean {
+  return row.expires_at !== null && row.expires_at <= now;
+}
+
+function toEntry<V>(row: Row): MemoryEntry<V> {
+  return {
+    id: row.id,
+    conversationId: row.conversation_id,
+    type: row.type as MemoryType,
+    content: JSON.parse(row.content) as V,
+    metadata: JSON.parse(row.metadata) as Record<string, unknown>,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+    expiresAt: row.expires_at,
+  };
+}

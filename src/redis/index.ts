@@ -1,0 +1,5 @@
+export {
+  MemoryConflictError,
+  RedisMemoryManager,
+  type RedisMemoryManagerOptions,
+} from '../memory/redis-memory-manager.js';
