@@ -6,5 +6,6 @@ export * from './agents/index.js';
 export * from './errors/index.js';
 export * from './llm/index.js';
 export * from './memory/index.js';
+export * from './orchestration/index.js';
 export * from './resilience/index.js';
 export * from './utils/index.js';

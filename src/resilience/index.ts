@@ -1,1 +1,20 @@
+export {
+  type BulkheadOptions,
+  bulkheadPolicy,
+  retryPolicy,
+  timeoutPolicy,
+  withFallback,
+} from './basic-policies.js';
+export {
+  CircuitBreaker,
+  type CircuitBreakerOptions,
+  type CircuitState,
+} from './circuit-breaker.js';
+export { compose, type Policy } from './policy.js';
+export {
+  AllAttemptsFailedError,
+  BulkheadRejectedError,
+  CircuitOpenError,
+} from './resilience-errors.js';
 export { type RetryEvent, type RetryOptions, retry, retryDelay } from './retry.js';
+export { resilientTool, withResilience } from './with-resilience.js';

@@ -1,0 +1,152 @@
+import { z } from 'zod';
+import type { Agent } from '../agents/agent.js';
+import { InvalidInputError } from '../errors/invalid-input-error.js';
+import { StructuredOutputError } from '../errors/structured-output-error.js';
+import type { LLMClient } from '../llm/llm-client.js';
+import { throwIfAborted } from '../utils/abort.js';
+import { asError } from './agent-output.js';
+
+/** Why the router picked the agent it did. */
+export interface RouteDecision {
+  /** The agent that handled the message. */
+  agent: string;
+  /** `llm`: the model chose it; `fallback`: the default agent, after `error` or `unknownChoice`. */
+  source: 'llm' | 'fallback';
+  /** What the model answered, when it answered. */
+  rawChoice?: string;
+  /** The routing call's failure, when the fallback was used because of one. */
+  error?: Error;
+}
+
+/** Options of {@link DynamicRouter}. */
+export interface DynamicRouterOptions {
+  /** The agent used when routing fails. @default the first agent */
+  defaultAgent?: string;
+  /** What each agent handles, shown to the model. @default the agent's system prompt (first 100 characters) */
+  descriptions?: Record<string, string>;
+  /** @default 'You are a routing expert. Choose the most appropriate agent.' */
+  systemPrompt?: string;
+  /** Called with every routing decision. */
+  onDecision?: (decision: RouteDecision) => void;
+}
+
+/** Lowercase, without quotes, spaces and punctuation: `"Technical."` → `technical`. */
+export function normalizeChoice(value: unknown): unknown {
+  return typeof value === 'string' ? value.toLowerCase().replace(/[^a-z0-9_-]/g, '') : value;
+}
+
+/**
+ * Pattern 3, LLM-driven routing: the model picks the agent with structured output constrained
+ * to the agent names (tolerant of case, quotes and punctuation); `context` reaches the routing
+ * prompt; on a routing failure or an unknown choice the default agent answers and the decision
+ * records why.
+ *
+ * @example
+ * ```ts
+ * const router = new DynamicRouter(llm, { technical, sales, support });
+ * const answer = await router.execute('How do I install this software?');
+ * ```
+ */
+export class DynamicRouter<O = unknown> {
+  readonly llmClient: LLMClient;
+  readonly agents: Record<string, Agent<O>>;
+  readonly #options: DynamicRouterOptions;
+  readonly #byKey: Map<string, string>;
+  readonly #schema;
+  /** The most recent decision. */
+  lastDecision: RouteDecision | undefined;
+
+  constructor(
+    llmClient: LLMClient,
+    agents: Record<string, Agent<O>>,
+    options: DynamicRouterOptions = {},
+  ) {
+    const names = Object.keys(agents);
+    if (names.length === 0) throw new InvalidInputError('agents', 'at least one agent is required');
+    if (options.defaultAgent !== undefined && !names.includes(options.defaultAgent)) {
+      throw new InvalidInputError('defaultAgent', `must be one of ${names.join(', ')}`);
+    }
+    this.llmClient = llmClient;
+    this.agents = agents;
+    this.#options = options;
+    this.#byKey = new Map(names.map((n) => [normalizeChoice(n) as string, n]));
+    const keys = [...this.#byKey.keys()] as [string, ...string[]];
+    this.#schema = z.object({
+      agent: z.preprocess(normalizeChoice, z.enum(keys)).describe('The name of the agent to use'),
+    });
+  }
+
+  /** Routes and runs the chosen agent; returns its output. */
+  async execute(
+    userMessage: string,
+    context?: string,
+    options: { signal?: AbortSignal } = {},
+  ): Promise<O> {
+    const decision = await this.route(userMessage, context, options);
+    const agent = this.agents[decision.agent] as Agent<O>;
+    return agent.process({
+      message: userMessage,
+      metadata: { route: decision, ...(context ? { context } : {}) },
+      ...(options.signal ? { signal: options.signal } : {}),
+    });
+  }
+
+  /** Asks the model which agent should answer, without running it. */
+  async route(
+    userMessage: string,
+    context?: string,
+    options: { signal?: AbortSignal } = {},
+  ): Promise<RouteDecision> {
+    let decision: RouteDecision;
+    try {
+      const { llmResponse } = await this.llmClient.chat({
+        systemPrompt:
+          this.#options.systemPrompt ??
+          'You are a routing expert. Choose the most appropriate agent.',
+        userMessage: this.#prompt(userMessage, context),
+        structureType: this.#schema,
+        ...(options.signal ? { signal: options.signal } : {}),
+      });
+      decision = {
+        agent: this.#byKey.get(llmResponse.agent) as string,
+        source: 'llm',
+        rawChoice: llmResponse.agent,
+      };
+    } catch (error) {
+      throwIfAborted(options.signal);
+      // A model without structured output may still have named an agent in plain text.
+      const named = StructuredOutputError.isInstance(error)
+        ? this.#byKey.get(String(normalizeChoice(error.text)))
+        : undefined;
+      decision = named
+        ? { agent: named, source: 'llm', rawChoice: (error as StructuredOutputError).text }
+        : { agent: this.#default(), source: 'fallback', error: asError(error) };
+    }
+    this.lastDecision = decision;
+    this.#options.onDecision?.(decision);
+    return decision;
+  }
+
+  #default(): string {
+    return this.#options.defaultAgent ?? (Object.keys(this.agents)[0] as string);
+  }
+
+  #prompt(userMessage: string, context: string | undefined): string {
+    const lines = Object.entries(this.agents).map(([name, agent]) => {
+      const described =
+        this.#options.descriptions?.[name] ??
+        (agent as { systemPrompt?: unknown }).systemPrompt ??
+        name;
+      return `- ${name}: ${String(described).slice(0, 100)}`;
+    });
+    return [
+      'Available agents:',
+      ...lines,
+      ...(context ? ['', `Context: ${context}`] : []),
+      '',
+      `User message: ${userMessage}`,
+      '',
+      'Which agent should handle this request? Answer with the agent name.',
+    ].join('\n');
+  }
+}

@@ -1,0 +1,39 @@
+export { outputToMessage } from './agent-output.js';
+export {
+  DynamicRouter,
+  type DynamicRouterOptions,
+  normalizeChoice,
+  type RouteDecision,
+} from './dynamic-router.js';
+export {
+  type EventDrivenOptions,
+  EventDrivenOrchestrator,
+  type EventHandler,
+  type EventInput,
+  type OrchestrationEvent,
+} from './event-driven-orchestrator.js';
+export { type HierarchicalOptions, HierarchicalOrchestrator } from './hierarchical-orchestrator.js';
+export {
+  type AgentAttemptError,
+  AllAgentsFailedError,
+  MaxEventsExceededError,
+  PipelineStageError,
+} from './orchestration-errors.js';
+export {
+  AgentFailure,
+  type ParallelOptions,
+  ParallelOrchestrator,
+} from './parallel-orchestrator.js';
+export {
+  type RobustOptions,
+  RobustOrchestrator,
+  type RobustResult,
+} from './robust-orchestrator.js';
+export { type PipelineOptions, SimplePipeline } from './simple-pipeline.js';
+export {
+  buildContext,
+  type HistoryEntry,
+  type OrchestrationState,
+  StatefulOrchestrator,
+  type StatefulOrchestratorOptions,
+} from './stateful-orchestrator.js';

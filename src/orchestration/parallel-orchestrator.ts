@@ -1,0 +1,76 @@
+import type { Agent } from '../agents/agent.js';
+import { linkedController, raceAbort, throwIfAborted } from '../utils/abort.js';
+import { createLimiter } from '../utils/limiter.js';
+import { asError } from './agent-output.js';
+
+/** An agent that failed inside a parallel run: `{ error }` keeps the error as thrown. */
+export class AgentFailure {
+  readonly error: Error;
+
+  constructor(error: Error) {
+    this.error = error;
+  }
+
+  /** True for a failed agent's entry in a parallel result. */
+  static is(value: unknown): value is AgentFailure {
+    return value instanceof AgentFailure;
+  }
+}
+
+/** Options of {@link ParallelOrchestrator.execute}. */
+export interface ParallelOptions {
+  /** Agents running at once. @default all */
+  concurrency?: number;
+  /** Per-agent time limit: the agent's signal aborts and its entry is a `TimeoutError` failure. */
+  timeoutMs?: number;
+  signal?: AbortSignal;
+  metadata?: Record<string, unknown>;
+}
+
+/**
+ * Pattern 2, parallel processing: every agent gets the same input concurrently; the result
+ * maps each name to its output, or to an `AgentFailure` `{ error }` (nothing is lost).
+ *
+ * @example
+ * ```ts
+ * const results = await new ParallelOrchestrator({ sentiment, summary, keywords }).execute(text);
+ * if (AgentFailure.is(results.summary)) console.error(results.summary.error);
+ * ```
+ */
+export class ParallelOrchestrator {
+  readonly agents: Record<string, Agent<unknown>>;
+
+  constructor(agents: Record<string, Agent<unknown>>) {
+    this.agents = agents;
+  }
+
+  async execute(
+    inputMessage: string,
+    options: ParallelOptions = {},
+  ): Promise<Record<string, unknown>> {
+    throwIfAborted(options.signal);
+    const limit = createLimiter(options.concurrency);
+    const entries = await Promise.all(
+      Object.entries(this.agents).map(([name, agent]) =>
+        limit(async (): Promise<[string, unknown]> => {
+          const run = linkedController(options.signal, options.timeoutMs, `Agent "${name}"`);
+          try {
+            throwIfAborted(run.signal);
+            const work = agent.process({
+              message: inputMessage,
+              ...(options.metadata ? { metadata: options.metadata } : {}),
+              signal: run.signal,
+            });
+            return [name, await raceAbort(work, run.signal)];
+          } catch (error) {
+            return [name, new AgentFailure(asError(error))];
+          } finally {
+            run.dispose();
+          }
+        }),
+      ),
+    );
+    throwIfAborted(options.signal);
+    return Object.fromEntries(entries);
+  }
+}

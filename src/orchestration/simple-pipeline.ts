@@ -1,0 +1,49 @@
+import type { Agent } from '../agents/agent.js';
+import { throwIfAborted } from '../utils/abort.js';
+import { outputToMessage } from './agent-output.js';
+import { PipelineStageError } from './orchestration-errors.js';
+
+/** Per-call options of {@link SimplePipeline.execute}. */
+export interface PipelineOptions {
+  signal?: AbortSignal;
+  /** Passed to every agent. */
+  metadata?: Record<string, unknown>;
+}
+
+/**
+ * Pattern 1, sequential pipeline: each agent's output becomes the next agent's input
+ * (non-strings as JSON). A failure names the stage (`PipelineStageError` with the cause).
+ *
+ * @example
+ * ```ts
+ * const pipeline = new SimplePipeline([researchAgent, analysisAgent, reportAgent]);
+ * const report = await pipeline.execute('What are the latest AI trends?');
+ * ```
+ */
+export class SimplePipeline {
+  readonly agents: Agent<unknown>[];
+
+  constructor(agents: Agent<unknown>[]) {
+    this.agents = agents;
+  }
+
+  async execute(initialInput: string, options: PipelineOptions = {}): Promise<string> {
+    let current = initialInput;
+    for (const [stage, agent] of this.agents.entries()) {
+      throwIfAborted(options.signal);
+      let output: unknown;
+      try {
+        output = await agent.process({
+          message: current,
+          ...(options.metadata ? { metadata: options.metadata } : {}),
+          ...(options.signal ? { signal: options.signal } : {}),
+        });
+      } catch (error) {
+        throwIfAborted(options.signal);
+        throw new PipelineStageError(stage, agent.constructor?.name ?? 'agent', error);
+      }
+      current = outputToMessage(output);
+    }
+    return current;
+  }
+}

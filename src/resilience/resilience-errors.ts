@@ -1,0 +1,47 @@
+import { ArshaiError, hasMarker } from '../errors/arshai-error.js';
+
+/**
+ * The circuit breaker is open: calls fail fast until `retryAfterMs` passes (a retry policy
+ * outside the breaker waits that long).
+ */
+export class CircuitOpenError extends ArshaiError {
+  readonly retryAfterMs: number;
+
+  constructor(retryAfterMs: number) {
+    super(`The circuit is open; next probe in ${Math.max(0, Math.round(retryAfterMs))} ms`, {
+      retryable: true,
+    });
+    this.retryAfterMs = Math.max(0, retryAfterMs);
+  }
+
+  static override isInstance(value: unknown): value is CircuitOpenError {
+    return hasMarker(value, 'CircuitOpenError');
+  }
+}
+
+/** The bulkhead's slots and queue are full. */
+export class BulkheadRejectedError extends ArshaiError {
+  constructor(maxConcurrent: number) {
+    super(`The bulkhead is full (${maxConcurrent} running and its queue full)`, {
+      retryable: true,
+    });
+  }
+
+  static override isInstance(value: unknown): value is BulkheadRejectedError {
+    return hasMarker(value, 'BulkheadRejectedError');
+  }
+}
+
+/** Every attempt of a fallback chain failed; `errors` holds each failure in order. */
+export class AllAttemptsFailedError extends ArshaiError {
+  readonly errors: unknown[];
+
+  constructor(errors: unknown[], what = 'attempts') {
+    super(`All ${errors.length} ${what} failed`, { cause: errors.at(-1) });
+    this.errors = errors;
+  }
+
+  static override isInstance(value: unknown): value is AllAttemptsFailedError {
+    return hasMarker(value, 'AllAttemptsFailedError');
+  }
+}
