@@ -9,3 +9,4 @@ export * from './memory/index.js';
 export * from './orchestration/index.js';
 export * from './resilience/index.js';
 export * from './utils/index.js';
+export * from './workflows/index.js';

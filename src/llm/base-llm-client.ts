@@ -3,6 +3,7 @@ import { ArshaiError } from '../errors/arshai-error.js';
 import { ProviderError } from '../errors/provider-error.js';
 import type { RetryOptions } from '../resilience/retry.js';
 import { type Logger, silentLogger } from '../utils/logger.js';
+import { pushStream } from '../utils/push-stream.js';
 import type { BackgroundTaskReport, BackgroundTasksSummary, LLMClient } from './llm-client.js';
 import type { LLMConfig } from './llm-config.js';
 import type { LLMInput } from './llm-input.js';
@@ -68,55 +69,21 @@ export class BaseLLMClient implements LLMClient {
   }
 
   /** Runs the tool loop as a stream of events ending in `finish`, or `error` then a throw. */
-  async *stream<T = string>(input: LLMInput<T>): AsyncGenerator<LLMStreamEvent<T>> {
-    const stop = new AbortController();
-    const signal = input.signal ? AbortSignal.any([input.signal, stop.signal]) : stop.signal;
-    const queue: LLMStreamEvent<T>[] = [];
-    let head = 0;
-    let wake: (() => void) | undefined;
-    let done = false;
-    let failure: unknown;
-    const push = (event: LLMStreamEvent<T>) => {
-      queue.push(event);
-      wake?.();
-    };
-    const running = runToolLoop(this.#loop, { ...input, signal }, push, true).then(
-      (result) => push({ type: 'finish', result }),
-      (error: unknown) => {
-        failure = error;
-      },
-    );
-    running.finally(() => {
-      done = true;
-      wake?.();
-    });
-    try {
-      for (;;) {
-        if (head < queue.length) {
-          const event = queue[head] as LLMStreamEvent<T>;
-          queue[head++] = undefined as unknown as LLMStreamEvent<T>;
-          yield event;
-        } else if (done) break;
-        else {
-          await new Promise<void>((resolve) => {
-            wake = resolve;
-          });
-          wake = undefined;
-        }
-      }
-      if (failure !== undefined) {
+  stream<T = string>(input: LLMInput<T>): AsyncGenerator<LLMStreamEvent<T>> {
+    return pushStream<LLMStreamEvent<T>, LLMResult<T>>(
+      (emit, signal) => runToolLoop(this.#loop, { ...input, signal }, emit, true),
+      (result) => ({ type: 'finish', result }),
+      (failure) => {
         const error = ArshaiError.isInstance(failure)
           ? failure
           : new ProviderError(String(failure), { provider: this.adapter.provider, cause: failure });
-        yield { type: 'error', error };
-        throw error;
-      }
-    } finally {
-      if (!done) {
-        stop.abort(new AbortError('The stream consumer stopped reading'));
-        await running;
-      }
-    }
+        return { event: { type: 'error', error }, thenThrow: error };
+      },
+      {
+        signal: input.signal,
+        stopReason: () => new AbortError('The stream consumer stopped reading'),
+      },
+    );
   }
 
   /** Waits for background tasks to settle (or `timeoutMs`), without cancelling them. */

@@ -1,0 +1,55 @@
+export {
+  type BatchItemResult,
+  type BatchOptions,
+  BatchProcessor,
+  type WorkflowRunnable,
+} from './batch-processor.js';
+export {
+  type Checkpoint,
+  type Checkpointer,
+  InMemoryCheckpointer,
+  type RunStatus,
+  type RunSummary,
+} from './checkpointer.js';
+export { CompiledWorkflow } from './compiled-workflow.js';
+export { FallbackWorkflow } from './fallback-workflow.js';
+export { toMermaid } from './mermaid.js';
+export { SqliteCheckpointer, type SqliteCheckpointerOptions } from './sqlite-checkpointer.js';
+export {
+  NodeExecutionError,
+  RunNotFoundError,
+  StateConflictError,
+  StepLimitExceededError,
+  WorkflowRunError,
+  WorkflowValidationError,
+} from './workflow-errors.js';
+export type { WorkflowEvent, WorkflowResult } from './workflow-events.js';
+export {
+  type CompileOptions,
+  type PathMap,
+  type RouteResult,
+  WorkflowGraph,
+} from './workflow-graph.js';
+export {
+  AgentNode,
+  type AgentNodeOptions,
+  type NodeContext,
+  type NodeFunction,
+  type NodeObject,
+  type NodeOptions,
+  type WorkflowNode,
+} from './workflow-node.js';
+export {
+  type ExecuteWorkflowInput,
+  WorkflowRunner,
+  type WorkflowRunnerOptions,
+} from './workflow-runner.js';
+export {
+  DEFAULT_REDUCERS,
+  END,
+  type Reducer,
+  type StateUpdate,
+  type UserContext,
+  type WorkflowErrorRecord,
+  type WorkflowState,
+} from './workflow-state.js';

@@ -1,0 +1,109 @@
+import type { DatabaseSync, StatementSync } from 'node:sqlite';
+import { DEFAULT_SQLITE_PATH, openSqlite } from '../storage/sqlite.js';
+import { type Checkpoint, type Checkpointer, type RunSummary, summarize } from './checkpointer.js';
+
+/** Options of {@link SqliteCheckpointer}. */
+export interface SqliteCheckpointerOptions {
+  /** @default '.arshai/arshai.db' */
+  path?: string;
+  /** Use a database you opened yourself (e.g. shared with `SqliteMemoryManager`). */
+  database?: DatabaseSync;
+}
+
+interface Row {
+  checkpoint: string;
+}
+
+/**
+ * Checkpoints in SQLite (`node:sqlite`, WAL): the embedded default. One row per step, written
+ * with a prepared statement; another process can resume a run from the same file.
+ *
+ * @example
+ * ```ts
+ * const runner = new WorkflowRunner(workflow, { checkpointer: new SqliteCheckpointer({ path: '.arshai/arshai.db' }) });
+ * ```
+ */
+export class SqliteCheckpointer implements Checkpointer {
+  readonly #path: string;
+  readonly #given: DatabaseSync | undefined;
+  #db: DatabaseSync | undefined;
+  #sql: ReturnType<typeof prepare> | undefined;
+
+  constructor(options: SqliteCheckpointerOptions = {}) {
+    this.#path = options.path ?? DEFAULT_SQLITE_PATH;
+    this.#given = options.database;
+  }
+
+  #open() {
+    if (!this.#sql) {
+      this.#db = this.#given ?? openSqlite(this.#path);
+      this.#sql = prepare(this.#db);
+    }
+    return this.#sql;
+  }
+
+  async put(c: Checkpoint): Promise<void> {
+    this.#open().insert.run(
+      c.runId,
+      c.step,
+      c.status,
+      c.workflow,
+      c.state.userContext.userId,
+      c.createdAt,
+      JSON.stringify(c),
+    );
+  }
+
+  async getLatest(runId: string): Promise<Checkpoint | undefined> {
+    const row = this.#open().latest.get(runId) as Row | undefined;
+    return row ? (JSON.parse(row.checkpoint) as Checkpoint) : undefined;
+  }
+
+  async history(runId: string): Promise<Checkpoint[]> {
+    return (this.#open().history.all(runId) as unknown as Row[]).map(
+      (r) => JSON.parse(r.checkpoint) as Checkpoint,
+    );
+  }
+
+  async listRuns(options: { limit?: number } = {}): Promise<RunSummary[]> {
+    const rows = this.#open().runs.all(options.limit ?? -1) as unknown as Row[];
+    return rows.map((r) => summarize(JSON.parse(r.checkpoint) as Checkpoint));
+  }
+
+  async close(): Promise<void> {
+    if (this.#db && !this.#given) this.#db.close();
+    this.#db = undefined;
+    this.#sql = undefined;
+  }
+}
+
+function prepare(db: DatabaseSync) {
+  db.exec(`
+    CREATE TABLE IF NOT EXISTS arshai_schema (component TEXT PRIMARY KEY, version INTEGER NOT NULL);
+    CREATE TABLE IF NOT EXISTS arshai_checkpoints (
+      run_id TEXT NOT NULL,
+      step INTEGER NOT NULL,
+      status TEXT NOT NULL,
+      workflow TEXT NOT NULL,
+      user_id TEXT NOT NULL,
+      created_at TEXT NOT NULL,
+      checkpoint TEXT NOT NULL,
+      seq INTEGER PRIMARY KEY AUTOINCREMENT
+    );
+    CREATE INDEX IF NOT EXISTS arshai_checkpoints_by_run ON arshai_checkpoints (run_id, seq);
+    INSERT OR IGNORE INTO arshai_schema (component, version) VALUES ('checkpoints', 1);
+  `);
+  const s = (text: string): StatementSync => db.prepare(text);
+  return {
+    insert: s(
+      'INSERT INTO arshai_checkpoints (run_id, step, status, workflow, user_id, created_at, checkpoint) VALUES (?, ?, ?, ?, ?, ?, ?)',
+    ),
+    latest: s(
+      'SELECT checkpoint FROM arshai_checkpoints WHERE run_id = ? ORDER BY seq DESC LIMIT 1',
+    ),
+    history: s('SELECT checkpoint FROM arshai_checkpoints WHERE run_id = ? ORDER BY seq'),
+    runs: s(`SELECT c.checkpoint FROM arshai_checkpoints c
+      JOIN (SELECT run_id, MAX(seq) AS seq FROM arshai_checkpoints GROUP BY run_id) last ON last.seq = c.seq
+      ORDER BY c.seq DESC LIMIT ?`),
+  };
+}

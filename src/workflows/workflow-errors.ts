@@ -1,0 +1,101 @@
+import { ArshaiError, hasMarker } from '../errors/arshai-error.js';
+
+/** `compile()` found problems; `problems` lists every one. */
+export class WorkflowValidationError extends ArshaiError {
+  readonly problems: string[];
+
+  constructor(problems: string[]) {
+    super(`The workflow is not valid:\n- ${problems.join('\n- ')}`);
+    this.problems = problems;
+  }
+
+  static override isInstance(value: unknown): value is WorkflowValidationError {
+    return hasMarker(value, 'WorkflowValidationError');
+  }
+}
+
+/** Base of the errors that end a run; carries the run id and the last state. */
+export class WorkflowRunError extends ArshaiError {
+  readonly runId: string;
+  readonly state: unknown;
+
+  constructor(
+    message: string,
+    runId: string,
+    state: unknown,
+    options: { cause?: unknown; retryable?: boolean } = {},
+  ) {
+    super(message, options);
+    this.runId = runId;
+    this.state = state;
+  }
+
+  static override isInstance(value: unknown): value is WorkflowRunError {
+    return hasMarker(value, 'WorkflowRunError');
+  }
+}
+
+/** A node failed and no error route was declared. */
+export class NodeExecutionError extends WorkflowRunError {
+  readonly node: string;
+
+  constructor(node: string, runId: string, state: unknown, cause: unknown) {
+    super(`Node "${node}" failed: ${(cause as Error)?.message ?? String(cause)}`, runId, state, {
+      cause,
+      retryable: ArshaiError.isInstance(cause) && cause.retryable,
+    });
+    this.node = node;
+  }
+
+  static override isInstance(value: unknown): value is NodeExecutionError {
+    return hasMarker(value, 'NodeExecutionError');
+  }
+}
+
+/** The run reached `maxSteps` node executions (a runaway cycle). */
+export class StepLimitExceededError extends WorkflowRunError {
+  readonly maxSteps: number;
+
+  constructor(maxSteps: number, runId: string, state: unknown) {
+    super(`The workflow exceeded maxSteps=${maxSteps} node executions`, runId, state);
+    this.maxSteps = maxSteps;
+  }
+
+  static override isInstance(value: unknown): value is StepLimitExceededError {
+    return hasMarker(value, 'StepLimitExceededError');
+  }
+}
+
+/** Parallel branches wrote the same key, and no reducer says how to merge them. */
+export class StateConflictError extends WorkflowRunError {
+  readonly key: string;
+  readonly nodes: string[];
+
+  constructor(key: string, nodes: string[], runId: string, state: unknown) {
+    super(
+      `Parallel nodes ${nodes.join(', ')} all wrote "${key}" and it has no reducer`,
+      runId,
+      state,
+    );
+    this.key = key;
+    this.nodes = nodes;
+  }
+
+  static override isInstance(value: unknown): value is StateConflictError {
+    return hasMarker(value, 'StateConflictError');
+  }
+}
+
+/** `resume` was asked for a run the checkpointer does not know. */
+export class RunNotFoundError extends ArshaiError {
+  readonly runId: string;
+
+  constructor(runId: string) {
+    super(`No checkpoint for run "${runId}"`);
+    this.runId = runId;
+  }
+
+  static override isInstance(value: unknown): value is RunNotFoundError {
+    return hasMarker(value, 'RunNotFoundError');
+  }
+}

@@ -1,0 +1,46 @@
+import type { ArshaiError } from '../errors/arshai-error.js';
+import type { WorkflowRunError } from './workflow-errors.js';
+import type { StateUpdate, WorkflowState } from './workflow-state.js';
+
+/** How a run ended (so far). */
+export interface WorkflowResult<S extends object = object> {
+  runId: string;
+  status: 'completed' | 'interrupted' | 'failed';
+  state: WorkflowState<S>;
+  /** While interrupted: the node that asked and what it asked. */
+  interrupt?: { node: string; payload: unknown };
+  /** When failed: a typed error (`NodeExecutionError`, `StepLimitExceededError`, `StateConflictError`) carrying the last state. */
+  error?: WorkflowRunError;
+}
+
+/**
+ * One event of a streamed run:
+ * `run-start`, `node-start` / `node-end` (with timings and the update) / `node-error`,
+ * `custom` (from `ctx.emit`), `state` (after each step), `interrupt`, `error` (the run
+ * failed), `done` (last, with the result), or `aborted` (last, then the iterator throws).
+ */
+export type WorkflowEvent<S extends object = object> =
+  | { type: 'run-start'; runId: string; resumed: boolean }
+  | { type: 'node-start'; runId: string; node: string; step: number }
+  | {
+      type: 'node-end';
+      runId: string;
+      node: string;
+      step: number;
+      durationMs: number;
+      update: StateUpdate<S> | undefined;
+    }
+  | {
+      type: 'node-error';
+      runId: string;
+      node: string;
+      step: number;
+      durationMs: number;
+      error: Error;
+    }
+  | { type: 'custom'; runId: string; node: string; name: string; data: unknown }
+  | { type: 'state'; runId: string; step: number; state: WorkflowState<S> }
+  | { type: 'interrupt'; runId: string; node: string; payload: unknown }
+  | { type: 'error'; runId: string; error: WorkflowRunError }
+  | { type: 'done'; result: WorkflowResult<S> }
+  | { type: 'aborted'; error: ArshaiError };

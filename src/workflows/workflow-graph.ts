@@ -1,0 +1,167 @@
+import { InvalidInputError } from '../errors/invalid-input-error.js';
+import { CompiledWorkflow, type ConditionalEdge, type GraphNode } from './compiled-workflow.js';
+import { WorkflowValidationError } from './workflow-errors.js';
+import { type NodeOptions, nodeFunction, type WorkflowNode } from './workflow-node.js';
+import { END, type Reducer, type WorkflowState } from './workflow-state.js';
+
+/** Where a conditional route may go: possible targets, or route keys mapped to targets. */
+export type PathMap = string[] | Record<string, string>;
+
+/** What a route function returns: a node name, `END`, or several names (parallel fan-out). */
+export type RouteResult = string | string[];
+
+/** Options of `compile()`. */
+export interface CompileOptions<S extends object> {
+  /** How to merge a key written by parallel branches (and how an update meets the old value). */
+  reducers?: Partial<Record<keyof WorkflowState<S> & string, Reducer>>;
+  /** A name for Mermaid, logs and checkpoints. */
+  name?: string;
+}
+
+const NAME = /^[A-Za-z0-9_-]{1,64}$/;
+
+/**
+ * Builds a workflow graph; `compile()` validates it and returns an immutable runnable.
+ * Cycles are allowed (bounded at run time by `maxSteps`).
+ *
+ * @example
+ * ```ts
+ * const graph = new WorkflowGraph<{ answer?: string }>()
+ *   .addNode('draft', (state) => ({ answer: `draft for ${state.input}` }))
+ *   .addNode('review', (state) => ({ answer: `${state.answer} (reviewed)` }))
+ *   .addEdge('draft', 'review')
+ *   .addEdge('review', END)
+ *   .setEntryPoint('draft');
+ * const workflow = graph.compile();
+ * ```
+ */
+export class WorkflowGraph<S extends object = object> {
+  readonly #nodes = new Map<string, GraphNode<S>>();
+  readonly #edges = new Map<string, string[]>();
+  readonly #conditional = new Map<string, ConditionalEdge<S>>();
+  #entry: string | undefined;
+
+  /** Adds a node: a function or an object with `run(state, input, ctx)`. */
+  addNode(name: string, node: WorkflowNode<S>, options: NodeOptions = {}): this {
+    if (!NAME.test(name) || name === END) {
+      throw new InvalidInputError(
+        'name',
+        'node names are 1-64 characters of letters, digits, _ or -',
+      );
+    }
+    if (this.#nodes.has(name))
+      throw new InvalidInputError('name', `a node "${name}" already exists`);
+    if (typeof node !== 'function' && typeof node?.run !== 'function') {
+      throw new InvalidInputError(`nodes.${name}`, 'must be a function or an object with run()');
+    }
+    this.#nodes.set(name, { name, run: nodeFunction(node), options });
+    return this;
+  }
+
+  /** Always go from `from` to `to` (a node or `END`). */
+  addEdge(from: string, to: string): this {
+    const list = this.#edges.get(from) ?? [];
+    list.push(to);
+    this.#edges.set(from, list);
+    return this;
+  }
+
+  /**
+   * After `from`, go where `route(state)` says: a node, `END`, or several nodes at once.
+   * With `pathMap` as a record, `route` returns its keys (used as edge labels).
+   */
+  addConditionalEdges(
+    from: string,
+    route: (state: Readonly<WorkflowState<S>>) => RouteResult,
+    pathMap?: PathMap,
+  ): this {
+    if (this.#conditional.has(from)) {
+      throw new InvalidInputError('from', `"${from}" already has conditional edges`);
+    }
+    this.#conditional.set(from, { route, pathMap });
+    return this;
+  }
+
+  /** The node the run starts at. */
+  setEntryPoint(name: string): this {
+    this.#entry = name;
+    return this;
+  }
+
+  /** Validates the graph and returns an immutable, runnable workflow. */
+  compile(options: CompileOptions<S> = {}): CompiledWorkflow<S> {
+    const problems = this.#validate();
+    if (problems.length) throw new WorkflowValidationError(problems);
+    return new CompiledWorkflow<S>({
+      name: options.name ?? 'workflow',
+      entry: this.#entry as string,
+      nodes: new Map(this.#nodes),
+      edges: new Map([...this.#edges].map(([k, v]) => [k, [...v]])),
+      conditional: new Map(this.#conditional),
+      reducers: { ...options.reducers } as Record<string, Reducer>,
+    });
+  }
+
+  #validate(): string[] {
+    const problems: string[] = [];
+    const known = (n: string) => n === END || this.#nodes.has(n);
+    if (this.#entry === undefined) problems.push('no entry point: call setEntryPoint(name)');
+    else if (!this.#nodes.has(this.#entry))
+      problems.push(`entry point "${this.#entry}" is not a node`);
+    for (const [from, targets] of this.#edges) {
+      if (!this.#nodes.has(from)) problems.push(`edge from unknown node "${from}"`);
+      for (const to of targets)
+        if (!known(to)) problems.push(`edge "${from}" → "${to}" goes into nothing`);
+    }
+    for (const [from, { pathMap }] of this.#conditional) {
+      if (!this.#nodes.has(from)) problems.push(`conditional edges from unknown node "${from}"`);
+      for (const to of pathTargets(pathMap)) {
+        if (!known(to)) problems.push(`conditional edge "${from}" → "${to}" goes into nothing`);
+      }
+    }
+    for (const node of this.#nodes.values()) {
+      const onError = node.options.onError;
+      if (onError !== undefined && !known(onError)) {
+        problems.push(`error route "${node.name}" → "${onError}" goes into nothing`);
+      }
+      if (!this.#edges.has(node.name) && !this.#conditional.has(node.name)) {
+        problems.push(
+          `node "${node.name}" has no outgoing edge (add addEdge('${node.name}', END) to finish there)`,
+        );
+      }
+    }
+    if (this.#entry && this.#nodes.has(this.#entry)) {
+      const reached = this.#reachable(this.#entry);
+      for (const name of this.#nodes.keys()) {
+        if (!reached.has(name)) problems.push(`node "${name}" is unreachable from the entry point`);
+      }
+    }
+    return problems;
+  }
+
+  #reachable(entry: string): Set<string> {
+    const seen = new Set<string>();
+    const queue = [entry];
+    while (queue.length) {
+      const name = queue.pop() as string;
+      if (seen.has(name) || !this.#nodes.has(name)) continue;
+      seen.add(name);
+      queue.push(...(this.#edges.get(name) ?? []));
+      const onError = this.#nodes.get(name)?.options.onError;
+      if (onError) queue.push(onError);
+      const conditional = this.#conditional.get(name);
+      // A route without a path map may go anywhere.
+      if (conditional)
+        queue.push(
+          ...(conditional.pathMap ? pathTargets(conditional.pathMap) : this.#nodes.keys()),
+        );
+    }
+    return seen;
+  }
+}
+
+/** The nodes a path map can lead to. */
+export function pathTargets(pathMap: PathMap | undefined): string[] {
+  if (!pathMap) return [];
+  return Array.isArray(pathMap) ? pathMap : Object.values(pathMap);
+}

@@ -1,0 +1,56 @@
+/** Marks the end of a workflow: route to `END` to finish. */
+export const END = '__end__' as const;
+export type End = typeof END;
+
+/** Who the run is for. */
+export interface UserContext {
+  userId: string;
+  /** ISO time of the last step. */
+  lastActive: string;
+  interactionCount: number;
+}
+
+/** A node failure recorded in the state. */
+export interface WorkflowErrorRecord {
+  node: string;
+  step: number;
+  name: string;
+  message: string;
+  retryable: boolean;
+  at: string;
+}
+
+/**
+ * The state every workflow carries (JSON-serialisable), plus the user's own fields `S`.
+ * Nodes return partial updates; the engine maintains `currentStep`, `stepCount`,
+ * `processingPath` and `userContext.lastActive`.
+ */
+export type WorkflowState<S extends object = object> = {
+  userContext: UserContext;
+  /** The node that ran last. */
+  currentStep: string;
+  /** Node executions so far. */
+  stepCount: number;
+  /** Nodes in the order they ran. */
+  processingPath: string[];
+  /** Outputs of agents and nodes, by name (merged key by key). */
+  agentData: Record<string, unknown>;
+  /** Working memories, by name (merged key by key). */
+  workingMemories: Record<string, unknown>;
+  errors: WorkflowErrorRecord[];
+  /** The run's `inputData`. */
+  input: unknown;
+} & S;
+
+/** What a node returns: the fields it changes. */
+export type StateUpdate<S extends object = object> = Partial<WorkflowState<S>>;
+
+/** Combines the current value of a key with a node's update of it. */
+export type Reducer<V = unknown> = (current: V, update: V) => V;
+
+/** The reducers every workflow has: `agentData` and `workingMemories` merge, `errors` append. */
+export const DEFAULT_REDUCERS: Record<string, Reducer> = {
+  agentData: (a, b) => ({ ...(a as object), ...(b as object) }),
+  workingMemories: (a, b) => ({ ...(a as object), ...(b as object) }),
+  errors: (a, b) => [...(a as unknown[]), ...(b as unknown[])],
+};

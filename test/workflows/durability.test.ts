@@ -1,0 +1,64 @@
+import { execFileSync, spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, inject, it } from 'vitest';
+
+const dir = mkdtempSync(join(tmpdir(), 'arshai-durable-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const fixture = (name: string) => join(import.meta.dirname, 'fixtures', name);
+const run = (script: string, args: string[]) =>
+  JSON.parse(execFileSync(process.execPath, [fixture(script), ...args], { encoding: 'utf8' }));
+
+async function startAndKill(args: string[], log: string, when: string): Promise<void> {
+  const child = spawn(process.execPath, [fixture('crash-child.mjs'), ...args], { stdio: 'ignore' });
+  const exited = new Promise<number | null>((resolve) =>
+    child.on('exit', (_code, signal) => resolve(signal ? 9 : _code)),
+  );
+  for (let i = 0; i < 400; i++) {
+    if (existsSync(log) && readFileSync(log, 'utf8').includes(when)) break;
+    await new Promise((r) => setTimeout(r, 10));
+  }
+  child.kill('SIGKILL');
+  expect(await exited).toBe(9);
+}
+
+const lines = (log: string) => readFileSync(log, 'utf8').trim().split('\n');
+const count = (log: string, line: string) => lines(log).filter((l) => l === line).length;
+
+describe.each([
+  ['sqlite', () => join(dir, 'checkpoints.db')],
+  ['redis', () => inject('redisUrl')],
+])('crash and resume with the %s checkpointer', (backend, store) => {
+  it('a new process resumes after SIGKILL; completed nodes do not run again; same final state', async () => {
+    const log = join(dir, `${backend}-crash.log`);
+    const runId = `crash-${backend}-${Date.now()}`;
+    await startAndKill([backend, store(), log, runId, 'start'], log, 'start c');
+    expect(lines(log)).toEqual(['start a', 'end a', 'start b', 'end b', 'start c']);
+
+    const resumed = run('crash-child.mjs', [backend, store(), log, runId, 'resume']);
+    expect(resumed.status).toBe('completed');
+    for (const n of ['a', 'b'])
+      expect([count(log, `start ${n}`), count(log, `end ${n}`)]).toEqual([1, 1]);
+    expect([count(log, 'start c'), count(log, 'end c')]).toEqual([2, 1]); // c was cut, then run again
+    for (const n of ['d', 'e']) expect(count(log, `end ${n}`)).toBe(1);
+
+    const cleanLog = join(dir, `${backend}-clean.log`);
+    const clean = run('crash-child.mjs', [backend, store(), cleanLog, `clean-${runId}`, 'start']);
+    expect(resumed.state).toEqual(clean.state);
+    expect(resumed.state.agentData.total).toBe(15);
+  });
+});
+
+it('human-in-the-loop across processes: interrupted in one, approved in another', () => {
+  const store = join(dir, 'hitl.db');
+  const paused = run('hitl-child.mjs', [store, 'refund-1', 'start']);
+  expect(paused).toMatchObject({
+    status: 'interrupted',
+    interrupt: { node: 'approve', payload: { amount: 249 } },
+  });
+  const done = run('hitl-child.mjs', [store, 'refund-1', 'resume', 'approve']);
+  expect(done.status).toBe('completed');
+  expect(done.state.agentData).toMatchObject({ decision: 'approve', message: 'Refund sent' });
+  expect(done.state.processingPath).toEqual(['propose', 'approve', 'finalize']);
+});
