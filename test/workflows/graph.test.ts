@@ -230,7 +230,9 @@ describe('running workflows', () => {
       node: 'boom',
       message: 'Node "boom" failed: database offline',
     });
-    expect((result.error?.state as typeof result.state | undefined)?.agentData).toEqual({ ok: true });
+    expect((result.error?.state as typeof result.state | undefined)?.agentData).toEqual({
+      ok: true,
+    });
     expect(result.state.errors).toMatchObject([{ node: 'boom', message: 'database offline' }]);
   });
 
