@@ -12,66 +12,66 @@ export function formatDuration(ms: number): string {
 }
 
 /**
- * Live step progress: a spinner and timer on one line in a terminal, plain lines otherwise
- * (nothing garbled when piped).
+ * Live step progress. In a terminal: one spinner line naming the running steps with a timer,
+ * and a line per finished step. Piped: plain `▶` / `✔` lines, no control characters.
  */
 export class Progress {
   readonly #out: Output;
+  readonly #running = new Map<string, number>();
   #timer: NodeJS.Timeout | undefined;
-  #label = '';
-  #startedAt = 0;
   #frame = 0;
 
   constructor(out: Output) {
     this.#out = out;
   }
 
-  /** A step begins. */
-  start(label: string): void {
-    this.stopSpinner();
-    this.#label = label;
-    this.#startedAt = performance.now();
+  start(step: string): void {
+    this.#running.set(step, performance.now());
     if (!this.#out.isTTY) {
-      this.#out.write(`▶ ${label}\n`);
+      this.#out.write(`▶ ${step}\n`);
       return;
     }
+    if (!this.#timer) {
+      this.#timer = setInterval(() => this.#render(), 80);
+      this.#timer.unref();
+    }
     this.#render();
-    this.#timer = setInterval(() => this.#render(), 80);
-    this.#timer.unref();
   }
 
-  /** The current step ended; `detail` is printed after its duration. */
-  end(ok: boolean, detail = ''): number {
-    const ms = performance.now() - this.#startedAt;
-    this.stopSpinner();
-    const mark = ok ? '✔' : '✖';
-    const suffix = detail ? `  ${detail}` : '';
-    this.#out.write(
-      `${this.#out.isTTY ? '\r\x1b[2K' : ''}${mark} ${this.#label} (${formatDuration(ms)})${suffix}\n`,
+  /** A step ended; returns its duration. */
+  end(step: string, mark: '✔' | '✖' | '⏸', detail = ''): number {
+    const started = this.#running.get(step) ?? performance.now();
+    this.#running.delete(step);
+    const ms = performance.now() - started;
+    this.line(
+      `${mark} ${step.padEnd(12)} ${formatDuration(ms).padStart(7)}${detail ? `  ${detail}` : ''}`,
     );
+    if (this.#running.size === 0) this.stop();
     return ms;
   }
 
-  /** A line of information under the current step. */
-  note(text: string): void {
-    if (this.#out.isTTY && this.#timer) this.#out.write('\r\x1b[2K');
-    this.#out.write(`    ${text}\n`);
-    if (this.#out.isTTY && this.#timer) this.#render();
+  /** Prints a line above the spinner. */
+  line(text: string): void {
+    this.#out.write(`${this.#out.isTTY ? '\r\x1b[2K' : ''}${text}\n`);
+    if (this.#out.isTTY && this.#running.size) this.#render();
   }
 
-  stopSpinner(): void {
+  stop(): void {
     if (this.#timer) clearInterval(this.#timer);
     this.#timer = undefined;
+    if (this.#out.isTTY) this.#out.write('\r\x1b[2K');
   }
 
   #render(): void {
-    const ms = performance.now() - this.#startedAt;
+    const first = Math.min(...this.#running.values());
     const frame = FRAMES[this.#frame++ % FRAMES.length];
-    this.#out.write(`\r\x1b[2K${frame} ${this.#label} ${formatDuration(ms)}`);
+    this.#out.write(
+      `\r\x1b[2K${frame} ${[...this.#running.keys()].join(', ')} ${formatDuration(performance.now() - first)}`,
+    );
   }
 }
 
-/** Renders rows as an aligned text table with a header rule. */
+/** Rows as an aligned text table with a header rule (first column left, others right). */
 export function table(header: string[], rows: string[][]): string {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
   const line = (cells: string[]) =>
@@ -79,4 +79,11 @@ export function table(header: string[], rows: string[][]): string {
       .map((c, i) => (i === 0 ? c.padEnd(widths[i] ?? 0) : c.padStart(widths[i] ?? 0)))
       .join('  ');
   return [line(header), widths.map((w) => '─'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
+}
+
+/** A short one-line preview of a value. */
+export function preview(value: unknown, max = 70): string {
+  const text = typeof value === 'string' ? value : JSON.stringify(value);
+  const flat = (text ?? 'undefined').replace(/\s+/g, ' ');
+  return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
 }

@@ -1,0 +1,88 @@
+import { resolve } from 'node:path';
+import { DEFAULT_SQLITE_PATH } from '../../storage/sqlite.js';
+import { type CommandSpec, helpText, parseCommand } from '../args.js';
+import type { Command } from '../context.js';
+import { chooseModel, PROVIDERS } from '../model-choice.js';
+import { askApproval, followRun, openSession, printOutcome } from '../showcase-session.js';
+import { EXIT, UsageError } from '../usage-error.js';
+
+export const DEMO_SPEC: CommandSpec = {
+  usage: 'demo [options]',
+  summary:
+    'Runs the customer-support showcase: routing, parallel analysis, a specialist team with tools, memory\n' +
+    'across runs and a human approval step, in a checkpointed workflow. Offline by default.',
+  options: {
+    message: { type: 'string', hint: 'text', description: 'The customer message' },
+    customer: { type: 'string', hint: 'id', description: 'The customer id (cust_ada, cust_alan)' },
+    approve: { type: 'boolean', description: 'Approve a refund that needs approval' },
+    reject: { type: 'boolean', description: 'Reject a refund that needs approval' },
+    provider: {
+      type: 'string',
+      hint: 'name',
+      description: `Model provider: ${PROVIDERS.join(', ')}`,
+    },
+    model: { type: 'string', hint: 'name', description: 'Model name for the provider' },
+    fast: { type: 'boolean', description: 'No simulated latency for the offline model' },
+  },
+};
+
+const DEFAULT_MESSAGE =
+  'Hi, the noise-cancelling headphones from order A1001 arrived with a cracked headband. I would like a refund, please.';
+
+export const demo: Command = {
+  name: 'demo',
+  summary: 'Run the offline multi-agent showcase',
+  async run({ argv, env, stdout, stdin, cwd }) {
+    const { values } = parseCommand(DEMO_SPEC, argv);
+    if (values.help) {
+      stdout.write(helpText(DEMO_SPEC));
+      return EXIT.ok;
+    }
+    if (values.approve && values.reject)
+      throw new UsageError('--approve and --reject exclude each other');
+    const storePath = resolve(cwd, String(values.store ?? DEFAULT_SQLITE_PATH));
+    const model = await chooseModel(
+      values.provider as string | undefined,
+      values.model as string | undefined,
+      env,
+      values.fast ? 0 : 120,
+    );
+    const session = openSession(storePath, model, false);
+    try {
+      const customerId = String(values.customer ?? 'cust_ada');
+      const message = String(values.message ?? DEFAULT_MESSAGE);
+      stdout.write(
+        `arshai showcase: customer support\nModel:    ${model.description}\nStore:    ${storePath}\nCustomer: ${customerId}\nMessage:  "${message}"\n\n`,
+      );
+      let result = await followRun(
+        session.runner.streamWorkflow({
+          userId: customerId,
+          inputData: { customerId, message },
+          state: { customerId, message },
+        }),
+        stdout,
+      );
+      if (result.status === 'interrupted') {
+        const question = String(
+          (result.interrupt?.payload as { question?: string })?.question ?? 'Approve?',
+        );
+        const decision = values.approve
+          ? 'approve'
+          : values.reject
+            ? 'reject'
+            : await askApproval(question, stdin, stdout);
+        if (decision) {
+          stdout.write(`\nHuman decision: ${decision}\n`);
+          result = await followRun(
+            session.runner.streamResume(result.runId, { value: decision }),
+            stdout,
+          );
+        }
+      }
+      printOutcome(session, result, stdout);
+      return result.status === 'failed' ? EXIT.failed : EXIT.ok;
+    } finally {
+      session.close();
+    }
+  },
+};

@@ -1,0 +1,87 @@
+import { resolve } from 'node:path';
+import { DEFAULT_SQLITE_PATH } from '../../storage/sqlite.js';
+import type { Checkpoint } from '../../workflows/checkpointer.js';
+import { SqliteCheckpointer } from '../../workflows/sqlite-checkpointer.js';
+import { type CommandSpec, helpText, parseCommand } from '../args.js';
+import type { Command } from '../context.js';
+import { preview, table } from '../progress.js';
+import { openStore } from '../store.js';
+import { EXIT, UsageError } from '../usage-error.js';
+
+export const RUNS_SPEC: CommandSpec = {
+  usage: 'runs [show <runId>] [options]',
+  summary:
+    'Lists the runs in the store, newest first; "runs show <runId>" prints a run step by step.',
+  options: {
+    limit: { type: 'string', hint: 'n', description: 'How many runs to list (default 20)' },
+  },
+};
+
+const ENGINE_KEYS = new Set(['userContext', 'stepCount', 'processingPath', 'currentStep']);
+
+/** What a step changed: the state keys whose values differ from the previous checkpoint. */
+function changes(before: Checkpoint | undefined, after: Checkpoint): string[] {
+  const a = (before?.state ?? {}) as Record<string, unknown>;
+  const b = after.state as Record<string, unknown>;
+  return Object.keys(b)
+    .filter((k) => !ENGINE_KEYS.has(k) && JSON.stringify(a[k]) !== JSON.stringify(b[k]))
+    .map((k) => `${k} = ${preview(b[k], 90)}`);
+}
+
+export const runs: Command = {
+  name: 'runs',
+  summary: 'List runs, or show one step by step',
+  async run({ argv, stdout, cwd }) {
+    const { values, positionals } = parseCommand(RUNS_SPEC, argv);
+    if (values.help) {
+      stdout.write(helpText(RUNS_SPEC));
+      return EXIT.ok;
+    }
+    const limit = values.limit === undefined ? 20 : Number(values.limit);
+    if (!Number.isInteger(limit) || limit < 1)
+      throw new UsageError('--limit must be a positive integer');
+    const [sub, runId, extra] = positionals;
+    if (sub !== undefined && (sub !== 'show' || !runId || extra)) {
+      throw new UsageError('expected "arshai runs" or "arshai runs show <runId>"');
+    }
+    const storePath = resolve(cwd, String(values.store ?? DEFAULT_SQLITE_PATH));
+    const db = openStore(storePath, true);
+    try {
+      const checkpoints = new SqliteCheckpointer({ database: db });
+      if (sub === 'show') {
+        const history = await checkpoints.history(runId as string);
+        if (history.length === 0) throw new UsageError(`unknown run id "${runId}" in ${storePath}`);
+        const first = history[0] as Checkpoint;
+        stdout.write(`Run ${runId} (${first.workflow}, user ${first.state.userContext.userId})\n`);
+        history.forEach((c, i) => {
+          const ran = c.ran.length
+            ? c.ran.join(' + ')
+            : c.interrupt
+              ? `${c.interrupt.node} (paused)`
+              : 'start';
+          stdout.write(
+            `\nstep ${c.step}  ${c.status.padEnd(11)} ran: ${ran}   next: ${c.next.join(', ') || '—'}\n`,
+          );
+          for (const change of changes(history[i - 1], c)) stdout.write(`    ${change}\n`);
+          if (c.interrupt) stdout.write(`    waiting for: ${preview(c.interrupt.payload, 90)}\n`);
+          if (c.error) stdout.write(`    error: ${c.error.message}\n`);
+        });
+        return EXIT.ok;
+      }
+      const list = await checkpoints.listRuns({ limit });
+      if (list.length === 0) {
+        stdout.write(`No runs in ${storePath}.\n`);
+        return EXIT.ok;
+      }
+      stdout.write(
+        `${table(
+          ['run id', 'status', 'step', 'workflow', 'user', 'updated'],
+          list.map((r) => [r.runId, r.status, String(r.step), r.workflow, r.userId, r.updatedAt]),
+        )}\n`,
+      );
+      return EXIT.ok;
+    } finally {
+      db.close();
+    }
+  },
+};

@@ -1,0 +1,173 @@
+import { writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { createInterface } from 'node:readline/promises';
+import type { DatabaseSync } from 'node:sqlite';
+import { SqliteMemoryManager } from '../memory/sqlite-memory-manager.js';
+import { loadSupportData } from '../showcase/support-data.js';
+import { buildSupportWorkflow, type SupportState } from '../showcase/support-workflow.js';
+import { toMermaid } from '../workflows/mermaid.js';
+import { SqliteCheckpointer } from '../workflows/sqlite-checkpointer.js';
+import type { WorkflowEvent, WorkflowResult } from '../workflows/workflow-events.js';
+import { WorkflowRunner } from '../workflows/workflow-runner.js';
+import type { ModelChoice } from './model-choice.js';
+import { formatDuration, type Output, Progress, preview, table } from './progress.js';
+import { openStore } from './store.js';
+
+/** Everything one CLI invocation of the showcase uses. */
+export interface Session {
+  db: DatabaseSync;
+  runner: WorkflowRunner<SupportState>;
+  model: ModelChoice;
+  storePath: string;
+  started: number;
+  close(): void;
+}
+
+/** Opens the store and builds the showcase on the chosen model. */
+export function openSession(storePath: string, model: ModelChoice, mustExist: boolean): Session {
+  const db = openStore(storePath, mustExist);
+  const memory = new SqliteMemoryManager({ database: db });
+  const checkpointer = new SqliteCheckpointer({ database: db });
+  const workflow = buildSupportWorkflow({
+    llm: model.client,
+    memory,
+    data: loadSupportData(),
+    // The bundled orders were delivered in November 2026: keep the refund window stable.
+    now: () => new Date('2026-11-24T12:00:00Z'),
+  });
+  return {
+    db,
+    runner: new WorkflowRunner(workflow, { checkpointer }),
+    model,
+    storePath,
+    started: performance.now(),
+    close: () => db.close(),
+  };
+}
+
+/** Consumes a run's events, printing live progress; returns the result. */
+export async function followRun(
+  events: AsyncIterable<WorkflowEvent<SupportState>>,
+  out: Output,
+): Promise<WorkflowResult<SupportState>> {
+  const progress = new Progress(out);
+  let result: WorkflowResult<SupportState> | undefined;
+  try {
+    for await (const event of events) {
+      switch (event.type) {
+        case 'run-start':
+          progress.line(`${event.resumed ? 'Resuming' : 'Run'} ${event.runId}`);
+          break;
+        case 'node-start':
+          progress.start(event.node);
+          break;
+        case 'node-end':
+          progress.end(
+            event.node,
+            '✔',
+            describe(event.node, event.update as Partial<SupportState> | undefined),
+          );
+          break;
+        case 'node-error':
+          progress.end(event.node, '✖', event.error.message);
+          break;
+        case 'interrupt':
+          progress.end(event.node, '⏸', 'waiting for a human decision');
+          break;
+        case 'done':
+          result = event.result;
+          break;
+        default:
+          break;
+      }
+    }
+  } finally {
+    progress.stop();
+  }
+  return result as WorkflowResult<SupportState>;
+}
+
+function describe(node: string, update: Partial<SupportState> | undefined): string {
+  if (!update) return '';
+  switch (node) {
+    case 'recall':
+      return update.interaction && update.interaction > 1
+        ? `returning customer, visit #${update.interaction}; last time: "${preview(update.previously, 50)}"`
+        : 'first visit';
+    case 'triage':
+      return `routed to ${update.route?.agent} (${update.route?.source})`;
+    case 'analyze':
+      return preview(update.analysis, 80);
+    case 'investigate':
+      return preview(update.findings, 80);
+    case 'assess':
+      return update.refund?.eligible
+        ? `refund of $${update.refund.amount.toFixed(2)} allowed`
+        : `no refund: ${update.refund?.reason}`;
+    case 'approval':
+      return `decision: ${update.approval}`;
+    case 'reply':
+      return 'reply written';
+    case 'remember':
+      return 'customer profile saved';
+    default:
+      return '';
+  }
+}
+
+/** Asks in a terminal; returns undefined when there is no terminal to ask in. */
+export async function askApproval(
+  question: string,
+  stdin: NodeJS.ReadStream,
+  out: Output,
+): Promise<'approve' | 'reject' | undefined> {
+  if (!stdin.isTTY || !out.isTTY) return undefined;
+  const rl = createInterface({ input: stdin, output: process.stdout });
+  try {
+    const answer = await rl.question(`${question} [y/N] `);
+    return /^y(es)?$/i.test(answer.trim()) ? 'approve' : 'reject';
+  } finally {
+    rl.close();
+  }
+}
+
+/** The end of a run: the reply, the summary table, where the picture is. */
+export function printOutcome(
+  session: Session,
+  result: WorkflowResult<SupportState>,
+  out: Output,
+): void {
+  const { state } = result;
+  out.write('\n');
+  if (result.status === 'interrupted') {
+    out.write(
+      `Run ${result.runId} is waiting for approval: ${String((result.interrupt?.payload as { question?: string })?.question ?? '')}\n`,
+    );
+    out.write(`Continue it later with: arshai resume ${result.runId} --approve   (or --reject)\n`);
+  } else if (result.status === 'failed') {
+    out.write(`Run ${result.runId} failed: ${result.error?.message}\n`);
+  } else {
+    out.write(`Reply to the customer:\n  ${state.reply}\n`);
+  }
+  const counts = session.model.counting.counts;
+  out.write(
+    `\n${table(
+      ['steps', 'model calls', 'tool calls', 'tokens in', 'tokens out', 'time'],
+      [
+        [
+          String(state.stepCount),
+          String(counts.modelCalls),
+          String(counts.toolCalls),
+          String(counts.inputTokens),
+          String(counts.outputTokens),
+          formatDuration(performance.now() - session.started),
+        ],
+      ],
+    )}\n`,
+  );
+  const diagram = join(dirname(session.storePath), 'customer-support.mmd');
+  writeFileSync(diagram, toMermaid(session.runner.workflow));
+  out.write(
+    `\nWorkflow diagram (Mermaid): ${diagram}\nRun history: arshai runs show ${result.runId}\n`,
+  );
+}

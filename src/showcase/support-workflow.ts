@@ -1,0 +1,205 @@
+import type { AgentInput } from '../agents/agent.js';
+import { BaseAgent } from '../agents/base-agent.js';
+import { ChatAgent } from '../agents/chat-agent.js';
+import type { LLMClient } from '../llm/llm-client.js';
+import type { MemoryManager } from '../memory/memory-types.js';
+import { DynamicRouter } from '../orchestration/dynamic-router.js';
+import { HierarchicalOrchestrator } from '../orchestration/hierarchical-orchestrator.js';
+import { AgentFailure, ParallelOrchestrator } from '../orchestration/parallel-orchestrator.js';
+import type { CompiledWorkflow } from '../workflows/compiled-workflow.js';
+import { WorkflowGraph } from '../workflows/workflow-graph.js';
+import { END } from '../workflows/workflow-state.js';
+import { DESCRIPTIONS, PROMPTS } from './prompts.js';
+import { assessRefund, findOrderId, type SupportData } from './support-data.js';
+import { lookupOrderTool, refundPolicyTool } from './support-tools.js';
+
+/** The showcase workflow's own state fields. */
+export interface SupportState {
+  customerId: string;
+  message: string;
+  interaction?: number;
+  previously?: string;
+  route?: { agent: string; source: string };
+  analysis?: Record<string, unknown>;
+  findings?: string;
+  refund?: { orderId?: string; amount: number; eligible: boolean; reason: string };
+  approval?: 'approved' | 'rejected' | 'automatic' | 'not-needed';
+  reply?: string;
+}
+
+/** What the support system is built from: all passed in. */
+export interface SupportDeps {
+  llm: LLMClient;
+  memory: MemoryManager;
+  data: SupportData;
+  /** "Today", for the refund window. */
+  now: () => Date;
+}
+
+/** The customer's profile kept in memory across runs. */
+interface Profile {
+  interactions: number;
+  lastMessage: string;
+}
+
+/** Writes the final reply from the state the workflow gathered. */
+class ReplyAgent extends BaseAgent<string> {
+  async process(input: AgentInput): Promise<string> {
+    const { llmResponse } = await this.llmClient.chat({
+      systemPrompt: this.systemPrompt,
+      userMessage: input.message,
+      ...(input.signal ? { signal: input.signal } : {}),
+    });
+    return llmResponse;
+  }
+}
+
+/** The name checkpoints of the showcase carry. */
+export const SUPPORT_WORKFLOW = 'customer-support';
+
+/**
+ * The showcase: a customer-support system built only from the public API — dynamic routing,
+ * parallel analysis, a hierarchical team with real tools, memory across runs, and a
+ * human approval step inside a durable workflow.
+ */
+export function buildSupportWorkflow(deps: SupportDeps): CompiledWorkflow<SupportState> {
+  const { llm, memory, data } = deps;
+  const router = new DynamicRouter(
+    llm,
+    {
+      orders: new ChatAgent(llm, PROMPTS.orders),
+      refunds: new ChatAgent(llm, PROMPTS.policy),
+      general: new ChatAgent(llm, PROMPTS.reply),
+    },
+    { systemPrompt: PROMPTS.router, descriptions: DESCRIPTIONS, defaultAgent: 'general' },
+  );
+  const analysis = new ParallelOrchestrator({
+    sentiment: new ChatAgent(llm, PROMPTS.sentiment),
+    summary: new ChatAgent(llm, PROMPTS.summary),
+    keywords: new ChatAgent(llm, PROMPTS.keywords),
+  });
+  const team = new HierarchicalOrchestrator(
+    llm,
+    {
+      orders: new ChatAgent(llm, PROMPTS.orders, {
+        tools: { lookup_order: lookupOrderTool(data) },
+      }),
+      policy: new ChatAgent(llm, PROMPTS.policy, {
+        tools: { refund_policy: refundPolicyTool(data) },
+      }),
+    },
+    {
+      systemPrompt: PROMPTS.master,
+      descriptions: { orders: DESCRIPTIONS.orders, policy: DESCRIPTIONS.refunds },
+    },
+  );
+  const replyAgent = new ReplyAgent(llm, PROMPTS.reply);
+  const profileKey = (customerId: string) => ({
+    conversationId: customerId,
+    type: 'long-term' as const,
+    id: 'support-profile',
+  });
+
+  return new WorkflowGraph<SupportState>()
+    .addNode('recall', async (state, _input, ctx) => {
+      const entries = await memory.retrieve<Profile>(
+        { conversationId: state.customerId, type: 'long-term' },
+        { signal: ctx.signal },
+      );
+      const profile = entries.find((e) => e.id === 'support-profile')?.content;
+      return {
+        interaction: (profile?.interactions ?? 0) + 1,
+        previously: profile?.lastMessage ?? 'nothing',
+      };
+    })
+    .addNode('triage', async (state, _input, ctx) => {
+      const decision = await router.route(
+        state.message,
+        `Customer ${state.customerId}, visit ${state.interaction}`,
+        { signal: ctx.signal },
+      );
+      return { route: { agent: decision.agent, source: decision.source } };
+    })
+    .addNode('analyze', async (state, _input, ctx) => {
+      const results = await analysis.execute(state.message, {
+        signal: ctx.signal,
+        timeoutMs: 60_000,
+      });
+      const clean = Object.fromEntries(
+        Object.entries(results).map(([k, v]) => [
+          k,
+          AgentFailure.is(v) ? `failed: ${v.error.message}` : v,
+        ]),
+      );
+      return { analysis: clean };
+    })
+    .addNode('investigate', async (state, _input, ctx) => ({
+      findings: await team.execute(state.message, { signal: ctx.signal }),
+    }))
+    .addNode('assess', (state) => ({
+      refund: assessRefund(data, findOrderId(state.message), deps.now()),
+    }))
+    .addNode('approval', (state, _input, ctx) => {
+      const answer = ctx.interrupt<string>({
+        question: `Approve a refund of $${state.refund?.amount.toFixed(2)} for order ${state.refund?.orderId}?`,
+        orderId: state.refund?.orderId,
+        amount: state.refund?.amount,
+        reason: state.refund?.reason,
+      });
+      return { approval: answer === 'approve' ? 'approved' : 'rejected' };
+    })
+    .addNode('reply', async (state, _input, ctx) => {
+      const customer = data.customers[state.customerId];
+      const refund = state.refund;
+      const approval = state.approval ?? (refund?.eligible ? 'automatic' : 'not-needed');
+      const decision =
+        refund?.eligible && approval !== 'rejected'
+          ? `We have refunded $${refund.amount.toFixed(2)} for order ${refund.orderId} (${refund.reason}).`
+          : refund?.eligible
+            ? 'A reviewer could not approve the refund right away; a colleague will contact you today.'
+            : `No refund was issued: ${refund?.reason ?? 'nothing to refund'}.`;
+      const message = [
+        `Customer name: ${customer?.name ?? state.customerId}`,
+        `Interaction: ${state.interaction}`,
+        `Previously: ${state.previously}`,
+        `Message: ${state.message}`,
+        `Findings: ${state.findings ?? 'none'}`,
+        `Decision: ${decision}`,
+      ].join('\n');
+      return { reply: await replyAgent.process({ message, signal: ctx.signal }), approval };
+    })
+    .addNode('remember', async (state, _input, ctx) => {
+      await memory.update<Profile>(
+        profileKey(state.customerId),
+        (current) => ({
+          content: {
+            interactions: (current?.content.interactions ?? 0) + 1,
+            lastMessage: state.message,
+          },
+        }),
+        { signal: ctx.signal },
+      );
+      return {};
+    })
+    .addEdge('recall', 'triage')
+    .addConditionalEdges(
+      'triage',
+      (state) => (state.route?.agent === 'general' ? ['analyze'] : ['analyze', 'investigate']),
+      ['analyze', 'investigate'],
+    )
+    .addEdge('analyze', 'assess')
+    .addEdge('investigate', 'assess')
+    .addConditionalEdges(
+      'assess',
+      (state) =>
+        state.refund?.eligible && state.refund.amount > data.refundPolicy.autoApproveUpTo
+          ? 'needs approval'
+          : 'automatic',
+      { 'needs approval': 'approval', automatic: 'reply' },
+    )
+    .addEdge('approval', 'reply')
+    .addEdge('reply', 'remember')
+    .addEdge('remember', END)
+    .setEntryPoint('recall')
+    .compile({ name: SUPPORT_WORKFLOW });
+}

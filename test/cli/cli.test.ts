@@ -1,0 +1,148 @@
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { SqliteCheckpointer } from 'arshai';
+import { afterAll, describe, expect, it } from 'vitest';
+
+const root = join(import.meta.dirname, '../..');
+const bin = join(root, 'dist/cli/bin.js');
+const dir = mkdtempSync(join(tmpdir(), 'arshai-cli-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+/** Runs the CLI as a child process, without a terminal and without provider keys. */
+function arshai(args: string[]) {
+  const env = { ...process.env };
+  for (const k of ['OPENAI_API_KEY', 'ANTHROPIC_API_KEY', 'GEMINI_API_KEY', 'OPENAI_BASE_URL'])
+    delete env[k];
+  const r = spawnSync(process.execPath, [bin, ...args], {
+    cwd: dir,
+    env,
+    encoding: 'utf8',
+    input: '',
+  });
+  return { code: r.status, out: r.stdout, err: r.stderr };
+}
+
+describe('arshai CLI', () => {
+  it('has --help on every command', () => {
+    expect(arshai(['--help'])).toMatchObject({ code: 0 });
+    for (const cmd of ['demo', 'runs', 'resume', 'graph']) {
+      const r = arshai([cmd, '--help']);
+      expect(r.code).toBe(0);
+      expect(r.out).toContain(`Usage: arshai ${cmd}`);
+      expect(r.out).toContain('--store');
+    }
+  });
+
+  it('answers a bad argument or an unknown run id with one line and exit code 2', () => {
+    for (const args of [
+      ['demo', '--bogus'],
+      ['nope'],
+      ['runs', 'show'],
+      ['resume'],
+      ['demo', '--provider', 'nobody', '--store', 'x.db'],
+    ]) {
+      const r = arshai(args);
+      expect(r.code, args.join(' ')).toBe(2);
+      expect(r.err.trim().split('\n')).toHaveLength(1);
+      expect(r.err).toMatch(/^arshai: /);
+    }
+    arshai(['demo', '--fast', '--approve', '--store', 'ids.db']);
+    const unknown = arshai(['resume', 'no-such-run', '--store', 'ids.db']);
+    expect([unknown.code, unknown.err.trim()]).toEqual([
+      2,
+      `arshai: unknown run id "no-such-run" in ${join(dir, 'ids.db')}`,
+    ]);
+    expect(arshai(['runs', 'show', 'no-such-run', '--store', 'ids.db']).code).toBe(2);
+  });
+
+  it('reports a missing or corrupt store clearly and never overwrites it', () => {
+    expect(arshai(['runs', '--store', 'missing.db'])).toMatchObject({
+      code: 2,
+      err: expect.stringContaining('no store at'),
+    });
+    const corrupt = join(dir, 'corrupt.db');
+    const garbage = 'this is not a database, but someone cares about it\n'.repeat(200);
+    writeFileSync(corrupt, garbage);
+    for (const args of [['runs'], ['demo', '--fast'], ['resume', 'x', '--approve']]) {
+      const r = arshai([...args, '--store', corrupt]);
+      expect(r.code).toBe(2);
+      expect(r.err).toContain('is not usable');
+    }
+    expect(readFileSync(corrupt, 'utf8')).toBe(garbage);
+  });
+
+  it('runs the showcase offline, stops at approval, and a second process resumes it', async () => {
+    const store = join(dir, 'store', 'arshai.db');
+    const first = arshai(['demo', '--fast', '--store', store]);
+    expect(first.code).toBe(0);
+    expect(first.out).toContain('SIMULATED');
+    expect(first.out).toMatch(/✔ triage .* routed to refunds/);
+    expect(first.out).toMatch(/⏸ approval/);
+    expect(first.out).not.toContain('\x1b'); // plain lines when piped
+    const runId = /arshai resume (\S+) --approve/.exec(first.out)?.[1] as string;
+    expect(runId).toBeDefined();
+
+    const checkpoints = new SqliteCheckpointer({ path: store });
+    expect(await checkpoints.getLatest(runId)).toMatchObject({
+      status: 'interrupted',
+      interrupt: { node: 'approval' },
+    });
+
+    const second = arshai(['resume', runId, '--approve', '--fast', '--store', store]);
+    expect(second.code).toBe(0);
+    expect(second.out).toContain('We have refunded $249.00 for order A1001');
+    const last = await checkpoints.getLatest(runId);
+    expect(last?.status).toBe('completed');
+    expect(last?.state.processingPath).toEqual([
+      'recall',
+      'triage',
+      'analyze',
+      'investigate',
+      'assess',
+      'approval',
+      'reply',
+      'remember',
+    ]);
+    await checkpoints.close();
+
+    const again = arshai(['demo', '--fast', '--reject', '--store', store]);
+    expect(again.code).toBe(0);
+    expect(again.out).toContain('returning customer, visit #2');
+    expect(again.out).toContain('Welcome back, Ada Lovelace (visit #2). Last time you told us:');
+    expect(again.out).toContain('could not approve the refund');
+
+    const list = arshai(['runs', '--store', store]);
+    const rows = list.out.trim().split('\n').slice(2);
+    expect(rows).toHaveLength(2);
+    expect(rows[1]).toContain(runId); // newest first
+    const show = arshai(['runs', 'show', runId, '--store', store]);
+    expect(show.out).toContain('ran: analyze + investigate');
+    expect(show.out).toContain('approval (paused)');
+    expect(show.out).toContain('approval = approved');
+  });
+
+  it('prints Mermaid for the showcase and for a user module', () => {
+    const showcase = arshai(['graph']);
+    expect(showcase.code).toBe(0);
+    expect(showcase.out).toContain('flowchart TD');
+    expect(showcase.out).toContain('assess -. "needs approval" .-> approval');
+    const user = arshai(['graph', join(import.meta.dirname, 'fixtures/user-workflow.mjs')]);
+    expect(user.out).toContain('fetch -. "ok" .-> summarise');
+    expect(arshai(['graph', 'nope.mjs']).code).toBe(2);
+  });
+
+  it('completes in one process with --approve (what npm start runs, minus the build)', () => {
+    const out = execFileSync(
+      process.execPath,
+      [bin, 'demo', '--fast', '--approve', '--store', join(dir, 'start.db')],
+      {
+        cwd: dir,
+        encoding: 'utf8',
+      },
+    );
+    expect(out).toContain('Reply to the customer:');
+    expect(out).toMatch(/steps\s+model calls\s+tool calls/);
+  });
+});
