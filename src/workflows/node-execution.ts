@@ -21,6 +21,8 @@ export interface NodeOutcome<S extends object> {
   interrupt?: unknown;
 }
 
+const NEVER = new AbortController().signal;
+
 /** Thrown by `ctx.interrupt` to stop the node; never leaves the engine. */
 class NodeInterrupt {
   constructor(readonly payload: unknown) {}
@@ -51,9 +53,12 @@ export async function executeNode<S extends object>(
   emit?.({ type: 'node-start', runId: x.runId, node: name, step: x.step });
   const started = performance.now();
   const attempt = async (): Promise<StateUpdate<S> | undefined> => {
-    const limit = linkedController(x.signal, timeoutMs, `Node "${name}"`);
+    // Without a time limit the node shares the run's signal: no controller, no timer.
+    const limit =
+      timeoutMs === undefined ? undefined : linkedController(x.signal, timeoutMs, `Node "${name}"`);
+    const signal = limit?.signal ?? x.signal ?? NEVER;
     const context: NodeContext = {
-      signal: limit.signal,
+      signal,
       runId: x.runId,
       node: name,
       step: x.step,
@@ -65,12 +70,11 @@ export async function executeNode<S extends object>(
         emit?.({ type: 'custom', runId: x.runId, node: name, name: eventName, data }),
     };
     try {
-      return await raceAbort(
-        Promise.resolve().then(() => node.run(state, state.input, context)),
-        limit.signal,
-      );
+      const running = node.run(state, state.input, context);
+      // A node that ignores its signal is still cut off when the run or its time limit aborts.
+      return x.signal || limit ? await raceAbort(Promise.resolve(running), signal) : await running;
     } finally {
-      limit.dispose();
+      limit?.dispose();
     }
   };
   try {

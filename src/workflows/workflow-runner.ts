@@ -237,44 +237,51 @@ export class WorkflowRunner<S extends object = object> {
   /** Merges the step's updates and finds the next nodes; returns the error that ends the run, if any. */
   #apply(position: Position<S>, outcomes: NodeOutcome<S>[]): WorkflowRunError | undefined {
     const { runId } = position;
-    const writers = new Map<string, string[]>();
-    for (const o of outcomes) {
-      for (const key of Object.keys(o.update ?? {}))
-        writers.set(key, [...(writers.get(key) ?? []), o.node]);
-    }
-    for (const [key, nodes] of writers) {
-      if (nodes.length > 1 && !this.#reducers[key])
-        return new StateConflictError(key, nodes, runId, position.state);
-    }
-    const state = { ...position.state } as Record<string, unknown>;
-    const done = outcomes.filter((o) => o.interrupt === undefined);
-    for (const o of done) {
-      for (const [key, value] of Object.entries(o.update ?? {})) {
-        const reducer = this.#reducers[key];
-        state[key] = reducer && state[key] !== undefined ? reducer(state[key], value) : value;
+    if (outcomes.length > 1) {
+      const writers = new Map<string, string[]>();
+      for (const o of outcomes) {
+        for (const key in o.update) {
+          const list = writers.get(key);
+          if (list) list.push(o.node);
+          else writers.set(key, [o.node]);
+        }
+      }
+      for (const [key, nodes] of writers) {
+        if (nodes.length > 1 && !this.#reducers[key]) {
+          return new StateConflictError(key, nodes, runId, position.state);
+        }
       }
     }
-    const now = this.#now().toISOString();
-    const errors = done.flatMap((o) =>
-      o.error
-        ? [
-            {
-              node: o.node,
-              step: o.step,
-              name: o.error.name,
-              message: o.error.message,
-              retryable: isRetryable(o.error),
-              at: now,
-            },
-          ]
-        : [],
-    );
+    const state = { ...position.state } as Record<string, unknown>;
+    const done =
+      outcomes.length === 1 && outcomes[0]?.interrupt === undefined
+        ? outcomes
+        : outcomes.filter((o) => o.interrupt === undefined);
+    let errors: WorkflowState['errors'] | undefined;
+    for (const o of done) {
+      const update = o.update as Record<string, unknown> | undefined;
+      for (const key in update) {
+        const reducer = this.#reducers[key];
+        const value = update[key];
+        state[key] = reducer && state[key] !== undefined ? reducer(state[key], value) : value;
+      }
+      if (o.error) {
+        errors ??= [];
+        errors.push({
+          node: o.node,
+          step: o.step,
+          name: o.error.name,
+          message: o.error.message,
+          retryable: isRetryable(o.error),
+          at: this.#now().toISOString(),
+        });
+      }
+    }
     const typed = state as unknown as WorkflowState<S>;
-    typed.errors = errors.length ? [...typed.errors, ...errors] : typed.errors;
+    if (errors) typed.errors = [...typed.errors, ...errors];
     typed.stepCount = position.state.stepCount + done.length;
-    typed.processingPath = [...typed.processingPath, ...done.map((o) => o.node)];
+    typed.processingPath = typed.processingPath.concat(done.map((o) => o.node));
     typed.currentStep = done.at(-1)?.node ?? typed.currentStep;
-    typed.userContext = { ...typed.userContext, lastActive: now };
     position.state = typed;
 
     const next: string[] = outcomes.filter((o) => o.interrupt !== undefined).map((o) => o.node);
@@ -303,7 +310,12 @@ export class WorkflowRunner<S extends object = object> {
         next.push(target);
       }
     }
-    position.next = [...new Set(next.filter((n) => n !== END))];
+    position.next =
+      next.length === 1
+        ? next[0] === END
+          ? []
+          : next
+        : [...new Set(next.filter((n) => n !== END))];
     return undefined;
   }
 
@@ -331,6 +343,12 @@ export class WorkflowRunner<S extends object = object> {
     ranNodes: string[],
     extra: Pick<Checkpoint, 'interrupt' | 'error'> = {},
   ): Promise<void> {
+    // lastActive moves with every persisted step, and when the run stops.
+    if (!this.checkpointer && status === 'running') return;
+    position.state.userContext = {
+      ...position.state.userContext,
+      lastActive: this.#now().toISOString(),
+    };
     if (!this.checkpointer) return;
     await this.checkpointer.put({
       runId: position.runId,
