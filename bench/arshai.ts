@@ -26,7 +26,11 @@ const reset = () => {
   counts.model = 0;
   counts.tool = 0;
 };
-const check = (output: string): Check => ({ output, modelCalls: counts.model, toolCalls: counts.tool });
+const check = (output: string): Check => ({
+  output,
+  modelCalls: counts.model,
+  toolCalls: counts.tool,
+});
 
 /** A model that answers at once (or after `delayMs`) by a rule. */
 class FakeModel implements ModelAdapter {
@@ -49,14 +53,21 @@ class FakeModel implements ModelAdapter {
   }
 }
 
-const text = (t: string): ModelResponse => ({ text: t, toolCalls: [], finishReason: 'stop', usage: { inputTokens: 1, outputTokens: 1 } });
+const text = (t: string): ModelResponse => ({
+  text: t,
+  toolCalls: [],
+  finishReason: 'stop',
+  usage: { inputTokens: 1, outputTokens: 1 },
+});
 const lastUser = (r: ModelRequest) => String(r.messages.at(-1)?.content ?? '');
 const client = (reply: (r: ModelRequest) => ModelResponse, delayMs = 0) =>
   new BaseLLMClient(new FakeModel(reply, delayMs), { model: 'fake' }, { retry: false });
 
 class ChatStep extends BaseAgent<string> {
   async process(input: AgentInput): Promise<string> {
-    return (await this.llmClient.chat({ systemPrompt: this.systemPrompt, userMessage: input.message })).llmResponse;
+    return (
+      await this.llmClient.chat({ systemPrompt: this.systemPrompt, userMessage: input.message })
+    ).llmResponse;
   }
 }
 
@@ -67,7 +78,13 @@ const slowPipeline = new SimplePipeline([1, 2, 3].map((i) => new ChatStep(slowLl
 
 const fanOut = new ParallelOrchestrator(
   Object.fromEntries(
-    Array.from({ length: 10 }, (_, i) => [`a${i}`, new ChatStep(client((r) => text(script.label(i, lastUser(r)))), `agent ${i}`)]),
+    Array.from({ length: 10 }, (_, i) => [
+      `a${i}`,
+      new ChatStep(
+        client((r) => text(script.label(i, lastUser(r)))),
+        `agent ${i}`,
+      ),
+    ]),
   ),
 );
 
@@ -82,7 +99,13 @@ const add = tool({
 const toolLlm = client((r) => {
   const turn = r.messages.filter((m) => m.role === 'assistant').length + 1;
   if (turn <= 5) {
-    return { text: '', toolCalls: [{ id: `c${turn}`, name: 'add', arguments: JSON.stringify(script.toolArgs(turn)) }], finishReason: 'tool-calls' };
+    return {
+      text: '',
+      toolCalls: [
+        { id: `c${turn}`, name: 'add', arguments: JSON.stringify(script.toolArgs(turn)) },
+      ],
+      finishReason: 'tool-calls',
+    };
   }
   return text(script.answer(String(r.messages.at(-1)?.content)));
 });
@@ -98,7 +121,9 @@ const runners = {
   none: new WorkflowRunner(workflow),
   memory: new WorkflowRunner(workflow, { checkpointer: new InMemoryCheckpointer() }),
   sqlite: new WorkflowRunner(workflow, {
-    checkpointer: new SqliteCheckpointer({ path: join(mkdtempSync(join(tmpdir(), 'bench-')), 'arshai.db') }),
+    checkpointer: new SqliteCheckpointer({
+      path: join(mkdtempSync(join(tmpdir(), 'bench-')), 'arshai.db'),
+    }),
   }),
 };
 const s5 = (runner: WorkflowRunner<Counter>) => async (): Promise<Check> => {
@@ -120,7 +145,11 @@ export const implementation: Implementation = {
   },
   async s3(input) {
     reset();
-    const result = await toolLlm.chat({ systemPrompt: 'agent', userMessage: input, regularFunctions: { add } });
+    const result = await toolLlm.chat({
+      systemPrompt: 'agent',
+      userMessage: input,
+      regularFunctions: { add },
+    });
     return check(result.llmResponse);
   },
   async s4(input) {

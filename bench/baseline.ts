@@ -17,7 +17,8 @@ async function model(messages: Msg[], reply: (messages: Msg[]) => string): Promi
   return reply(messages);
 }
 
-const stepAgent = (message: string) => model([{ role: 'user', content: message }], (m) => script.step(m.at(-1)?.content ?? ''));
+const stepAgent = (message: string) =>
+  model([{ role: 'user', content: message }], (m) => script.step(m.at(-1)?.content ?? ''));
 
 async function s1(input: string): Promise<Check> {
   reset();
@@ -38,7 +39,9 @@ async function s4(input: string, delayMs: number): Promise<Check> {
 async function s2(input: string): Promise<Check> {
   reset();
   const outputs = await Promise.all(
-    Array.from({ length: 10 }, (_, i) => model([{ role: 'user', content: input }], (m) => script.label(i, m[0]?.content ?? ''))),
+    Array.from({ length: 10 }, (_, i) =>
+      model([{ role: 'user', content: input }], (m) => script.label(i, m[0]?.content ?? '')),
+    ),
   );
   return check(script.aggregate(outputs));
 }
@@ -60,7 +63,11 @@ async function s3(input: string): Promise<Check> {
 }
 
 type State = { count: number; path: string[] };
-const nodes = Array.from({ length: 10 }, (_, i) => (s: State): State => ({ count: s.count + 1, path: [...s.path, `n${i}`] }));
+const nodes = Array.from(
+  { length: 10 },
+  (_, i) =>
+    (s: State): State => ({ count: s.count + 1, path: [...s.path, `n${i}`] }),
+);
 
 let db: DatabaseSync | undefined;
 async function s5sqlite(): Promise<Check> {

@@ -1,4 +1,5 @@
 /** Shared by every benchmark worker: the scenarios' contract, fake-model timing, statistics. */
+import { readFileSync } from 'node:fs';
 
 /** What one scenario run produced, compared across frameworks before timing. */
 export interface Check {
@@ -76,3 +77,9 @@ export async function concurrency(op: () => Promise<unknown>, count: number) {
 
 /** A timer-backed wait (the S4 model latency). */
 export const wait = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/** The version of an installed package, read from its package.json under `base`'s node_modules. */
+export function packageVersion(base: string | URL, name: string): string {
+  const url = new URL(`./node_modules/${name}/package.json`, base);
+  return (JSON.parse(readFileSync(url, 'utf8')) as { version: string }).version;
+}

@@ -4,7 +4,9 @@ import { type Check, concurrency, type Implementation, measure } from './harness
 
 const [modulePath, optionsJson] = process.argv.slice(2);
 const { quick } = JSON.parse(optionsJson ?? '{}') as { quick?: boolean };
-const { implementation } = (await import(pathToFileURL(modulePath as string).href)) as { implementation: Implementation };
+const { implementation } = (await import(pathToFileURL(modulePath as string).href)) as {
+  implementation: Implementation;
+};
 
 const warmup = quick ? 50 : 500;
 const iterations = quick ? 200 : 3000;
@@ -16,10 +18,17 @@ const scenarios: Array<[string, () => Promise<Check>]> = [
   ['s1', () => implementation.s1(input)],
   ['s2', () => implementation.s2(input)],
   ['s3', () => implementation.s3(input)],
-  ...Object.entries(implementation.s5 ?? {}).map(([k, fn]) => [`s5-${k}`, fn as () => Promise<Check>] as [string, () => Promise<Check>]),
+  ...Object.entries(implementation.s5 ?? {}).map(
+    ([k, fn]) => [`s5-${k}`, fn as () => Promise<Check>] as [string, () => Promise<Check>],
+  ),
 ];
 for (const [name, op] of scenarios) checks[name] = await op();
-for (const [name, op] of scenarios) timings[name] = await measure(op, warmup, name === 's5-sqlite' ? Math.min(iterations, 500) : iterations);
+for (const [name, op] of scenarios)
+  timings[name] = await measure(
+    op,
+    warmup,
+    name === 's5-sqlite' ? Math.min(iterations, 500) : iterations,
+  );
 
 let s4: { wallMs: number; peakRssMiB: number; runs: number; check: Check } | undefined;
 if (implementation.s4) {
@@ -29,4 +38,13 @@ if (implementation.s4) {
   s4 = { ...result, runs, check };
 }
 
-process.stdout.write(JSON.stringify({ name: implementation.name, versions: implementation.versions, notes: implementation.notes ?? {}, checks, timings, s4 }));
+process.stdout.write(
+  JSON.stringify({
+    name: implementation.name,
+    versions: implementation.versions,
+    notes: implementation.notes ?? {},
+    checks,
+    timings,
+    s4,
+  }),
+);

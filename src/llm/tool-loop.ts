@@ -24,6 +24,8 @@ import {
 } from './tool-execution.js';
 import { addUsage, emptyUsage, type Usage } from './usage.js';
 
+const NEVER = new AbortController().signal;
+
 /** What the loop needs from the client that runs it. */
 export interface LoopContext {
   adapter: ModelAdapter;
@@ -59,8 +61,14 @@ export async function runToolLoop<T>(
   const maxTurns = input.maxTurns ?? 10;
   validateInput(input, maxTurns);
   // Aborted on failure too, so that tools still running stop with the run.
-  const run = linkedController(input.signal, input.timeoutMs, 'The LLM call');
-  const signal = run.signal;
+  const hasTools = input.regularFunctions !== undefined || input.backgroundTasks !== undefined;
+  // A controller of the run's own (aborted on failure, so running tools stop) only when there
+  // is something to stop or a time limit; a plain call just passes the caller's signal on.
+  const run =
+    hasTools || input.timeoutMs !== undefined
+      ? linkedController(input.signal, input.timeoutMs, 'The LLM call')
+      : undefined;
+  const signal = run?.signal ?? input.signal ?? NEVER;
   const tools: ToolSet = {
     regular: input.regularFunctions ?? {},
     background: input.backgroundTasks ?? {},
@@ -150,10 +158,10 @@ export async function runToolLoop<T>(
     throw new MaxTurnsExceededError(maxTurns, messages, usage);
   } catch (error) {
     const typed = toTypedError(error, signal, ctx.adapter.provider);
-    run.controller.abort(typed);
+    run?.controller.abort(typed);
     throw typed;
   } finally {
-    run.dispose();
+    run?.dispose();
   }
 }
 

@@ -3,6 +3,8 @@ import { InvalidInputError } from '../errors/invalid-input-error.js';
 /** Runs at most `limit` tasks at once; the rest wait in order. */
 export type Limiter = <T>(task: () => Promise<T>) => Promise<T>;
 
+const unlimited: Limiter = (task) => task();
+
 /**
  * A concurrency limiter (semaphore). `Infinity` or `undefined` runs everything at once.
  *
@@ -13,7 +15,7 @@ export type Limiter = <T>(task: () => Promise<T>) => Promise<T>;
  * ```
  */
 export function createLimiter(limit: number | undefined): Limiter {
-  if (limit === undefined || limit === Number.POSITIVE_INFINITY) return (task) => task();
+  if (limit === undefined || limit === Number.POSITIVE_INFINITY) return unlimited;
   if (!Number.isInteger(limit) || limit < 1) {
     throw new InvalidInputError('concurrency', 'must be a positive integer');
   }

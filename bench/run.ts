@@ -1,0 +1,241 @@
+/**
+ * `npm run bench`: every framework in its own process, checked against the hand-written
+ * baseline, then timed; writes docs/benchmarks.md (or --out). `--quick` runs fewer
+ * iterations (CI); `--only a,b` picks frameworks; peers are installed when missing.
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
+import { dirname, join } from 'node:path';
+import type { Check } from './harness.ts';
+
+const root = join(import.meta.dirname, '..');
+const args = process.argv.slice(2);
+const quick = args.includes('--quick');
+const only = args
+  .find((a) => a.startsWith('--only='))
+  ?.slice(7)
+  .split(',');
+const out =
+  args.find((a) => a.startsWith('--out='))?.slice(6) ??
+  join(root, quick ? '.tmp/benchmarks-quick.md' : 'docs/benchmarks.md');
+
+interface Framework {
+  id: string;
+  file: string;
+  /** What `import()` loads, from `cwd`, for the import-time row. */
+  entry?: string;
+  cwd: string;
+}
+const peers = join(root, 'bench/peers');
+const frameworks: Framework[] = [
+  { id: 'baseline', file: 'bench/baseline.ts', cwd: root },
+  { id: 'arshai', file: 'bench/arshai.ts', entry: 'arshai', cwd: root },
+  { id: 'langgraph', file: 'bench/peers/langgraph.mjs', entry: '@langchain/langgraph', cwd: peers },
+  {
+    id: 'openai-agents',
+    file: 'bench/peers/openai-agents.mjs',
+    entry: '@openai/agents',
+    cwd: peers,
+  },
+  { id: 'ai-sdk', file: 'bench/peers/ai-sdk.mjs', entry: 'ai', cwd: peers },
+  { id: 'mastra', file: 'bench/peers/mastra.mjs', entry: '@mastra/core/agent', cwd: peers },
+].filter((f) => !only || only.includes(f.id));
+
+interface WorkerResult {
+  name: string;
+  versions: Record<string, string>;
+  notes: Record<string, string>;
+  checks: Record<string, Check>;
+  timings: Record<string, { median: number; p95: number }>;
+  s4?: { wallMs: number; peakRssMiB: number; runs: number; check: Check };
+  importMs?: number;
+  error?: string;
+}
+
+if (frameworks.some((f) => f.cwd === peers) && !existsSync(join(peers, 'node_modules'))) {
+  console.log('Installing the peer frameworks (bench/peers)...');
+  execFileSync('npm', ['ci', '--no-audit', '--no-fund'], { cwd: peers, stdio: 'inherit' });
+}
+
+function importTime(f: Framework): number | undefined {
+  if (!f.entry) return undefined;
+  const times: number[] = [];
+  for (let i = 0; i < (quick ? 3 : 10); i++) {
+    const code = `const t = performance.now(); await import(${JSON.stringify(f.entry)}); process.stdout.write(String(performance.now() - t));`;
+    const r = spawnSync(process.execPath, ['--input-type=module', '-e', code], {
+      cwd: f.cwd,
+      encoding: 'utf8',
+    });
+    if (r.status === 0) times.push(Number(r.stdout));
+  }
+  return times.length ? times.reduce((a, b) => a + b, 0) / times.length : undefined;
+}
+
+const results: WorkerResult[] = [];
+for (const f of frameworks) {
+  process.stdout.write(`${f.id}... `);
+  const r = spawnSync(
+    process.execPath,
+    ['--expose-gc', join(root, 'bench/worker.ts'), join(root, f.file), JSON.stringify({ quick })],
+    {
+      cwd: root,
+      encoding: 'utf8',
+      maxBuffer: 16 * 1024 * 1024,
+    },
+  );
+  if (r.status !== 0) {
+    results.push({
+      name: f.id,
+      versions: {},
+      notes: {},
+      checks: {},
+      timings: {},
+      error: (r.stderr || r.stdout).split('\n').slice(0, 3).join(' '),
+    });
+    console.log('failed');
+    continue;
+  }
+  const result = JSON.parse(r.stdout) as WorkerResult;
+  result.importMs = importTime(f);
+  results.push(result);
+  console.log('done');
+}
+
+const baseline = results.find((r) => r.name === 'baseline');
+const mismatch = (r: WorkerResult, key: string) => {
+  const expected = baseline?.checks[key];
+  const actual = r.checks[key];
+  return expected && actual && JSON.stringify(expected) !== JSON.stringify(actual)
+    ? JSON.stringify(actual)
+    : undefined;
+};
+
+const fmt = (n: number | undefined, digits = 1) => (n === undefined ? 'n/a' : n.toFixed(digits));
+const cell = (r: WorkerResult, key: string, per: number) => {
+  const t = r.timings[key];
+  if (!t) return r.error ? 'failed' : 'n/a';
+  const wrong = mismatch(r, key);
+  if (wrong) return `check failed: ${wrong}`;
+  const base = baseline?.timings[key];
+  const ratio = base && r.name !== 'baseline' ? ` (${(t.median / base.median).toFixed(1)}×)` : '';
+  return `${fmt(t.median / per)} / ${fmt(t.p95 / per)}${ratio}`;
+};
+
+const rows = (key: string, per: number) => results.map((r) => [r.name, cell(r, key, per)]);
+const mdTable = (header: string[], body: string[][]) =>
+  [
+    `| ${header.join(' | ')} |`,
+    `| ${header.map(() => '---').join(' | ')} |`,
+    ...body.map((row) => `| ${row.join(' | ')} |`),
+  ].join('\n');
+
+const arshai = results.find((r) => r.name === 'arshai');
+const perNode = (key: string) => (arshai?.timings[key]?.median ?? Number.NaN) / 10;
+const baseS4 = baseline?.s4;
+const targets: string[][] = arshai
+  ? [
+      ['agent step (S1)', '≤ 8 µs', `${fmt((arshai.timings.s1?.median ?? 0) / 3)} µs`],
+      ['tool round trip (S3)', '≤ 12 µs', `${fmt((arshai.timings.s3?.median ?? 0) / 5)} µs`],
+      ['graph node, no checkpointer (S5)', '≤ 3 µs', `${fmt(perNode('s5-none'))} µs`],
+      ['SQLite checkpoint (S5)', '≤ 150 µs', `${fmt(perNode('s5-sqlite'))} µs`],
+      [
+        `${arshai.s4?.runs ?? 0} concurrent runs (S4)`,
+        '≤ 2× baseline wall time and memory',
+        baseS4 && arshai.s4
+          ? `${(arshai.s4.wallMs / baseS4.wallMs).toFixed(2)}× wall, ${fmt(arshai.s4.peakRssMiB / (arshai.s4.runs / 1000))} vs ${fmt(baseS4.peakRssMiB / (baseS4.runs / 1000))} MiB per 1,000 runs`
+          : 'n/a',
+      ],
+      ['import time', '≤ 60 ms', `${fmt(arshai.importMs)} ms`],
+    ]
+  : [];
+
+const versions = results.flatMap((r) => Object.entries(r.versions).map(([k, v]) => `${k} ${v}`));
+const notes = results.flatMap((r) => [
+  ...Object.entries(r.notes).map(([k, v]) => `- ${r.name}, ${k}: ${v}`),
+  ...(r.error ? [`- ${r.name}: failed to run: ${r.error}`] : []),
+]);
+
+const doc = `# Benchmarks
+
+Framework overhead: what each framework adds on top of the model. Every framework runs the
+same scenarios in its own process against an in-process fake model that answers at once
+(or after a 50 ms timer in S4), so only framework code is measured. Before timing, each
+implementation's output, model-call count and tool-call count are checked against the
+hand-written baseline. Times are median / p95 over ${quick ? 200 : 3000} calls after warm-up;
+ratios compare medians to the baseline. Regenerate with \`npm run bench\` (this file) or
+\`npm run bench -- --quick\` (fewer iterations, written to .tmp/).
+
+- Generated: ${new Date().toISOString()}${quick ? ' (quick mode)' : ''}
+- Machine: ${cpus()[0]?.model ?? 'unknown CPU'}, ${cpus().length} cores, ${Math.round(totalmem() / 2 ** 30)} GiB
+- Node.js ${process.version}
+- Versions: ${versions.join(', ')}
+
+## arshai against its targets
+
+${mdTable(['measure', 'target', 'arshai'], targets)}
+
+## S1 pipeline: 3 agents in sequence — µs per agent step
+
+${mdTable(['framework', 'median / p95'], rows('s1', 3))}
+
+## S2 fan-out: 10 agents in parallel — µs per agent
+
+${mdTable(['framework', 'median / p95'], rows('s2', 10))}
+
+## S3 tool loop: 5 tool round trips, then an answer — µs per round trip
+
+${mdTable(['framework', 'median / p95'], rows('s3', 5))}
+
+## S4 concurrency: ${quick ? '1,000' : '10,000'} concurrent S1 runs, model awaiting a 50 ms timer (ideal 150 ms)
+
+${mdTable(
+  ['framework', 'wall time', 'peak RSS growth per 1,000 runs'],
+  results.map((r) => [
+    r.name,
+    r.s4 ? `${fmt(r.s4.wallMs, 0)} ms` : 'n/a',
+    r.s4 ? `${fmt(r.s4.peakRssMiB / (r.s4.runs / 1000))} MiB` : 'n/a',
+  ]),
+)}
+
+## S5 graph: a 10-node linear workflow updating shared state — µs per node
+
+${mdTable(
+  ['framework', 'no checkpointer', 'in-memory checkpointer', 'SQLite checkpointer'],
+  results.map((r) => [
+    r.name,
+    cell(r, 's5-none', 10),
+    cell(r, 's5-memory', 10),
+    cell(r, 's5-sqlite', 10),
+  ]),
+)}
+
+## Import time (fresh process, mean)
+
+${mdTable(
+  ['framework', 'ms'],
+  results.filter((r) => r.name !== 'baseline').map((r) => [r.name, fmt(r.importMs)]),
+)}
+
+## Notes
+
+${notes.join('\n') || '- none'}
+- The baseline's "in-memory checkpointer" serialises the state to JSON after each node; its
+  "SQLite checkpointer" inserts that JSON with a prepared statement — the floor for a real
+  checkpoint.
+- Peer implementations live in \`bench/peers/\` (their own package.json; never a dependency
+  of arshai) and use each framework's idiomatic API: LangGraph's StateGraph and prebuilt
+  ReAct agent over a LangChain chat model, the Agents SDK's Agent and run() over a custom
+  Model, the AI SDK's generateText over a LanguageModelV4, Mastra's Agent and workflows over
+  an AI SDK v3 model.
+`;
+
+mkdirSync(dirname(out), { recursive: true });
+writeFileSync(out, doc);
+console.log(`\nWrote ${out}`);
+for (const row of targets) console.log(`  ${row[0]}: ${row[2]} (target ${row[1]})`);
+const failed = results.filter((r) => r.error || Object.keys(r.checks).some((k) => mismatch(r, k)));
+if (failed.length) {
+  console.error(`Failed or mismatched: ${failed.map((r) => r.name).join(', ')}`);
+  process.exitCode = 1;
+}
