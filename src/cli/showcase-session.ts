@@ -1,17 +1,21 @@
 import { writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { createInterface } from 'node:readline/promises';
 import type { DatabaseSync } from 'node:sqlite';
 import { SqliteMemoryManager } from '../memory/sqlite-memory-manager.js';
 import { loadSupportData } from '../showcase/support-data.js';
 import { buildSupportWorkflow, type SupportState } from '../showcase/support-workflow.js';
+import { DEFAULT_SQLITE_PATH } from '../storage/sqlite.js';
 import { toMermaid } from '../workflows/mermaid.js';
 import { SqliteCheckpointer } from '../workflows/sqlite-checkpointer.js';
 import type { WorkflowEvent, WorkflowResult } from '../workflows/workflow-events.js';
 import { WorkflowRunner } from '../workflows/workflow-runner.js';
-import type { ModelChoice } from './model-choice.js';
+import type { OptionSpec } from './args.js';
+import type { CliContext } from './context.js';
+import { chooseModel, type ModelChoice, PROVIDERS } from './model-choice.js';
 import { formatDuration, type Output, Progress, preview, table } from './progress.js';
 import { openStore } from './store.js';
+import { UsageError } from './usage-error.js';
 
 /** Everything one CLI invocation of the showcase uses. */
 export interface Session {
@@ -21,6 +25,45 @@ export interface Session {
   storePath: string;
   started: number;
   close(): void;
+}
+
+/** The options `demo` and `resume` share. */
+export const SESSION_OPTIONS: Record<string, OptionSpec> = {
+  approve: { type: 'boolean', description: 'Approve a refund that needs approval' },
+  reject: { type: 'boolean', description: 'Reject a refund that needs approval' },
+  provider: {
+    type: 'string',
+    hint: 'name',
+    description: `Model provider: ${PROVIDERS.join(', ')}`,
+  },
+  model: { type: 'string', hint: 'name', description: 'Model name for the provider' },
+  fast: { type: 'boolean', description: 'No simulated latency for the offline model' },
+};
+
+type Values = Record<string, string | boolean | undefined>;
+
+/** The human decision given on the command line, if any. */
+export function decisionFrom(values: Values): 'approve' | 'reject' | undefined {
+  if (values.approve && values.reject)
+    throw new UsageError('--approve and --reject exclude each other');
+  return values.approve ? 'approve' : values.reject ? 'reject' : undefined;
+}
+
+/** Resolves the store and the model from the options, then opens the session. */
+export async function sessionFromOptions(
+  values: Values,
+  context: CliContext,
+  mustExist: boolean,
+): Promise<Session> {
+  decisionFrom(values);
+  const storePath = resolve(context.cwd, String(values.store ?? DEFAULT_SQLITE_PATH));
+  const model = await chooseModel(
+    values.provider as string | undefined,
+    values.model as string | undefined,
+    context.env,
+    values.fast ? 0 : 120,
+  );
+  return openSession(storePath, model, mustExist);
 }
 
 /** Opens the store and builds the showcase on the chosen model. */

@@ -1,10 +1,14 @@
-import { resolve } from 'node:path';
-import { DEFAULT_SQLITE_PATH } from '../../storage/sqlite.js';
 import { type CommandSpec, helpText, parseCommand } from '../args.js';
 import type { Command } from '../context.js';
-import { chooseModel, PROVIDERS } from '../model-choice.js';
-import { askApproval, followRun, openSession, printOutcome } from '../showcase-session.js';
-import { EXIT, UsageError } from '../usage-error.js';
+import {
+  askApproval,
+  decisionFrom,
+  followRun,
+  printOutcome,
+  SESSION_OPTIONS,
+  sessionFromOptions,
+} from '../showcase-session.js';
+import { EXIT } from '../usage-error.js';
 
 export const DEMO_SPEC: CommandSpec = {
   usage: 'demo [options]',
@@ -14,15 +18,7 @@ export const DEMO_SPEC: CommandSpec = {
   options: {
     message: { type: 'string', hint: 'text', description: 'The customer message' },
     customer: { type: 'string', hint: 'id', description: 'The customer id (cust_ada, cust_alan)' },
-    approve: { type: 'boolean', description: 'Approve a refund that needs approval' },
-    reject: { type: 'boolean', description: 'Reject a refund that needs approval' },
-    provider: {
-      type: 'string',
-      hint: 'name',
-      description: `Model provider: ${PROVIDERS.join(', ')}`,
-    },
-    model: { type: 'string', hint: 'name', description: 'Model name for the provider' },
-    fast: { type: 'boolean', description: 'No simulated latency for the offline model' },
+    ...SESSION_OPTIONS,
   },
 };
 
@@ -32,22 +28,15 @@ const DEFAULT_MESSAGE =
 export const demo: Command = {
   name: 'demo',
   summary: 'Run the offline multi-agent showcase',
-  async run({ argv, env, stdout, stdin, cwd }) {
+  async run(context) {
+    const { argv, stdout, stdin } = context;
     const { values } = parseCommand(DEMO_SPEC, argv);
     if (values.help) {
       stdout.write(helpText(DEMO_SPEC));
       return EXIT.ok;
     }
-    if (values.approve && values.reject)
-      throw new UsageError('--approve and --reject exclude each other');
-    const storePath = resolve(cwd, String(values.store ?? DEFAULT_SQLITE_PATH));
-    const model = await chooseModel(
-      values.provider as string | undefined,
-      values.model as string | undefined,
-      env,
-      values.fast ? 0 : 120,
-    );
-    const session = openSession(storePath, model, false);
+    const session = await sessionFromOptions(values, context, false);
+    const { model, storePath } = session;
     try {
       const customerId = String(values.customer ?? 'cust_ada');
       const message = String(values.message ?? DEFAULT_MESSAGE);
@@ -66,11 +55,7 @@ export const demo: Command = {
         const question = String(
           (result.interrupt?.payload as { question?: string })?.question ?? 'Approve?',
         );
-        const decision = values.approve
-          ? 'approve'
-          : values.reject
-            ? 'reject'
-            : await askApproval(question, stdin, stdout);
+        const decision = decisionFrom(values) ?? (await askApproval(question, stdin, stdout));
         if (decision) {
           stdout.write(`\nHuman decision: ${decision}\n`);
           result = await followRun(
