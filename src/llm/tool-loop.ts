@@ -25,6 +25,7 @@ import {
 import { addUsage, emptyUsage, type Usage } from './usage.js';
 
 const NEVER = new AbortController().signal;
+const NO_TOOLS = { regular: {}, background: {}, limiter: createLimiter(undefined) };
 
 /** What the loop needs from the client that runs it. */
 export interface LoopContext {
@@ -69,17 +70,21 @@ export async function runToolLoop<T>(
       ? linkedController(input.signal, input.timeoutMs, 'The LLM call')
       : undefined;
   const signal = run?.signal ?? input.signal ?? NEVER;
-  const tools: ToolSet = {
-    regular: input.regularFunctions ?? {},
-    background: input.backgroundTasks ?? {},
-    limiter: createLimiter(input.toolConcurrency),
-    startBackground: ctx.startBackground,
-  };
-  const messages: Message[] = [...(input.messages ?? []), userMessage(input)];
+  const tools: ToolSet = hasTools
+    ? {
+        regular: input.regularFunctions ?? {},
+        background: input.backgroundTasks ?? {},
+        limiter: createLimiter(input.toolConcurrency),
+        startBackground: ctx.startBackground,
+      }
+    : { ...NO_TOOLS, startBackground: ctx.startBackground };
+  const messages: Message[] = input.messages
+    ? [...input.messages, userMessage(input)]
+    : [userMessage(input)];
   const request: ModelRequest = {
     systemPrompt: input.systemPrompt,
     messages,
-    tools: toolSpecs(tools),
+    tools: hasTools ? toolSpecs(tools) : [],
     config: ctx.config,
     signal,
   };
