@@ -94,11 +94,6 @@ describe('AiSdkClient', () => {
             toolName: 'weather',
             output: { type: 'text', value: 'Paris: sunny' },
           },
-        ],
-      },
-      {
-        role: 'tool',
-        content: [
           {
             type: 'tool-result',
             toolCallId: 'tc_2',

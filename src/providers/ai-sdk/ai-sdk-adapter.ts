@@ -19,6 +19,7 @@ import type {
 } from '../../llm/model-adapter.js';
 import type { UsageDelta } from '../../llm/usage.js';
 import { headerValue, retryAfterMs } from '../shared/retry-after.js';
+import { connectionError, isNetworkError, redactSecrets } from '../shared/sdk-error.js';
 import { truncatedStream } from '../shared/sse-guard.js';
 
 /** Any Vercel AI SDK language model (specification v3 or v4). */
@@ -76,7 +77,10 @@ export class AiSdkAdapter implements ModelAdapter {
       throw this.#error(error, request);
     }
     const reader = stream.getReader();
+    // Streamed tool inputs by id, numbered in the order they start.
+    const inputs = new Map<string, number>();
     let finished = false;
+    let ended = false;
     try {
       for (;;) {
         let next: Awaited<ReturnType<typeof reader.read>>;
@@ -85,7 +89,10 @@ export class AiSdkAdapter implements ModelAdapter {
         } catch (error) {
           throw this.#error(error, request);
         }
-        if (next.done) break;
+        if (next.done) {
+          ended = true;
+          break;
+        }
         const part = next.value;
         switch (part.type) {
           case 'text-delta':
@@ -95,15 +102,24 @@ export class AiSdkAdapter implements ModelAdapter {
             yield { type: 'reasoning-delta', text: part.delta };
             break;
           case 'tool-input-start':
+            inputs.set(part.id, inputs.size);
             yield {
               type: 'tool-call-delta',
-              index: -1,
+              index: inputs.size - 1,
               id: part.id,
               name: part.toolName,
               argumentsDelta: '',
             };
             break;
+          case 'tool-input-delta': {
+            const index = inputs.get(part.id);
+            if (index !== undefined) {
+              yield { type: 'tool-call-delta', index, argumentsDelta: part.delta };
+            }
+            break;
+          }
           case 'tool-call':
+            // The model reports a call once its input is complete: its tool starts now.
             if (!part.providerExecuted) {
               yield {
                 type: 'tool-call',
@@ -123,6 +139,8 @@ export class AiSdkAdapter implements ModelAdapter {
         }
       }
     } finally {
+      // Stopped early (the loop was aborted or failed): release the model's stream too.
+      if (!ended) reader.cancel().catch(() => {});
       reader.releaseLock();
     }
     if (!finished) throw truncatedStream(this.provider);
@@ -162,7 +180,13 @@ export class AiSdkAdapter implements ModelAdapter {
   #prompt(request: ModelRequest): LanguageModelV4Message[] {
     const prompt: LanguageModelV4Message[] = [];
     if (request.systemPrompt) prompt.push({ role: 'system', content: request.systemPrompt });
-    for (const m of request.messages) prompt.push(this.#message(m));
+    for (const m of request.messages) {
+      const message = this.#message(m);
+      const last = prompt.at(-1);
+      // The results of one turn's parallel calls form one tool message.
+      if (last?.role === 'tool' && message.role === 'tool') last.content.push(...message.content);
+      else prompt.push(message);
+    }
     return prompt;
   }
 
@@ -217,6 +241,7 @@ export class AiSdkAdapter implements ModelAdapter {
 
   #error(error: unknown, request: ModelRequest): unknown {
     if (request.signal.aborted || ProviderError.isInstance(error)) return error;
+    if (isNetworkError(error)) return connectionError(this.provider, error);
     const e = error as {
       statusCode?: number;
       isRetryable?: boolean;
@@ -227,7 +252,8 @@ export class AiSdkAdapter implements ModelAdapter {
       headerValue(e?.responseHeaders, 'x-request-id') ??
       headerValue(e?.responseHeaders, 'request-id');
     const wait = retryAfterMs(e?.responseHeaders);
-    return new ProviderError(`${this.provider} call failed: ${e?.message ?? String(error)}`, {
+    const text = redactSecrets(e?.message ?? String(error)).slice(0, 500);
+    return new ProviderError(`${this.provider} call failed: ${text}`, {
       provider: this.provider,
       ...(typeof e?.statusCode === 'number' ? { status: e.statusCode } : {}),
       ...(typeof e?.isRetryable === 'boolean'

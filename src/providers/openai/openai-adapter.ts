@@ -1,4 +1,4 @@
-import type OpenAI from 'openai';
+import OpenAI from 'openai';
 import type {
   ChatCompletionChunk,
   ChatCompletionCreateParamsBase,
@@ -14,7 +14,7 @@ import type {
 } from '../../llm/model-adapter.js';
 import type { UsageDelta } from '../../llm/usage.js';
 import { toProviderError } from '../shared/sdk-error.js';
-import { malformedStream, truncatedStream } from '../shared/sse-guard.js';
+import { malformedStream, streamFailure, truncatedStream } from '../shared/sse-guard.js';
 import { ToolCallAccumulator } from '../shared/tool-call-accumulator.js';
 import { toOpenAIMessages, toOpenAITools } from './openai-messages.js';
 
@@ -73,12 +73,14 @@ export class OpenAIChatAdapter implements ModelAdapter {
         : [],
     );
     const reasoning = (message as { reasoning_content?: unknown }).reasoning_content;
+    // A refusal (structured output, safety) comes instead of content: it is the answer text.
+    const refusal = message.refusal;
     return {
-      text: message.content ?? '',
+      text: message.content ?? refusal ?? '',
       ...(typeof reasoning === 'string' && reasoning ? { reasoning } : {}),
       toolCalls,
       usage: mapUsage(completion.usage),
-      finishReason: mapFinish(choice.finish_reason),
+      finishReason: refusal ? 'content-filter' : mapFinish(choice.finish_reason),
     };
   }
 
@@ -97,6 +99,7 @@ export class OpenAIChatAdapter implements ModelAdapter {
     const calls = new ToolCallAccumulator();
     const closed = new Set<number>();
     let finish: FinishReason | undefined;
+    let refused = false;
     try {
       for await (const chunk of stream) {
         if (chunk.usage) yield { type: 'usage', usage: mapUsage(chunk.usage) };
@@ -106,6 +109,10 @@ export class OpenAIChatAdapter implements ModelAdapter {
           if (typeof reasoning === 'string' && reasoning)
             yield { type: 'reasoning-delta', text: reasoning };
           if (delta.content) yield { type: 'text-delta', text: delta.content };
+          if (delta.refusal) {
+            refused = true;
+            yield { type: 'text-delta', text: delta.refusal };
+          }
           for (const piece of delta.tool_calls ?? []) {
             const argumentsDelta = piece.function?.arguments ?? '';
             if (closed.has(piece.index)) {
@@ -133,13 +140,12 @@ export class OpenAIChatAdapter implements ModelAdapter {
           }
           if (choice.finish_reason) {
             for (const done of calls.closeAll()) yield { type: 'tool-call', toolCall: done };
-            finish = mapFinish(choice.finish_reason);
+            finish = refused ? 'content-filter' : mapFinish(choice.finish_reason);
           }
         }
       }
     } catch (error) {
-      if (error instanceof SyntaxError) throw malformedStream(this.provider, error);
-      throw this.#error(error);
+      throw streamFailure(error, this.provider, (e) => this.#error(e));
     }
     if (finish === undefined) throw truncatedStream(this.provider);
     yield { type: 'finish', finishReason: finish };
@@ -179,7 +185,7 @@ export class OpenAIChatAdapter implements ModelAdapter {
   }
 
   #error(error: unknown): unknown {
-    return toProviderError(error, this.provider);
+    return toProviderError(error, this.provider, OpenAI);
   }
 }
 
