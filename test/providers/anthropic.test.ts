@@ -64,13 +64,12 @@ const headers = { 'request-id': 'req_018EeWyXxfu5pfWkrYcMdjWG' };
 
 providerSuite({
   name: 'AnthropicClient',
-  client: (url, { retry, temperature }) =>
+  client: (url, options) =>
     new AnthropicClient({
       model: 'claude-test-model',
       apiKey: 'test-key',
       baseURL: url,
-      ...(temperature !== undefined ? { temperature } : {}),
-      ...(retry !== undefined ? { retry } : {}),
+      ...options,
     }),
   checkRoute: (req) => {
     expect(req.method).toBe('POST');
@@ -107,6 +106,16 @@ providerSuite({
       ...stop('end_turn'),
     ],
   }),
+  streamUsage: {
+    inputTokens: 30,
+    outputTokens: 12,
+    totalTokens: 42,
+    cachedInputTokens: 5,
+    // The Messages API counts thinking inside output_tokens and reports no separate count.
+    reasoningTokens: 0,
+  },
+  // The API streams content blocks one after another (a block stops before the next
+  // starts), so the two calls' argument deltas cannot interleave here.
   streamTwoToolCalls: () => ({
     sse: [
       start,
@@ -121,6 +130,16 @@ providerSuite({
       blockStop(1),
       ...stop('tool_use'),
     ],
+  }),
+  firstCallCompleteBefore: 6,
+  twoToolCalls: () => ({
+    json: message(
+      [
+        { type: 'tool_use', id: 'toolu_01A', name: 'get_weather', input: { city: 'Paris' } },
+        { type: 'tool_use', id: 'toolu_01B', name: 'get_time', input: { zone: 'CET' } },
+      ],
+      'tool_use',
+    ),
   }),
   nativeIds: ['toolu_01A', 'toolu_01B'],
   checkFollowUp: (body, [weather, time]) => {
@@ -152,6 +171,15 @@ providerSuite({
       },
     });
   },
+  checkErrorResult: (body, text) => {
+    expect(body.messages.at(-1)).toEqual({
+      role: 'user',
+      content: [
+        { type: 'tool_result', tool_use_id: 'toolu_01A', content: 'Paris: sunny' },
+        { type: 'tool_result', tool_use_id: 'toolu_01B', content: text, is_error: true },
+      ],
+    });
+  },
   structured: (value) => ({ json: message([{ type: 'text', text: JSON.stringify(value) }]) }),
   checkStructuredRequest: (body) => {
     expect(body.output_config).toEqual({
@@ -172,6 +200,14 @@ providerSuite({
       { type: 'image', source: { type: 'base64', media_type: 'image/png', data: png } },
     ]);
   },
+  checkPdf: (body, pdf) => {
+    expect(body.messages[0].content[1]).toEqual({
+      type: 'document',
+      source: { type: 'base64', media_type: 'application/pdf', data: pdf },
+    });
+  },
+  extraBody: { metadata: { user_id: 'user-42' } },
+  errorRequestId: 'req_018EeWyXxfu5pfWkrYcMdjWG',
   error: (status, extra) => ({
     status,
     headers: { ...headers, ...extra },
@@ -187,6 +223,13 @@ providerSuite({
         message: 'failed',
       },
     },
+  }),
+  // https://docs.anthropic.com/en/docs/build-with-claude/streaming#error-events
+  streamError: () => ({
+    sse: [
+      start,
+      sse({ type: 'error', error: { type: 'overloaded_error', message: 'Overloaded' } }, 'error'),
+    ],
   }),
   cutStream: () => ({
     sse: [

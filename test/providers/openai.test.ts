@@ -61,14 +61,13 @@ const headers = { 'x-request-id': 'req_abc123' };
 
 providerSuite({
   name: 'OpenAIClient',
-  client: (url, { retry, temperature }) =>
+  client: (url, options) =>
     new OpenAIClient({
       model: 'gpt-4o-mini',
       apiKey: 'test-key',
       baseURL: `${url}/v1`,
       strict: true,
-      ...(temperature !== undefined ? { temperature } : {}),
-      ...(retry !== undefined ? { retry } : {}),
+      ...options,
     }),
   checkRoute: (req) => {
     expect(req.method).toBe('POST');
@@ -105,6 +104,13 @@ providerSuite({
     ],
     headers,
   }),
+  streamUsage: {
+    inputTokens: 19,
+    outputTokens: 10,
+    totalTokens: 29,
+    cachedInputTokens: 4,
+    reasoningTokens: 3,
+  },
   streamTwoToolCalls: () => ({
     sse: [
       chunk({ role: 'assistant', content: null }),
@@ -136,6 +142,28 @@ providerSuite({
       usageChunk,
       'data: [DONE]',
     ],
+  }),
+  // get_weather's arguments are complete after the 6th event ('ty":"Paris"}').
+  firstCallCompleteBefore: 6,
+  twoToolCalls: () => ({
+    json: completion(
+      {
+        content: null,
+        tool_calls: [
+          {
+            id: 'call_w1',
+            type: 'function',
+            function: { name: 'get_weather', arguments: '{"city":"Paris"}' },
+          },
+          {
+            id: 'call_t2',
+            type: 'function',
+            function: { name: 'get_time', arguments: '{"zone":"CET"}' },
+          },
+        ],
+      },
+      'tool_calls',
+    ),
   }),
   nativeIds: ['call_w1', 'call_t2'],
   checkFollowUp: (body, [weather, time]) => {
@@ -176,6 +204,9 @@ providerSuite({
     });
     expect(body.stream_options).toEqual({ include_usage: true });
   },
+  checkErrorResult: (body, text) => {
+    expect(body.messages.at(-1)).toEqual({ role: 'tool', tool_call_id: 'call_t2', content: text });
+  },
   structured: (value) => ({ json: completion({ content: JSON.stringify(value) }) }),
   checkStructuredRequest: (body) => {
     expect(body.response_format).toEqual({
@@ -198,6 +229,14 @@ providerSuite({
       { type: 'image_url', image_url: { url: `data:image/png;base64,${png}` } },
     ]);
   },
+  checkPdf: (body, pdf) => {
+    expect(body.messages[1].content[1]).toEqual({
+      type: 'file',
+      file: { filename: 'document.pdf', file_data: `data:application/pdf;base64,${pdf}` },
+    });
+  },
+  extraBody: { seed: 7, service_tier: 'flex' },
+  errorRequestId: 'req_abc123',
   error: (status, extra) => ({
     status,
     headers: { ...headers, ...extra },
@@ -209,6 +248,20 @@ providerSuite({
         code: null,
       },
     },
+  }),
+  // The SDK raises `data: {"error": ...}` inside a stream as an API error (openai-node
+  // core/streaming); the error object is the API's (guides/error-codes).
+  streamError: () => ({
+    sse: [
+      sse({
+        error: {
+          message: 'The server had an error while processing your request.',
+          type: 'server_error',
+          param: null,
+          code: null,
+        },
+      }),
+    ],
   }),
   cutStream: () => ({
     sse: [chunk({ role: 'assistant', content: '' }), chunk({ content: 'partial' })],

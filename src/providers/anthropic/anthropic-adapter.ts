@@ -56,7 +56,11 @@ export class AnthropicAdapter implements ModelAdapter {
       } else if (block.type === 'redacted_thinking') {
         thinking.push({ type: 'redacted_thinking', data: block.data });
       } else if (block.type === 'tool_use') {
-        const call = { id: block.id, name: block.name, arguments: JSON.stringify(block.input ?? {}) };
+        const call = {
+          id: block.id,
+          name: block.name,
+          arguments: JSON.stringify(block.input ?? {}),
+        };
         toolCalls.push(withThinking(call, thinking));
         thinking = [];
       }
@@ -130,7 +134,10 @@ export class AnthropicAdapter implements ModelAdapter {
             // The call's input is complete: its tool starts now.
             const call = calls.close(event.index);
             if (call) {
-              const toolCall = withThinking({ ...call, arguments: call.arguments || '{}' }, thinking);
+              const toolCall = withThinking(
+                { ...call, arguments: call.arguments || '{}' },
+                thinking,
+              );
               thinking = [];
               yield { type: 'tool-call', toolCall };
             }
