@@ -7,57 +7,11 @@
  * - errors: https://platform.openai.com/docs/guides/error-codes (`{ error: { message, type } }`)
  */
 
-import { InvalidInputError } from 'arshai';
-import { AzureOpenAIClient, OpenAIClient, OpenRouterClient } from 'arshai/openai';
-import { afterEach, describe, expect, it } from 'vitest';
-import { type FakeServer, sse, startFakeServer } from './fake-server.js';
-import { type Json, providerSuite } from './provider-suite.js';
-
-const usage = {
-  prompt_tokens: 19,
-  completion_tokens: 10,
-  total_tokens: 29,
-  prompt_tokens_details: { cached_tokens: 4, audio_tokens: 0 },
-  completion_tokens_details: { reasoning_tokens: 3, audio_tokens: 0 },
-};
-
-const completion = (message: Json, finish = 'stop') => ({
-  id: 'chatcmpl-123',
-  object: 'chat.completion',
-  created: 1741569952,
-  model: 'gpt-4.1-2025-04-14',
-  choices: [
-    {
-      index: 0,
-      message: { role: 'assistant', refusal: null, ...message },
-      logprobs: null,
-      finish_reason: finish,
-    },
-  ],
-  usage,
-  service_tier: 'default',
-});
-
-const chunk = (delta: Json, finish: string | null = null) =>
-  sse({
-    id: 'chatcmpl-123',
-    object: 'chat.completion.chunk',
-    created: 1694268190,
-    model: 'gpt-4o-mini',
-    system_fingerprint: 'fp_44709d6fcb',
-    choices: [{ index: 0, delta, logprobs: null, finish_reason: finish }],
-  });
-
-const usageChunk = sse({
-  id: 'chatcmpl-123',
-  object: 'chat.completion.chunk',
-  created: 1694268190,
-  model: 'gpt-4o-mini',
-  choices: [],
-  usage,
-});
-
-const headers = { 'x-request-id': 'req_abc123' };
+import { OpenAIClient } from 'arshai/openai';
+import { expect } from 'vitest';
+import { sse } from './fake-server.js';
+import { chunk, completion, headers, usageChunk } from './openai-wire.js';
+import { providerSuite } from './provider-suite.js';
 
 providerSuite({
   name: 'OpenAIClient',
@@ -270,89 +224,4 @@ providerSuite({
   malformedStream: () => ({
     sse: [chunk({ role: 'assistant', content: '' }), 'data: {"id": "chatcmpl-1", "choices": [{'],
   }),
-});
-
-describe('OpenAI-family specifics', () => {
-  let server: FakeServer;
-  afterEach(async () => server?.close());
-
-  it('maps errors with the request id and reports provider openai for api.openai.com', async () => {
-    server = await startFakeServer([
-      {
-        status: 400,
-        headers: { 'x-request-id': 'req_42' },
-        json: { error: { message: 'bad', type: 'invalid_request_error' } },
-      },
-    ]);
-    const client = new OpenAIClient({
-      model: 'm',
-      apiKey: 'k',
-      baseURL: `${server.url}/v1`,
-      retry: false,
-    });
-    await expect(client.chat({ systemPrompt: '', userMessage: 'x' })).rejects.toMatchObject({
-      status: 400,
-      requestId: 'req_42',
-      retryable: false,
-    });
-    expect(() => new OpenAIClient({ model: 'gpt-4o', apiKey: 'k', topK: 3 })).toThrow(
-      InvalidInputError,
-    );
-  });
-
-  it('sends max_tokens and top_k to compatible servers (Ollama, vLLM, llama.cpp)', async () => {
-    server = await startFakeServer([{ json: completion({ content: 'ok' }) }]);
-    await new OpenAIClient({
-      model: 'llama3.2',
-      apiKey: 'ollama',
-      baseURL: `${server.url}/v1`,
-      maxTokens: 64,
-      topK: 5,
-    }).chat({
-      systemPrompt: '',
-      userMessage: 'x',
-    });
-    expect(server.requests[0]?.body).toMatchObject({ max_tokens: 64, top_k: 5 });
-  });
-
-  it('speaks to Azure deployments with api-version and api-key', async () => {
-    server = await startFakeServer([{ json: completion({ content: 'from azure' }) }]);
-    const azure = new AzureOpenAIClient({
-      model: 'gpt-4o',
-      endpoint: server.url,
-      apiVersion: '2024-10-21',
-      deployment: 'my-gpt',
-      apiKey: 'azure-key',
-      maxTokens: 100,
-    });
-    const result = await azure.chat({ systemPrompt: '', userMessage: 'hi' });
-    expect(result.llmResponse).toBe('from azure');
-    const req = server.requests[0];
-    expect(req?.path).toBe('/openai/deployments/my-gpt/chat/completions?api-version=2024-10-21');
-    expect(req?.headers['api-key']).toBe('azure-key');
-    expect(req?.body).toMatchObject({ max_completion_tokens: 100 });
-    expect(result.usage.provider).toBe('azure-openai');
-  });
-
-  it('sends OpenRouter attribution headers', async () => {
-    server = await startFakeServer([{ json: completion({ content: 'routed' }) }]);
-    const router = new OpenRouterClient({
-      model: 'anthropic/claude-3.5-sonnet',
-      apiKey: 'sk-or',
-      baseURL: `${server.url}/api/v1`,
-      appUrl: 'https://example.com',
-      appName: 'Example',
-    });
-    await router.chat({ systemPrompt: '', userMessage: 'hi' });
-    expect(server.requests[0]?.path).toBe('/api/v1/chat/completions');
-    expect(server.requests[0]?.headers).toMatchObject({
-      'http-referer': 'https://example.com',
-      'x-title': 'Example',
-    });
-  });
-
-  it('keeps the API key out of the client config', () => {
-    const client = new OpenAIClient({ model: 'gpt-4o-mini', apiKey: 'sk-secret', temperature: 0 });
-    expect(client.config).toEqual({ model: 'gpt-4o-mini', temperature: 0 });
-  });
 });

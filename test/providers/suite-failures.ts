@@ -87,7 +87,9 @@ export function failureSuite(f: ProviderFixture): void {
       const attempts: number[] = [];
       const events = await collect(
         f
-          .client(server.url, { retry: { initialDelayMs: 1, onRetry: (e) => attempts.push(1) } })
+          .client(server.url, {
+            retry: { initialDelayMs: 1, onRetry: (e) => attempts.push(e.attempt) },
+          })
           .stream(input),
       );
       expect(attempts).toEqual([1]);
