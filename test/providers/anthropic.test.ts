@@ -8,59 +8,11 @@
  * - errors: https://docs.anthropic.com/en/api/errors (`{ type: 'error', error: { type, message } }`)
  */
 
-import { InvalidInputError } from 'arshai';
 import { AnthropicClient } from 'arshai/anthropic';
-import { describe, expect, it } from 'vitest';
+import { expect } from 'vitest';
+import { block, blockStop, delta, headers, message, start, stop } from './anthropic-wire.js';
 import { sse } from './fake-server.js';
-import { type Json, providerSuite } from './provider-suite.js';
-
-const usage = {
-  input_tokens: 25,
-  cache_creation_input_tokens: 0,
-  cache_read_input_tokens: 5,
-  output_tokens: 12,
-};
-
-const message = (content: Json[], stop = 'end_turn') => ({
-  id: 'msg_013Zva2CMHLNnXjNJJKqJ2EF',
-  type: 'message',
-  role: 'assistant',
-  model: 'claude-test-model',
-  content,
-  stop_reason: stop,
-  stop_sequence: null,
-  usage,
-});
-
-const start = sse(
-  {
-    type: 'message_start',
-    message: {
-      ...message([], null as never),
-      stop_reason: null,
-      usage: { ...usage, output_tokens: 1 },
-    },
-  },
-  'message_start',
-);
-const stop = (reason: string) => [
-  sse(
-    {
-      type: 'message_delta',
-      delta: { stop_reason: reason, stop_sequence: null },
-      usage: { output_tokens: 12 },
-    },
-    'message_delta',
-  ),
-  sse({ type: 'message_stop' }, 'message_stop'),
-];
-const block = (index: number, content_block: Json) =>
-  sse({ type: 'content_block_start', index, content_block }, 'content_block_start');
-const delta = (index: number, d: Json) =>
-  sse({ type: 'content_block_delta', index, delta: d }, 'content_block_delta');
-const blockStop = (index: number) =>
-  sse({ type: 'content_block_stop', index }, 'content_block_stop');
-const headers = { 'request-id': 'req_018EeWyXxfu5pfWkrYcMdjWG' };
+import { providerSuite } from './provider-suite.js';
 
 providerSuite({
   name: 'AnthropicClient',
@@ -242,12 +194,4 @@ providerSuite({
   malformedStream: () => ({
     sse: [start, 'event: content_block_start\ndata: {"type": "content_block_start", "index": 0,'],
   }),
-});
-
-describe('Anthropic specifics', () => {
-  it('rejects sampling options the API does not have', () => {
-    expect(
-      () => new AnthropicClient({ model: 'claude-test-model', apiKey: 'k', frequencyPenalty: 1 }),
-    ).toThrow(InvalidInputError);
-  });
 });

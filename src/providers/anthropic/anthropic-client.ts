@@ -29,7 +29,10 @@ export interface AnthropicClientConfig extends LLMConfig, LLMClientOptions {
  *
  * `frequencyPenalty` and `presencePenalty` have no equivalent in the Messages API and are
  * rejected with `InvalidInputError`. Structured output uses the API's native
- * `output_config.format` (JSON Schema); `reasoningEffort` maps to `output_config.effort`.
+ * `output_config.format` (JSON Schema); `reasoningEffort` maps to `output_config.effort`
+ * (`minimal`, which the API lacks, becomes `low` with a logger warning). With extended
+ * thinking (`extraBody: { thinking: ... }`), thinking blocks travel with the tool calls and
+ * go back unchanged, as the API requires.
  * `temperature`, `topP` and `topK` are sent as `temperature`, `top_p`, `top_k` (newer models
  * reject them with a 400, which surfaces as a typed `ProviderError`).
  *
@@ -70,5 +73,10 @@ export class AnthropicClient extends BaseLLMClient {
       pickLLMConfig(config),
       config,
     );
+    if (config.reasoningEffort === 'minimal') {
+      config.logger?.warn('arshai: Anthropic has no minimal effort; output_config.effort is low', {
+        provider: 'anthropic',
+      });
+    }
   }
 }
