@@ -12,28 +12,8 @@
 import { GeminiClient } from 'arshai/gemini';
 import { expect } from 'vitest';
 import { type Reply, sse } from './fake-server.js';
-import { type Json, providerSuite } from './provider-suite.js';
-
-const usageMetadata = {
-  promptTokenCount: 21,
-  candidatesTokenCount: 9,
-  thoughtsTokenCount: 4,
-  cachedContentTokenCount: 6,
-  totalTokenCount: 34,
-};
-
-const response = (
-  parts: Json[],
-  finishReason: string | undefined = 'STOP',
-  usage: Json = usageMetadata,
-) => ({
-  candidates: [
-    { content: { role: 'model', parts }, ...(finishReason ? { finishReason } : {}), index: 0 },
-  ],
-  usageMetadata: usage,
-  modelVersion: 'gemini-2.5-flash',
-  responseId: 'resp-1',
-});
+import { response, usageMetadata } from './gemini-wire.js';
+import { providerSuite } from './provider-suite.js';
 
 const status: Record<number, string> = {
   401: 'UNAUTHENTICATED',
