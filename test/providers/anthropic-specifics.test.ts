@@ -166,4 +166,22 @@ describe('Anthropic specifics', () => {
       () => new AnthropicClient({ model: 'claude-test-model', apiKey: 'k', frequencyPenalty: 1 }),
     ).toThrow(InvalidInputError);
   });
+  it('can state the response schema in the system prompt instead (older models)', async () => {
+    server = await startFakeServer([{ json: message([{ type: 'text', text: '{"n":3}' }]) }]);
+    const result = await client(server.url, {
+      extraBody: undefined,
+      structuredOutput: 'instructions',
+    }).chat({
+      systemPrompt: 'Count.',
+      userMessage: 'n?',
+      structureType: z.object({ n: z.number() }),
+    });
+    expect(result.llmResponse).toEqual({ n: 3 });
+    const body = server.requests[0]?.body as { system: string; output_config?: unknown };
+    expect(body.output_config).toBeUndefined();
+    expect(body.system).toBe(
+      'Count.\n\nReply with only a JSON value that matches this JSON Schema, without any other ' +
+        'text:\n{"type":"object","properties":{"n":{"type":"number"}},"required":["n"],"additionalProperties":false}',
+    );
+  });
 });

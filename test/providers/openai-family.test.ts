@@ -204,4 +204,47 @@ describe('OpenAI-family specifics', () => {
     });
     expect((await ollama.chat(ask)).usage.provider).toBe('ollama');
   });
+  it('honours retry-after-ms and Retry-After as an HTTP date', async () => {
+    const rateLimited = (headers: Record<string, string>) => ({
+      status: 429,
+      headers,
+      json: {
+        error: { message: 'Rate limit reached', type: 'requests', code: 'rate_limit_exceeded' },
+      },
+    });
+    server = await startFakeServer([
+      rateLimited({ 'retry-after-ms': '20', 'retry-after': '30' }),
+      rateLimited({ 'retry-after': new Date(Date.now() - 5000).toUTCString() }),
+      { json: completion({ content: 'ok' }) },
+    ]);
+    const delays: number[] = [];
+    const client = new OpenAIClient({
+      model: 'm',
+      apiKey: 'k',
+      baseURL: `${server.url}/v1`,
+      retry: { initialDelayMs: 7, jitter: false, onRetry: (e) => delays.push(e.delayMs) },
+    });
+    expect((await client.chat(ask)).llmResponse).toBe('ok');
+    // retry-after-ms wins over Retry-After; a date in the past means "now".
+    expect(delays).toEqual([20, 0]);
+  });
+  it('states the schema in the system prompt for servers without json_schema', async () => {
+    server = await startFakeServer([{ json: completion({ content: '{"n":3}' }) }]);
+    const result = await new OpenAIClient({
+      model: 'llama3.2',
+      apiKey: 'ollama',
+      baseURL: `${server.url}/v1`,
+      structuredOutput: 'instructions',
+    }).chat({
+      systemPrompt: 'Count.',
+      userMessage: 'n?',
+      structureType: z.object({ n: z.number() }),
+    });
+    expect(result.llmResponse).toEqual({ n: 3 });
+    const body = server.requests[0]?.body as { messages: Array<{ content: string }> };
+    expect(body).not.toHaveProperty('response_format');
+    expect(body.messages[0]?.content).toMatch(
+      /^Count\.\n\nReply with only a JSON value .*"required":\["n"\]/s,
+    );
+  });
 });

@@ -15,6 +15,7 @@ import type {
   ModelStreamPart,
 } from '../../llm/model-adapter.js';
 import type { UsageDelta } from '../../llm/usage.js';
+import { type StructuredOutputMode, systemPromptFor } from '../shared/schema-instructions.js';
 import { toProviderError } from '../shared/sdk-error.js';
 import { streamFailure, truncatedStream } from '../shared/sse-guard.js';
 import { ToolCallAccumulator } from '../shared/tool-call-accumulator.js';
@@ -27,11 +28,18 @@ export class AnthropicAdapter implements ModelAdapter {
   readonly model: string;
   readonly #client: Anthropic;
   readonly #maxTokens: number;
+  readonly #structuredOutput: StructuredOutputMode;
 
-  constructor(client: Anthropic, model: string, defaultMaxTokens: number) {
+  constructor(
+    client: Anthropic,
+    model: string,
+    defaultMaxTokens: number,
+    structuredOutput: StructuredOutputMode = 'native',
+  ) {
     this.#client = client;
     this.model = model;
     this.#maxTokens = defaultMaxTokens;
+    this.#structuredOutput = structuredOutput;
   }
 
   async generate(request: ModelRequest): Promise<ModelResponse> {
@@ -169,10 +177,11 @@ export class AnthropicAdapter implements ModelAdapter {
       max_tokens: config.maxTokens ?? this.#maxTokens,
       messages: toAnthropicMessages(request.messages),
     };
-    if (request.systemPrompt) params.system = request.systemPrompt;
+    const system = systemPromptFor(request, this.#structuredOutput);
+    if (system) params.system = system;
     if (request.tools.length) params.tools = toAnthropicTools(request.tools);
     const output: OutputConfig = {};
-    if (request.responseFormat) {
+    if (request.responseFormat && this.#structuredOutput === 'native') {
       output.format = { type: 'json_schema', schema: request.responseFormat.schema };
     }
     if (config.reasoningEffort !== undefined) {

@@ -2,6 +2,7 @@ import Anthropic from '@anthropic-ai/sdk';
 import { InvalidInputError } from '../../errors/invalid-input-error.js';
 import { BaseLLMClient, type LLMClientOptions } from '../../llm/base-llm-client.js';
 import { type LLMConfig, pickLLMConfig } from '../../llm/llm-config.js';
+import type { StructuredOutputMode } from '../shared/schema-instructions.js';
 import { sdkLogger } from '../shared/sdk-logger.js';
 import { rejectUnsupported } from '../shared/unsupported-options.js';
 import { AnthropicAdapter } from './anthropic-adapter.js';
@@ -20,6 +21,12 @@ export interface AnthropicClientConfig extends LLMConfig, LLMClientOptions {
    * @default 4096
    */
   defaultMaxTokens?: number;
+  /**
+   * `native`: the API's `output_config.format` (JSON Schema; current models); `instructions`:
+   * the schema stated in the system prompt, for models without structured outputs.
+   * @default 'native'
+   */
+  structuredOutput?: StructuredOutputMode;
   /** Use an `Anthropic` SDK instance you configured yourself. */
   client?: Anthropic;
 }
@@ -69,7 +76,12 @@ export class AnthropicClient extends BaseLLMClient {
       }
     }
     super(
-      new AnthropicAdapter(client, config.model, config.defaultMaxTokens ?? 4096),
+      new AnthropicAdapter(
+        client,
+        config.model,
+        config.defaultMaxTokens ?? 4096,
+        config.structuredOutput,
+      ),
       pickLLMConfig(config),
       config,
     );

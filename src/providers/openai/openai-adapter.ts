@@ -13,6 +13,7 @@ import type {
   ModelStreamPart,
 } from '../../llm/model-adapter.js';
 import type { UsageDelta } from '../../llm/usage.js';
+import { type StructuredOutputMode, systemPromptFor } from '../shared/schema-instructions.js';
 import { toProviderError } from '../shared/sdk-error.js';
 import { malformedStream, streamFailure, truncatedStream } from '../shared/sse-guard.js';
 import { ToolCallAccumulator } from '../shared/tool-call-accumulator.js';
@@ -30,6 +31,8 @@ export interface OpenAIAdapterOptions {
   maxTokensField: 'max_completion_tokens' | 'max_tokens';
   /** Send `top_k` (compatible servers such as vLLM and llama.cpp accept it; OpenAI does not). */
   allowTopK: boolean;
+  /** `response_format` json_schema, or the schema stated in the system prompt. */
+  structuredOutput: StructuredOutputMode;
 }
 
 type Params = ChatCompletionCreateParamsBase & Record<string, unknown>;
@@ -156,10 +159,10 @@ export class OpenAIChatAdapter implements ModelAdapter {
     const o = this.#options;
     const params: Params = {
       model: this.model,
-      messages: toOpenAIMessages(request.systemPrompt, request.messages),
+      messages: toOpenAIMessages(systemPromptFor(request, o.structuredOutput), request.messages),
     };
     if (request.tools.length) params.tools = toOpenAITools(request.tools, o.strict);
-    if (request.responseFormat) {
+    if (request.responseFormat && o.structuredOutput === 'native') {
       params.response_format = {
         type: 'json_schema',
         json_schema: {

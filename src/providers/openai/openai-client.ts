@@ -2,6 +2,7 @@ import OpenAI, { AzureOpenAI } from 'openai';
 import { InvalidInputError } from '../../errors/invalid-input-error.js';
 import { BaseLLMClient, type LLMClientOptions } from '../../llm/base-llm-client.js';
 import { type LLMConfig, pickLLMConfig } from '../../llm/llm-config.js';
+import type { StructuredOutputMode } from '../shared/schema-instructions.js';
 import { sdkLogger } from '../shared/sdk-logger.js';
 import { rejectUnsupported } from '../shared/unsupported-options.js';
 import { OpenAIChatAdapter } from './openai-adapter.js';
@@ -22,6 +23,12 @@ interface ConnectionOptions extends LLMClientOptions {
    * @default true for OpenAI and Azure, false for other base URLs
    */
   strict?: boolean;
+  /**
+   * `native`: `response_format` with a JSON schema (strict when `strict`); `instructions`:
+   * the schema stated in the system prompt, for servers without JSON-schema support.
+   * @default 'native'
+   */
+  structuredOutput?: StructuredOutputMode;
   /**
    * Provider id in usage and errors, e.g. `ollama`.
    * @default `openai` for api.openai.com, `azure-openai`, `openrouter`, else `openai-compatible`
@@ -84,6 +91,7 @@ export class OpenAIClient extends BaseLLMClient {
       strict: config.strict ?? official,
       maxTokensField: official ? 'max_completion_tokens' : 'max_tokens',
       allowTopK: !official,
+      structuredOutput: config.structuredOutput ?? 'native',
     });
     super(adapter, pickLLMConfig(config), config);
   }
@@ -147,6 +155,7 @@ export class AzureOpenAIClient extends BaseLLMClient {
       strict: config.strict ?? true,
       maxTokensField: 'max_completion_tokens',
       allowTopK: false,
+      structuredOutput: config.structuredOutput ?? 'native',
     });
     super(adapter, pickLLMConfig(config), config);
   }
