@@ -28,6 +28,12 @@ export type AiSdkLanguageModel = LanguageModelV4 | LanguageModelV3;
 /**
  * A `ModelAdapter` over any AI SDK language model object (`doGenerate` / `doStream` of the
  * provider specification), so every AI SDK provider package works with arshai's loop.
+ * `AiSdkClient` builds one.
+ *
+ * @example
+ * ```ts
+ * const client = new BaseLLMClient(new AiSdkAdapter(openai('gpt-4o-mini')), { model: 'gpt-4o-mini' });
+ * ```
  */
 export class AiSdkAdapter implements ModelAdapter {
   readonly provider: string;

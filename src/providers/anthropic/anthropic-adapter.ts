@@ -22,7 +22,16 @@ import { ToolCallAccumulator } from '../shared/tool-call-accumulator.js';
 import { toAnthropicMessages, toAnthropicTools } from './anthropic-messages.js';
 import { type ThinkingBlock, withThinking } from './anthropic-thinking.js';
 
-/** A `ModelAdapter` over Anthropic's Messages API, through the official SDK. */
+/**
+ * A `ModelAdapter` over Anthropic's Messages API, through the official SDK. `AnthropicClient`
+ * builds one; use it directly to run the loop over an SDK instance you configured.
+ *
+ * @example
+ * ```ts
+ * const adapter = new AnthropicAdapter(new Anthropic({ maxRetries: 0 }), 'claude-sonnet-4-5', 4096);
+ * const client = new BaseLLMClient(adapter, { model: 'claude-sonnet-4-5' });
+ * ```
+ */
 export class AnthropicAdapter implements ModelAdapter {
   readonly provider = 'anthropic';
   readonly model: string;

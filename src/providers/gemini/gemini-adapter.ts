@@ -19,7 +19,16 @@ import { connectionError, isNetworkError, redactSecrets } from '../shared/sdk-er
 import { malformedStream, streamFailure, truncatedStream } from '../shared/sse-guard.js';
 import { LOCAL_ID_PREFIX, toGeminiContents, toGeminiTools } from './gemini-messages.js';
 
-/** A `ModelAdapter` over the Gemini API (`generateContent` / `streamGenerateContent`). */
+/**
+ * A `ModelAdapter` over the Gemini API (`generateContent` / `streamGenerateContent`).
+ * `GeminiClient` builds one; use it directly over a `GoogleGenAI` you configured (e.g. Vertex AI).
+ *
+ * @example
+ * ```ts
+ * const ai = new GoogleGenAI({ vertexai: true, project: 'my-project', location: 'us-central1' });
+ * const client = new BaseLLMClient(new GeminiAdapter(ai, 'gemini-2.5-flash'), { model: 'gemini-2.5-flash' });
+ * ```
+ */
 export class GeminiAdapter implements ModelAdapter {
   readonly provider = 'gemini';
   readonly model: string;

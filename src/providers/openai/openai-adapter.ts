@@ -37,7 +37,19 @@ export interface OpenAIAdapterOptions {
 
 type Params = ChatCompletionCreateParamsBase & Record<string, unknown>;
 
-/** A `ModelAdapter` over the OpenAI Chat Completions API, through the official SDK. */
+/**
+ * A `ModelAdapter` over the OpenAI Chat Completions API, through the official SDK. The
+ * OpenAI-family clients build one; use it directly over an SDK instance you configured.
+ *
+ * @example
+ * ```ts
+ * const adapter = new OpenAIChatAdapter(new OpenAI({ maxRetries: 0 }), {
+ *   provider: 'openai', model: 'gpt-4o-mini', strict: true,
+ *   maxTokensField: 'max_completion_tokens', allowTopK: false, structuredOutput: 'native',
+ * });
+ * const client = new BaseLLMClient(adapter, { model: 'gpt-4o-mini' });
+ * ```
+ */
 export class OpenAIChatAdapter implements ModelAdapter {
   readonly provider: string;
   readonly model: string;
