@@ -55,7 +55,8 @@ describe('Gemini specifics', () => {
     }).chat(ask);
     const [req] = server.requests;
     expect(req?.path).toBe('/v1beta/models/gemini-2.5-flash:generateContent');
-    expect((req?.body as { generationConfig: unknown }).generationConfig).toEqual({
+    const body = req?.body as { generationConfig: unknown };
+    expect(body.generationConfig).toEqual({
       temperature: 0.2,
       topP: 0.9,
       topK: 40,
@@ -101,7 +102,8 @@ describe('Gemini specifics', () => {
       baseURL: server.url,
     }).chat({ ...ask, regularFunctions: { get_weather: weather } });
     expect(result.llmResponse).toBe('Sunny.');
-    const contents = (server.requests[1]?.body as { contents: unknown[] }).contents;
+    const followUp = server.requests[1]?.body as { contents: unknown[] };
+    const contents = followUp.contents;
     expect(contents.slice(1)).toEqual([
       { role: 'model', parts: [{ functionCall: { name: 'get_weather', args: { city: 'Rome' } } }] },
       {
