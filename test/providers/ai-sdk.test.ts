@@ -7,6 +7,7 @@ import {
   type LLMStreamEvent,
   type ModelStreamPart,
   ProviderError,
+  silentLogger,
   tool,
 } from 'arshai';
 import { AiSdkAdapter, AiSdkClient } from 'arshai/ai-sdk';
@@ -318,5 +319,38 @@ describe('AiSdkClient streams and versions', () => {
     controller.abort();
     expect(AbortError.isInstance(await pending)).toBe(true);
     expect(seen?.aborted).toBe(true);
+  });
+  it('reports the warnings the model returns (unsupported settings) to the logger', async () => {
+    const model = new MockLanguageModelV4({
+      doGenerate: {
+        ...answer,
+        warnings: [{ type: 'unsupported', feature: 'topK', details: 'topK is not supported' }],
+      },
+      doStream: stream([
+        { type: 'stream-start', warnings: [{ type: 'other', message: 'seed ignored' }] },
+        { type: 'finish', finishReason: stop, usage: usage(1, 1) },
+      ]),
+    });
+    const warnings: Array<[string, unknown]> = [];
+    const logger = { ...silentLogger, warn: (m: string, f?: unknown) => warnings.push([m, f]) };
+    const client = new AiSdkClient(model, { topK: 3, logger });
+    await client.chat({ systemPrompt: '', userMessage: 'x' });
+    for await (const _ of client.stream({ systemPrompt: '', userMessage: 'x' })) {
+    }
+    expect(warnings).toEqual([
+      [
+        'arshai: the AI SDK model reported a warning',
+        {
+          provider: 'mock-provider',
+          type: 'unsupported',
+          feature: 'topK',
+          details: 'topK is not supported',
+        },
+      ],
+      [
+        'arshai: the AI SDK model reported a warning',
+        { provider: 'mock-provider', type: 'other', message: 'seed ignored' },
+      ],
+    ]);
   });
 });

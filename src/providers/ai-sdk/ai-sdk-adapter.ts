@@ -7,6 +7,7 @@ import type {
   LanguageModelV4Message,
   LanguageModelV4StreamPart,
   LanguageModelV4Usage,
+  SharedV4Warning,
 } from '@ai-sdk/provider';
 import { ProviderError } from '../../errors/provider-error.js';
 import type { FinishReason } from '../../llm/llm-result.js';
@@ -18,6 +19,7 @@ import type {
   ModelStreamPart,
 } from '../../llm/model-adapter.js';
 import type { UsageDelta } from '../../llm/usage.js';
+import { type Logger, silentLogger } from '../../utils/logger.js';
 import { headerValue, retryAfterMs } from '../shared/retry-after.js';
 import { connectionError, isNetworkError, redactSecrets } from '../shared/sdk-error.js';
 import { truncatedStream } from '../shared/sse-guard.js';
@@ -40,8 +42,11 @@ export class AiSdkAdapter implements ModelAdapter {
   readonly model: string;
   readonly #model: LanguageModelV4;
   readonly #v3: boolean;
+  readonly #logger: Logger;
 
-  constructor(model: AiSdkLanguageModel) {
+  /** `logger` receives the warnings the model reports (e.g. a setting it does not support). */
+  constructor(model: AiSdkLanguageModel, logger: Logger = silentLogger) {
+    this.#logger = logger;
     this.#v3 = model.specificationVersion === 'v3';
     // v3 and v4 agree on everything used here except how file data is tagged.
     this.#model = model as unknown as LanguageModelV4;
@@ -56,6 +61,7 @@ export class AiSdkAdapter implements ModelAdapter {
     } catch (error) {
       throw this.#error(error, request);
     }
+    this.#warn(result.warnings);
     let text = '';
     let reasoning = '';
     const toolCalls: ToolCall[] = [];
@@ -101,6 +107,9 @@ export class AiSdkAdapter implements ModelAdapter {
         }
         const part = next.value;
         switch (part.type) {
+          case 'stream-start':
+            this.#warn(part.warnings);
+            break;
           case 'text-delta':
             yield { type: 'text-delta', text: part.delta };
             break;
@@ -150,6 +159,19 @@ export class AiSdkAdapter implements ModelAdapter {
       reader.releaseLock();
     }
     if (!finished) throw truncatedStream(this.provider);
+  }
+
+  /** Settings the model could not honour are reported, never dropped silently. */
+  #warn(warnings: SharedV4Warning[] | undefined): void {
+    for (const w of warnings ?? []) {
+      this.#logger.warn('arshai: the AI SDK model reported a warning', {
+        provider: this.provider,
+        type: w.type,
+        ...('feature' in w ? { feature: w.feature, details: w.details } : {}),
+        ...('setting' in w ? { setting: w.setting } : {}),
+        ...('message' in w ? { message: w.message } : {}),
+      });
+    }
   }
 
   #options(request: ModelRequest): LanguageModelV4CallOptions {
