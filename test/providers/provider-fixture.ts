@@ -13,6 +13,8 @@ export interface ClientOptions {
   retry?: RetryOptions | false;
   temperature?: number;
   extraBody?: Record<string, unknown>;
+  /** The per-request HTTP timeout every client takes. */
+  timeoutMs?: number;
 }
 
 export interface ProviderFixture {

@@ -67,6 +67,22 @@ export function failureSuite(f: ProviderFixture): void {
       expect(error).toMatchObject({ retryable: true, status: undefined });
     });
 
+    it('reports a request that exceeds timeoutMs as a retryable timeout, and retries it', async () => {
+      await start({ hang: true }, f.text('second try'));
+      const retried: unknown[] = [];
+      const result = await f
+        .client(server.url, {
+          timeoutMs: 100,
+          retry: { initialDelayMs: 1, onRetry: (e) => retried.push(e.error) },
+        })
+        .chat(input);
+      expect(result.llmResponse).toBe('second try');
+      expect(retried).toHaveLength(1);
+      expect(ProviderError.isInstance(retried[0])).toBe(true);
+      expect(retried[0]).toMatchObject({ retryable: true, status: undefined });
+      expect((retried[0] as Error).message).toMatch(/timed out/);
+    });
+
     it('turns an abort during the request into AbortError and closes the connection', async () => {
       await start({ hang: true });
       const controller = new AbortController();

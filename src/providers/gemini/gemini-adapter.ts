@@ -145,7 +145,8 @@ const THINKING_BUDGET = { minimal: 0, low: 1024, medium: 8192, high: 24576 } as 
  */
 function toGeminiError(error: unknown, signal: AbortSignal): unknown {
   if (signal.aborted || ProviderError.isInstance(error)) return error;
-  if ((error as Error)?.name === 'AbortError') return error;
+  // Aborted while the caller's signal is not: the SDK's own `timeout` fired.
+  if ((error as Error)?.name === 'AbortError') return connectionError('gemini', error, true);
   if (error instanceof ApiError) {
     const body = parseErrorBody(error.message);
     const delay = body?.details?.find((d) => typeof d.retryDelay === 'string')?.retryDelay;
