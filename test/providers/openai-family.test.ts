@@ -247,4 +247,30 @@ describe('OpenAI-family specifics', () => {
       /^Count\.\n\nReply with only a JSON value .*"required":\["n"\]/s,
     );
   });
+  it("keeps the API's explanation in the message, with key-like text masked", async () => {
+    server = await startFakeServer([
+      {
+        status: 401,
+        json: {
+          error: {
+            message:
+              'Incorrect API key provided: sk-proj-abcdefghijklmnop1234. You can find your key at https://platform.openai.com.',
+            type: 'invalid_request_error',
+            code: 'invalid_api_key',
+          },
+        },
+      },
+    ]);
+    const error = await new OpenAIClient({
+      model: 'm',
+      apiKey: 'sk-proj-abcdefghijklmnop1234',
+      baseURL: `${server.url}/v1`,
+    })
+      .chat(ask)
+      .catch((e: unknown) => e as Error);
+    expect(error.message).toBe(
+      'openai-compatible API error 401 (invalid_request_error): Incorrect API key provided: ' +
+        'sk-***. You can find your key at https://platform.openai.com.',
+    );
+  });
 });

@@ -110,7 +110,7 @@ function apiMessage(error: { error?: unknown; message: string }): string {
 /** Masks API-key-like tokens (`sk-...`, `AIza...`, long opaque tokens) in a message. */
 export function redactSecrets(text: string): string {
   return text
-    .replace(/\b(sk|rk|pk)-[\w*.-]{6,}/g, '$1-***')
+    .replace(/\b(sk|rk|pk)-[\w*-]{6,}/g, '$1-***')
     .replace(/\bAIza[\w-]{10,}/g, 'AIza***')
     .replace(/\b[A-Za-z0-9_-]{40,}\b/g, '***');
 }
