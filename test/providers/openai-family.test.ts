@@ -267,7 +267,10 @@ describe('OpenAI-family specifics', () => {
       baseURL: `${server.url}/v1`,
     })
       .chat(ask)
-      .catch((e: unknown) => e as Error);
+      .then(
+        () => new Error('no error'),
+        (e: unknown) => e as Error,
+      );
     expect(error.message).toBe(
       'openai-compatible API error 401 (invalid_request_error): Incorrect API key provided: ' +
         'sk-***. You can find your key at https://platform.openai.com.',
