@@ -89,3 +89,32 @@ describe('optional provider SDKs', () => {
     expect(sdkOf('providers/ai-sdk/index.js')).toEqual([]); // types only at runtime
   });
 });
+
+describe('optional provider SDKs at run time', () => {
+  it('loading arshai loads no provider SDK; a provider subpath loads only its own', () => {
+    // Records every module Node resolves while importing one entry (module.registerHooks).
+    writeFileSync(
+      join(dir, 'probe.mjs'),
+      `import { registerHooks } from 'node:module';
+const urls = [];
+registerHooks({ resolve(specifier, context, next) { const r = next(specifier, context); urls.push(r.url); return r; } });
+await import(process.argv[2]);
+console.log(JSON.stringify(urls));
+`,
+    );
+    const sdks = ['openai', '@anthropic-ai/sdk', '@google/genai', '@ai-sdk/provider', 'ioredis'];
+    const loadedSdks = (entry: string): string[] => {
+      const out = execFileSync(process.execPath, [join(dir, 'probe.mjs'), entry], {
+        cwd: dir,
+        encoding: 'utf8',
+      });
+      const urls = JSON.parse(out) as string[];
+      return sdks.filter((sdk) => urls.some((url) => url.includes(`/node_modules/${sdk}/`)));
+    };
+    expect(loadedSdks('arshai')).toEqual([]);
+    expect(loadedSdks('arshai/openai')).toEqual(['openai']);
+    expect(loadedSdks('arshai/anthropic')).toEqual(['@anthropic-ai/sdk']);
+    expect(loadedSdks('arshai/gemini')).toEqual(['@google/genai']);
+    expect(loadedSdks('arshai/ai-sdk')).toEqual([]);
+  });
+});

@@ -1,9 +1,17 @@
 /** The AI SDK adapter, driven by the AI SDK's own mock model (`ai/test`). */
 import { APICallError, type LanguageModelV4StreamPart } from '@ai-sdk/provider';
-import { convertArrayToReadableStream, MockLanguageModelV4 } from 'ai/test';
-import { InvalidInputError, type LLMStreamEvent, ProviderError, tool } from 'arshai';
-import { AiSdkClient } from 'arshai/ai-sdk';
-import { describe, expect, it } from 'vitest';
+import { convertArrayToReadableStream, MockLanguageModelV3, MockLanguageModelV4 } from 'ai/test';
+import {
+  AbortError,
+  InvalidInputError,
+  type LLMStreamEvent,
+  type ModelStreamPart,
+  ProviderError,
+  silentLogger,
+  tool,
+} from 'arshai';
+import { AiSdkAdapter, AiSdkClient } from 'arshai/ai-sdk';
+import { describe, expect, it, vi } from 'vitest';
 import { z } from 'zod';
 
 const usage = (input: number, output: number, reasoning = 0) => ({
@@ -94,11 +102,6 @@ describe('AiSdkClient', () => {
             toolName: 'weather',
             output: { type: 'text', value: 'Paris: sunny' },
           },
-        ],
-      },
-      {
-        role: 'tool',
-        content: [
           {
             type: 'tool-result',
             toolCallId: 'tc_2',
@@ -218,5 +221,136 @@ describe('AiSdkClient', () => {
     expect(() => new AiSdkClient(new MockLanguageModelV4(), { extraBody: { x: 1 } })).toThrow(
       InvalidInputError,
     );
+  });
+});
+
+describe('AiSdkClient streams and versions', () => {
+  const PNG = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]).toString('base64');
+  const stream = (list: LanguageModelV4StreamPart[]) => ({
+    stream: convertArrayToReadableStream(list),
+  });
+  const answer = {
+    content: [{ type: 'text' as const, text: 'ok' }],
+    finishReason: stop,
+    usage: usage(1, 1),
+    warnings: [],
+  };
+
+  it('drives a specification v3 model, sending file data as v3 expects', async () => {
+    const v3 = new MockLanguageModelV3({ doGenerate: answer });
+    const v4 = new MockLanguageModelV4({ doGenerate: answer });
+    for (const model of [v3, v4]) {
+      await new AiSdkClient(model).chat({ systemPrompt: '', userMessage: 'x', images: [PNG] });
+    }
+    const filePart = (prompt: unknown) => (prompt as Array<{ content: unknown[] }>)[0]?.content[1];
+    expect(filePart(v3.doGenerateCalls[0]?.prompt)).toEqual({
+      type: 'file',
+      mediaType: 'image/png',
+      data: PNG,
+    });
+    expect(filePart(v4.doGenerateCalls[0]?.prompt)).toEqual({
+      type: 'file',
+      mediaType: 'image/png',
+      data: { type: 'data', data: PNG },
+    });
+  });
+
+  it('forwards streamed tool input as deltas with one index per call', async () => {
+    const model = new MockLanguageModelV4({
+      doStream: stream([
+        { type: 'tool-input-start', id: 'a', toolName: 'weather' },
+        { type: 'tool-input-start', id: 'b', toolName: 'weather' },
+        { type: 'tool-input-delta', id: 'b', delta: '{"city":"Rome"}' },
+        { type: 'tool-input-delta', id: 'a', delta: '{"city":"Oslo"}' },
+        { type: 'finish', finishReason: stop, usage: usage(1, 1) },
+      ]),
+    });
+    const parts: ModelStreamPart[] = [];
+    const signal = new AbortController().signal;
+    const request = { systemPrompt: '', messages: [], tools: [], config: { model: 'm' }, signal };
+    for await (const part of new AiSdkAdapter(model).stream(request)) parts.push(part);
+    expect(parts.filter((p) => p.type === 'tool-call-delta')).toEqual([
+      { type: 'tool-call-delta', index: 0, id: 'a', name: 'weather', argumentsDelta: '' },
+      { type: 'tool-call-delta', index: 1, id: 'b', name: 'weather', argumentsDelta: '' },
+      { type: 'tool-call-delta', index: 1, argumentsDelta: '{"city":"Rome"}' },
+      { type: 'tool-call-delta', index: 0, argumentsDelta: '{"city":"Oslo"}' },
+    ]);
+  });
+
+  it('turns an error part and a stream without finish into typed errors', async () => {
+    const failing = new MockLanguageModelV4({
+      doStream: stream([
+        { type: 'text-delta', id: 't', delta: 'par' },
+        { type: 'error', error: new Error('upstream broke') },
+      ]),
+    });
+    const cut = new MockLanguageModelV4({
+      doStream: stream([{ type: 'text-delta', id: 't', delta: 'par' }]),
+    });
+    for (const [model, message] of [
+      [failing, /upstream broke/],
+      [cut, /ended before it was complete/],
+    ] as const) {
+      const events: LLMStreamEvent[] = [];
+      const error = await (async () => {
+        for await (const e of new AiSdkClient(model).stream({ systemPrompt: '', userMessage: 'x' }))
+          events.push(e);
+      })().catch((e: unknown) => e);
+      expect(ProviderError.isInstance(error)).toBe(true);
+      expect((error as Error).message).toMatch(message);
+      expect(events.at(-1)?.type).toBe('error');
+    }
+  });
+
+  it('passes the abort signal to the model and reports AbortError', async () => {
+    let seen: AbortSignal | undefined;
+    const model = new MockLanguageModelV4({
+      doGenerate: ({ abortSignal }) =>
+        new Promise((_, reject) => {
+          seen = abortSignal;
+          abortSignal?.addEventListener('abort', () => reject(abortSignal.reason));
+        }),
+    });
+    const controller = new AbortController();
+    const pending = new AiSdkClient(model)
+      .chat({ systemPrompt: '', userMessage: 'x', signal: controller.signal })
+      .catch((e: unknown) => e);
+    await vi.waitFor(() => expect(seen).toBeDefined());
+    controller.abort();
+    expect(AbortError.isInstance(await pending)).toBe(true);
+    expect(seen?.aborted).toBe(true);
+  });
+  it('reports the warnings the model returns (unsupported settings) to the logger', async () => {
+    const model = new MockLanguageModelV4({
+      doGenerate: {
+        ...answer,
+        warnings: [{ type: 'unsupported', feature: 'topK', details: 'topK is not supported' }],
+      },
+      doStream: stream([
+        { type: 'stream-start', warnings: [{ type: 'other', message: 'seed ignored' }] },
+        { type: 'finish', finishReason: stop, usage: usage(1, 1) },
+      ]),
+    });
+    const warnings: Array<[string, unknown]> = [];
+    const logger = { ...silentLogger, warn: (m: string, f?: unknown) => warnings.push([m, f]) };
+    const client = new AiSdkClient(model, { topK: 3, logger });
+    await client.chat({ systemPrompt: '', userMessage: 'x' });
+    for await (const _ of client.stream({ systemPrompt: '', userMessage: 'x' })) {
+    }
+    expect(warnings).toEqual([
+      [
+        'arshai: the AI SDK model reported a warning',
+        {
+          provider: 'mock-provider',
+          type: 'unsupported',
+          feature: 'topK',
+          details: 'topK is not supported',
+        },
+      ],
+      [
+        'arshai: the AI SDK model reported a warning',
+        { provider: 'mock-provider', type: 'other', message: 'seed ignored' },
+      ],
+    ]);
   });
 });

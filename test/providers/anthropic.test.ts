@@ -8,69 +8,20 @@
  * - errors: https://docs.anthropic.com/en/api/errors (`{ type: 'error', error: { type, message } }`)
  */
 
-import { InvalidInputError } from 'arshai';
 import { AnthropicClient } from 'arshai/anthropic';
-import { describe, expect, it } from 'vitest';
+import { expect } from 'vitest';
+import { block, blockStop, delta, headers, message, start, stop } from './anthropic-wire.js';
 import { sse } from './fake-server.js';
-import { type Json, providerSuite } from './provider-suite.js';
-
-const usage = {
-  input_tokens: 25,
-  cache_creation_input_tokens: 0,
-  cache_read_input_tokens: 5,
-  output_tokens: 12,
-};
-
-const message = (content: Json[], stop = 'end_turn') => ({
-  id: 'msg_013Zva2CMHLNnXjNJJKqJ2EF',
-  type: 'message',
-  role: 'assistant',
-  model: 'claude-test-model',
-  content,
-  stop_reason: stop,
-  stop_sequence: null,
-  usage,
-});
-
-const start = sse(
-  {
-    type: 'message_start',
-    message: {
-      ...message([], null as never),
-      stop_reason: null,
-      usage: { ...usage, output_tokens: 1 },
-    },
-  },
-  'message_start',
-);
-const stop = (reason: string) => [
-  sse(
-    {
-      type: 'message_delta',
-      delta: { stop_reason: reason, stop_sequence: null },
-      usage: { output_tokens: 12 },
-    },
-    'message_delta',
-  ),
-  sse({ type: 'message_stop' }, 'message_stop'),
-];
-const block = (index: number, content_block: Json) =>
-  sse({ type: 'content_block_start', index, content_block }, 'content_block_start');
-const delta = (index: number, d: Json) =>
-  sse({ type: 'content_block_delta', index, delta: d }, 'content_block_delta');
-const blockStop = (index: number) =>
-  sse({ type: 'content_block_stop', index }, 'content_block_stop');
-const headers = { 'request-id': 'req_018EeWyXxfu5pfWkrYcMdjWG' };
+import { providerSuite } from './provider-suite.js';
 
 providerSuite({
   name: 'AnthropicClient',
-  client: (url, { retry, temperature }) =>
+  client: (url, options) =>
     new AnthropicClient({
       model: 'claude-test-model',
       apiKey: 'test-key',
       baseURL: url,
-      ...(temperature !== undefined ? { temperature } : {}),
-      ...(retry !== undefined ? { retry } : {}),
+      ...options,
     }),
   checkRoute: (req) => {
     expect(req.method).toBe('POST');
@@ -107,6 +58,16 @@ providerSuite({
       ...stop('end_turn'),
     ],
   }),
+  streamUsage: {
+    inputTokens: 30,
+    outputTokens: 12,
+    totalTokens: 42,
+    cachedInputTokens: 5,
+    // The Messages API counts thinking inside output_tokens and reports no separate count.
+    reasoningTokens: 0,
+  },
+  // The API streams content blocks one after another (a block stops before the next
+  // starts), so the two calls' argument deltas cannot interleave here.
   streamTwoToolCalls: () => ({
     sse: [
       start,
@@ -121,6 +82,16 @@ providerSuite({
       blockStop(1),
       ...stop('tool_use'),
     ],
+  }),
+  firstCallCompleteBefore: 6,
+  twoToolCalls: () => ({
+    json: message(
+      [
+        { type: 'tool_use', id: 'toolu_01A', name: 'get_weather', input: { city: 'Paris' } },
+        { type: 'tool_use', id: 'toolu_01B', name: 'get_time', input: { zone: 'CET' } },
+      ],
+      'tool_use',
+    ),
   }),
   nativeIds: ['toolu_01A', 'toolu_01B'],
   checkFollowUp: (body, [weather, time]) => {
@@ -152,6 +123,15 @@ providerSuite({
       },
     });
   },
+  checkErrorResult: (body, text) => {
+    expect(body.messages.at(-1)).toEqual({
+      role: 'user',
+      content: [
+        { type: 'tool_result', tool_use_id: 'toolu_01A', content: 'Paris: sunny' },
+        { type: 'tool_result', tool_use_id: 'toolu_01B', content: text, is_error: true },
+      ],
+    });
+  },
   structured: (value) => ({ json: message([{ type: 'text', text: JSON.stringify(value) }]) }),
   checkStructuredRequest: (body) => {
     expect(body.output_config).toEqual({
@@ -172,6 +152,14 @@ providerSuite({
       { type: 'image', source: { type: 'base64', media_type: 'image/png', data: png } },
     ]);
   },
+  checkPdf: (body, pdf) => {
+    expect(body.messages[0].content[1]).toEqual({
+      type: 'document',
+      source: { type: 'base64', media_type: 'application/pdf', data: pdf },
+    });
+  },
+  extraBody: { metadata: { user_id: 'user-42' } },
+  errorRequestId: 'req_018EeWyXxfu5pfWkrYcMdjWG',
   error: (status, extra) => ({
     status,
     headers: { ...headers, ...extra },
@@ -188,6 +176,13 @@ providerSuite({
       },
     },
   }),
+  // https://docs.anthropic.com/en/docs/build-with-claude/streaming#error-events
+  streamError: () => ({
+    sse: [
+      start,
+      sse({ type: 'error', error: { type: 'overloaded_error', message: 'Overloaded' } }, 'error'),
+    ],
+  }),
   cutStream: () => ({
     sse: [
       start,
@@ -199,12 +194,4 @@ providerSuite({
   malformedStream: () => ({
     sse: [start, 'event: content_block_start\ndata: {"type": "content_block_start", "index": 0,'],
   }),
-});
-
-describe('Anthropic specifics', () => {
-  it('rejects sampling options the API does not have', () => {
-    expect(
-      () => new AnthropicClient({ model: 'claude-test-model', apiKey: 'k', frequencyPenalty: 1 }),
-    ).toThrow(InvalidInputError);
-  });
 });

@@ -12,28 +12,8 @@
 import { GeminiClient } from 'arshai/gemini';
 import { expect } from 'vitest';
 import { type Reply, sse } from './fake-server.js';
-import { type Json, providerSuite } from './provider-suite.js';
-
-const usageMetadata = {
-  promptTokenCount: 21,
-  candidatesTokenCount: 9,
-  thoughtsTokenCount: 4,
-  cachedContentTokenCount: 6,
-  totalTokenCount: 34,
-};
-
-const response = (
-  parts: Json[],
-  finishReason: string | undefined = 'STOP',
-  usage: Json = usageMetadata,
-) => ({
-  candidates: [
-    { content: { role: 'model', parts }, ...(finishReason ? { finishReason } : {}), index: 0 },
-  ],
-  usageMetadata: usage,
-  modelVersion: 'gemini-2.5-flash',
-  responseId: 'resp-1',
-});
+import { response, usageMetadata } from './gemini-wire.js';
+import { providerSuite } from './provider-suite.js';
 
 const status: Record<number, string> = {
   401: 'UNAUTHENTICATED',
@@ -43,14 +23,8 @@ const status: Record<number, string> = {
 
 providerSuite({
   name: 'GeminiClient',
-  client: (url, { retry, temperature }) =>
-    new GeminiClient({
-      model: 'gemini-2.5-flash',
-      apiKey: 'test-key',
-      baseURL: url,
-      ...(temperature !== undefined ? { temperature } : {}),
-      ...(retry !== undefined ? { retry } : {}),
-    }),
+  client: (url, options) =>
+    new GeminiClient({ model: 'gemini-2.5-flash', apiKey: 'test-key', baseURL: url, ...options }),
   checkRoute: (req, streamed) => {
     expect(req.method).toBe('POST');
     // The SDK picks the API version (v1 in @google/genai 3, v1beta before).
@@ -88,6 +62,14 @@ providerSuite({
       ),
     ),
   }),
+  streamUsage: {
+    inputTokens: 21,
+    outputTokens: 13,
+    totalTokens: 34,
+    cachedInputTokens: 6,
+    reasoningTokens: 4,
+  },
+  // Gemini sends each functionCall whole (no argument deltas), one chunk each here.
   streamTwoToolCalls: () => ({
     sse: [
       sse(
@@ -109,6 +91,19 @@ providerSuite({
         ),
       ),
     ],
+  }),
+  firstCallCompleteBefore: 1,
+  twoToolCalls: () => ({
+    json: response(
+      [
+        {
+          functionCall: { id: 'fc_w1', name: 'get_weather', args: { city: 'Paris' } },
+          thoughtSignature: 'sig-1',
+        },
+        { functionCall: { id: 'fc_t2', name: 'get_time', args: { zone: 'CET' } } },
+      ],
+      'STOP',
+    ),
   }),
   nativeIds: ['fc_w1', 'fc_t2'],
   checkFollowUp: (body, [weather, time]) => {
@@ -143,6 +138,21 @@ providerSuite({
       },
     });
   },
+  checkErrorResult: (body, text) => {
+    expect(body.contents.at(-1)).toEqual({
+      role: 'user',
+      parts: [
+        {
+          functionResponse: {
+            id: 'fc_w1',
+            name: 'get_weather',
+            response: { output: 'Paris: sunny' },
+          },
+        },
+        { functionResponse: { id: 'fc_t2', name: 'get_time', response: { error: text } } },
+      ],
+    });
+  },
   structured: (value) => ({ json: response([{ text: JSON.stringify(value) }]) }),
   checkStructuredRequest: (body) => {
     expect(body.generationConfig).toMatchObject({
@@ -159,6 +169,14 @@ providerSuite({
       { text: 'Hello' },
       { inlineData: { mimeType: 'image/png', data: png } },
     ]);
+  },
+  checkPdf: (body, pdf) => {
+    expect(body.contents[0].parts[1]).toEqual({
+      inlineData: { mimeType: 'application/pdf', data: pdf },
+    });
+  },
+  extraBody: {
+    safetySettings: [{ category: 'HARM_CATEGORY_HARASSMENT', threshold: 'BLOCK_ONLY_HIGH' }],
   },
   error: (code, headers): Reply => {
     const retry = headers?.['retry-after'];
@@ -180,6 +198,12 @@ providerSuite({
       },
     };
   },
+  // An error object (the API's error shape) sent as a stream event; the SDK raises it.
+  streamError: () => ({
+    sse: [
+      sse({ error: { code: 503, message: 'The model is overloaded.', status: 'UNAVAILABLE' } }),
+    ],
+  }),
   cutStream: () => ({
     sse: [
       sse(response([{ text: 'partial' }], undefined)),

@@ -7,6 +7,7 @@ import type {
   LanguageModelV4Message,
   LanguageModelV4StreamPart,
   LanguageModelV4Usage,
+  SharedV4Warning,
 } from '@ai-sdk/provider';
 import { ProviderError } from '../../errors/provider-error.js';
 import type { FinishReason } from '../../llm/llm-result.js';
@@ -18,7 +19,9 @@ import type {
   ModelStreamPart,
 } from '../../llm/model-adapter.js';
 import type { UsageDelta } from '../../llm/usage.js';
+import { type Logger, silentLogger } from '../../utils/logger.js';
 import { headerValue, retryAfterMs } from '../shared/retry-after.js';
+import { connectionError, isNetworkError, redactSecrets } from '../shared/sdk-error.js';
 import { truncatedStream } from '../shared/sse-guard.js';
 
 /** Any Vercel AI SDK language model (specification v3 or v4). */
@@ -27,14 +30,23 @@ export type AiSdkLanguageModel = LanguageModelV4 | LanguageModelV3;
 /**
  * A `ModelAdapter` over any AI SDK language model object (`doGenerate` / `doStream` of the
  * provider specification), so every AI SDK provider package works with arshai's loop.
+ * `AiSdkClient` builds one.
+ *
+ * @example
+ * ```ts
+ * const client = new BaseLLMClient(new AiSdkAdapter(openai('gpt-4o-mini')), { model: 'gpt-4o-mini' });
+ * ```
  */
 export class AiSdkAdapter implements ModelAdapter {
   readonly provider: string;
   readonly model: string;
   readonly #model: LanguageModelV4;
   readonly #v3: boolean;
+  readonly #logger: Logger;
 
-  constructor(model: AiSdkLanguageModel) {
+  /** `logger` receives the warnings the model reports (e.g. a setting it does not support). */
+  constructor(model: AiSdkLanguageModel, logger: Logger = silentLogger) {
+    this.#logger = logger;
     this.#v3 = model.specificationVersion === 'v3';
     // v3 and v4 agree on everything used here except how file data is tagged.
     this.#model = model as unknown as LanguageModelV4;
@@ -49,6 +61,7 @@ export class AiSdkAdapter implements ModelAdapter {
     } catch (error) {
       throw this.#error(error, request);
     }
+    this.#warn(result.warnings);
     let text = '';
     let reasoning = '';
     const toolCalls: ToolCall[] = [];
@@ -76,7 +89,10 @@ export class AiSdkAdapter implements ModelAdapter {
       throw this.#error(error, request);
     }
     const reader = stream.getReader();
+    // Streamed tool inputs by id, numbered in the order they start.
+    const inputs = new Map<string, number>();
     let finished = false;
+    let ended = false;
     try {
       for (;;) {
         let next: Awaited<ReturnType<typeof reader.read>>;
@@ -85,9 +101,15 @@ export class AiSdkAdapter implements ModelAdapter {
         } catch (error) {
           throw this.#error(error, request);
         }
-        if (next.done) break;
+        if (next.done) {
+          ended = true;
+          break;
+        }
         const part = next.value;
         switch (part.type) {
+          case 'stream-start':
+            this.#warn(part.warnings);
+            break;
           case 'text-delta':
             yield { type: 'text-delta', text: part.delta };
             break;
@@ -95,15 +117,24 @@ export class AiSdkAdapter implements ModelAdapter {
             yield { type: 'reasoning-delta', text: part.delta };
             break;
           case 'tool-input-start':
+            inputs.set(part.id, inputs.size);
             yield {
               type: 'tool-call-delta',
-              index: -1,
+              index: inputs.size - 1,
               id: part.id,
               name: part.toolName,
               argumentsDelta: '',
             };
             break;
+          case 'tool-input-delta': {
+            const index = inputs.get(part.id);
+            if (index !== undefined) {
+              yield { type: 'tool-call-delta', index, argumentsDelta: part.delta };
+            }
+            break;
+          }
           case 'tool-call':
+            // The model reports a call once its input is complete: its tool starts now.
             if (!part.providerExecuted) {
               yield {
                 type: 'tool-call',
@@ -123,9 +154,24 @@ export class AiSdkAdapter implements ModelAdapter {
         }
       }
     } finally {
+      // Stopped early (the loop was aborted or failed): release the model's stream too.
+      if (!ended) reader.cancel().catch(() => {});
       reader.releaseLock();
     }
     if (!finished) throw truncatedStream(this.provider);
+  }
+
+  /** Settings the model could not honour are reported, never dropped silently. */
+  #warn(warnings: SharedV4Warning[] | undefined): void {
+    for (const w of warnings ?? []) {
+      this.#logger.warn('arshai: the AI SDK model reported a warning', {
+        provider: this.provider,
+        type: w.type,
+        ...('feature' in w ? { feature: w.feature, details: w.details } : {}),
+        ...('setting' in w ? { setting: w.setting } : {}),
+        ...('message' in w ? { message: w.message } : {}),
+      });
+    }
   }
 
   #options(request: ModelRequest): LanguageModelV4CallOptions {
@@ -162,7 +208,13 @@ export class AiSdkAdapter implements ModelAdapter {
   #prompt(request: ModelRequest): LanguageModelV4Message[] {
     const prompt: LanguageModelV4Message[] = [];
     if (request.systemPrompt) prompt.push({ role: 'system', content: request.systemPrompt });
-    for (const m of request.messages) prompt.push(this.#message(m));
+    for (const m of request.messages) {
+      const message = this.#message(m);
+      const last = prompt.at(-1);
+      // The results of one turn's parallel calls form one tool message.
+      if (last?.role === 'tool' && message.role === 'tool') last.content.push(...message.content);
+      else prompt.push(message);
+    }
     return prompt;
   }
 
@@ -217,6 +269,7 @@ export class AiSdkAdapter implements ModelAdapter {
 
   #error(error: unknown, request: ModelRequest): unknown {
     if (request.signal.aborted || ProviderError.isInstance(error)) return error;
+    if (isNetworkError(error)) return connectionError(this.provider, error);
     const e = error as {
       statusCode?: number;
       isRetryable?: boolean;
@@ -227,7 +280,8 @@ export class AiSdkAdapter implements ModelAdapter {
       headerValue(e?.responseHeaders, 'x-request-id') ??
       headerValue(e?.responseHeaders, 'request-id');
     const wait = retryAfterMs(e?.responseHeaders);
-    return new ProviderError(`${this.provider} call failed: ${e?.message ?? String(error)}`, {
+    const text = redactSecrets(e?.message ?? String(error)).slice(0, 500);
+    return new ProviderError(`${this.provider} call failed: ${text}`, {
       provider: this.provider,
       ...(typeof e?.statusCode === 'number' ? { status: e.statusCode } : {}),
       ...(typeof e?.isRetryable === 'boolean'

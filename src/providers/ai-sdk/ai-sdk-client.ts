@@ -11,6 +11,7 @@ export interface AiSdkClientConfig extends Partial<LLMConfig>, LLMClientOptions 
  * `ollama-ai-provider`, ...): arshai's tool loop, retries and streaming drive the model's
  * `doGenerate` / `doStream`. Configure provider-specific options on the AI SDK model itself:
  * `extraBody` and `reasoningEffort` have no place in the specification and are rejected.
+ * Warnings the model reports (e.g. an unsupported `topK`) go to the logger.
  *
  * @example
  * ```ts
@@ -39,6 +40,6 @@ export class AiSdkClient extends BaseLLMClient {
       'extraBody',
       'reasoningEffort',
     ]);
-    super(new AiSdkAdapter(model), pickLLMConfig(llmConfig), config);
+    super(new AiSdkAdapter(model, config.logger), pickLLMConfig(llmConfig), config);
   }
 }

@@ -1,7 +1,8 @@
-import type Anthropic from '@anthropic-ai/sdk';
+import Anthropic from '@anthropic-ai/sdk';
 import type {
   Usage as AnthropicUsage,
   MessageCreateParamsBase,
+  MessageDeltaUsage,
   OutputConfig,
   RawMessageStreamEvent,
 } from '@anthropic-ai/sdk/resources/messages';
@@ -14,22 +15,40 @@ import type {
   ModelStreamPart,
 } from '../../llm/model-adapter.js';
 import type { UsageDelta } from '../../llm/usage.js';
+import { type StructuredOutputMode, systemPromptFor } from '../shared/schema-instructions.js';
 import { toProviderError } from '../shared/sdk-error.js';
-import { malformedStream, truncatedStream } from '../shared/sse-guard.js';
+import { streamFailure, truncatedStream } from '../shared/sse-guard.js';
 import { ToolCallAccumulator } from '../shared/tool-call-accumulator.js';
 import { toAnthropicMessages, toAnthropicTools } from './anthropic-messages.js';
+import { type ThinkingBlock, withThinking } from './anthropic-thinking.js';
 
-/** A `ModelAdapter` over Anthropic's Messages API, through the official SDK. */
+/**
+ * A `ModelAdapter` over Anthropic's Messages API, through the official SDK. `AnthropicClient`
+ * builds one; use it directly to run the loop over an SDK instance you configured.
+ *
+ * @example
+ * ```ts
+ * const adapter = new AnthropicAdapter(new Anthropic({ maxRetries: 0 }), 'claude-sonnet-4-5', 4096);
+ * const client = new BaseLLMClient(adapter, { model: 'claude-sonnet-4-5' });
+ * ```
+ */
 export class AnthropicAdapter implements ModelAdapter {
   readonly provider = 'anthropic';
   readonly model: string;
   readonly #client: Anthropic;
   readonly #maxTokens: number;
+  readonly #structuredOutput: StructuredOutputMode;
 
-  constructor(client: Anthropic, model: string, defaultMaxTokens: number) {
+  constructor(
+    client: Anthropic,
+    model: string,
+    defaultMaxTokens: number,
+    structuredOutput: StructuredOutputMode = 'native',
+  ) {
     this.#client = client;
     this.model = model;
     this.#maxTokens = defaultMaxTokens;
+    this.#structuredOutput = structuredOutput;
   }
 
   async generate(request: ModelRequest): Promise<ModelResponse> {
@@ -40,20 +59,27 @@ export class AnthropicAdapter implements ModelAdapter {
         this.#options(request),
       );
     } catch (error) {
-      throw toProviderError(error, this.provider);
+      throw this.#error(error);
     }
     let text = '';
     let reasoning = '';
     const toolCalls: ToolCall[] = [];
+    let thinking: ThinkingBlock[] = [];
     for (const block of message.content) {
       if (block.type === 'text') text += block.text;
-      else if (block.type === 'thinking') reasoning += block.thinking;
-      else if (block.type === 'tool_use') {
-        toolCalls.push({
+      else if (block.type === 'thinking') {
+        reasoning += block.thinking;
+        thinking.push({ type: 'thinking', thinking: block.thinking, signature: block.signature });
+      } else if (block.type === 'redacted_thinking') {
+        thinking.push({ type: 'redacted_thinking', data: block.data });
+      } else if (block.type === 'tool_use') {
+        const call = {
           id: block.id,
           name: block.name,
           arguments: JSON.stringify(block.input ?? {}),
-        });
+        };
+        toolCalls.push(withThinking(call, thinking));
+        thinking = [];
       }
     }
     return {
@@ -73,10 +99,13 @@ export class AnthropicAdapter implements ModelAdapter {
         this.#options(request),
       );
     } catch (error) {
-      throw toProviderError(error, this.provider);
+      throw this.#error(error);
     }
     const calls = new ToolCallAccumulator();
-    let usage: AnthropicUsage | undefined;
+    // Thinking blocks by index while they stream; finished ones wait for the next tool call.
+    const openThinking = new Map<number, ThinkingBlock>();
+    let thinking: ThinkingBlock[] = [];
+    let usage: Partial<AnthropicUsage> = {};
     let finish: FinishReason = 'stop';
     let stopped = false;
     try {
@@ -85,34 +114,55 @@ export class AnthropicAdapter implements ModelAdapter {
           case 'message_start':
             usage = { ...event.message.usage };
             break;
-          case 'content_block_start':
-            if (event.content_block.type === 'tool_use') {
-              const { id, name } = event.content_block;
+          case 'content_block_start': {
+            const block = event.content_block;
+            if (block.type === 'tool_use') {
+              const { id, name } = block;
               calls.add(event.index, { id, name });
               yield { type: 'tool-call-delta', index: event.index, id, name, argumentsDelta: '' };
+            } else if (block.type === 'thinking') {
+              openThinking.set(event.index, { type: 'thinking', thinking: '', signature: '' });
+            } else if (block.type === 'redacted_thinking') {
+              openThinking.set(event.index, { type: 'redacted_thinking', data: block.data });
             }
             break;
+          }
           case 'content_block_delta': {
             const d = event.delta;
+            const open = openThinking.get(event.index);
             if (d.type === 'text_delta') yield { type: 'text-delta', text: d.text };
-            else if (d.type === 'thinking_delta')
+            else if (d.type === 'thinking_delta') {
+              if (open?.type === 'thinking') open.thinking += d.thinking;
               yield { type: 'reasoning-delta', text: d.thinking };
-            else if (d.type === 'input_json_delta') {
+            } else if (d.type === 'signature_delta') {
+              if (open?.type === 'thinking') open.signature = d.signature;
+            } else if (d.type === 'input_json_delta') {
               calls.add(event.index, { argumentsDelta: d.partial_json });
               yield { type: 'tool-call-delta', index: event.index, argumentsDelta: d.partial_json };
             }
             break;
           }
           case 'content_block_stop': {
+            const done = openThinking.get(event.index);
+            if (done) {
+              openThinking.delete(event.index);
+              thinking.push(done);
+            }
             // The call's input is complete: its tool starts now.
             const call = calls.close(event.index);
-            if (call)
-              yield { type: 'tool-call', toolCall: { ...call, arguments: call.arguments || '{}' } };
+            if (call) {
+              const toolCall = withThinking(
+                { ...call, arguments: call.arguments || '{}' },
+                thinking,
+              );
+              thinking = [];
+              yield { type: 'tool-call', toolCall };
+            }
             break;
           }
           case 'message_delta':
             if (event.delta.stop_reason) finish = mapStop(event.delta.stop_reason);
-            if (usage && event.usage) usage.output_tokens = event.usage.output_tokens;
+            mergeUsage(usage, event.usage);
             break;
           case 'message_stop':
             stopped = true;
@@ -122,11 +172,10 @@ export class AnthropicAdapter implements ModelAdapter {
         }
       }
     } catch (error) {
-      if (error instanceof SyntaxError) throw malformedStream(this.provider, error);
-      throw toProviderError(error, this.provider);
+      throw streamFailure(error, this.provider, (e) => this.#error(e));
     }
     if (!stopped) throw truncatedStream(this.provider);
-    if (usage) yield { type: 'usage', usage: mapUsage(usage) };
+    yield { type: 'usage', usage: mapUsage(usage) };
     yield { type: 'finish', finishReason: finish };
   }
 
@@ -137,10 +186,11 @@ export class AnthropicAdapter implements ModelAdapter {
       max_tokens: config.maxTokens ?? this.#maxTokens,
       messages: toAnthropicMessages(request.messages),
     };
-    if (request.systemPrompt) params.system = request.systemPrompt;
+    const system = systemPromptFor(request, this.#structuredOutput);
+    if (system) params.system = system;
     if (request.tools.length) params.tools = toAnthropicTools(request.tools);
     const output: OutputConfig = {};
-    if (request.responseFormat) {
+    if (request.responseFormat && this.#structuredOutput === 'native') {
       output.format = { type: 'json_schema', schema: request.responseFormat.schema };
     }
     if (config.reasoningEffort !== undefined) {
@@ -156,8 +206,27 @@ export class AnthropicAdapter implements ModelAdapter {
     return params;
   }
 
+  #error(error: unknown): unknown {
+    return toProviderError(error, this.provider, Anthropic);
+  }
+
   #options(request: ModelRequest): Anthropic.RequestOptions {
     return { signal: request.signal, ...(request.headers ? { headers: request.headers } : {}) };
+  }
+}
+
+/** `message_delta` usage counts are cumulative; the ones it carries replace earlier ones. */
+function mergeUsage(usage: Partial<AnthropicUsage>, delta: Partial<MessageDeltaUsage> | undefined) {
+  if (!delta) return;
+  const keys = [
+    'input_tokens',
+    'output_tokens',
+    'cache_read_input_tokens',
+    'cache_creation_input_tokens',
+  ] as const;
+  for (const key of keys) {
+    const value = delta[key];
+    if (typeof value === 'number') usage[key] = value;
   }
 }
 

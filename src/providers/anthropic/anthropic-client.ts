@@ -2,6 +2,7 @@ import Anthropic from '@anthropic-ai/sdk';
 import { InvalidInputError } from '../../errors/invalid-input-error.js';
 import { BaseLLMClient, type LLMClientOptions } from '../../llm/base-llm-client.js';
 import { type LLMConfig, pickLLMConfig } from '../../llm/llm-config.js';
+import type { StructuredOutputMode } from '../shared/schema-instructions.js';
 import { sdkLogger } from '../shared/sdk-logger.js';
 import { rejectUnsupported } from '../shared/unsupported-options.js';
 import { AnthropicAdapter } from './anthropic-adapter.js';
@@ -20,6 +21,12 @@ export interface AnthropicClientConfig extends LLMConfig, LLMClientOptions {
    * @default 4096
    */
   defaultMaxTokens?: number;
+  /**
+   * `native`: the API's `output_config.format` (JSON Schema; current models); `instructions`:
+   * the schema stated in the system prompt, for models without structured outputs.
+   * @default 'native'
+   */
+  structuredOutput?: StructuredOutputMode;
   /** Use an `Anthropic` SDK instance you configured yourself. */
   client?: Anthropic;
 }
@@ -29,7 +36,10 @@ export interface AnthropicClientConfig extends LLMConfig, LLMClientOptions {
  *
  * `frequencyPenalty` and `presencePenalty` have no equivalent in the Messages API and are
  * rejected with `InvalidInputError`. Structured output uses the API's native
- * `output_config.format` (JSON Schema); `reasoningEffort` maps to `output_config.effort`.
+ * `output_config.format` (JSON Schema); `reasoningEffort` maps to `output_config.effort`
+ * (`minimal`, which the API lacks, becomes `low` with a logger warning). With extended
+ * thinking (`extraBody: { thinking: ... }`), thinking blocks travel with the tool calls and
+ * go back unchanged, as the API requires.
  * `temperature`, `topP` and `topK` are sent as `temperature`, `top_p`, `top_k` (newer models
  * reject them with a 400, which surfaces as a typed `ProviderError`).
  *
@@ -66,9 +76,19 @@ export class AnthropicClient extends BaseLLMClient {
       }
     }
     super(
-      new AnthropicAdapter(client, config.model, config.defaultMaxTokens ?? 4096),
+      new AnthropicAdapter(
+        client,
+        config.model,
+        config.defaultMaxTokens ?? 4096,
+        config.structuredOutput,
+      ),
       pickLLMConfig(config),
       config,
     );
+    if (config.reasoningEffort === 'minimal') {
+      config.logger?.warn('arshai: Anthropic has no minimal effort; output_config.effort is low', {
+        provider: 'anthropic',
+      });
+    }
   }
 }

@@ -5,11 +5,13 @@ import type {
 } from '@anthropic-ai/sdk/resources/messages';
 import type { ContentPart, Message } from '../../llm/message.js';
 import type { ToolSpec } from '../../llm/model-adapter.js';
+import { thinkingBefore } from './anthropic-thinking.js';
 
 /**
  * Maps the transcript to Messages API turns: tool calls become `tool_use` blocks with the
- * model's ids, tool results become `tool_result` blocks (with `is_error`), and consecutive
- * turns of one role merge (the API requires alternating roles).
+ * model's ids (preceded by the thinking blocks the API wants back), tool results become
+ * `tool_result` blocks (with `is_error`), and consecutive turns of one role merge, so the
+ * results of parallel calls form one user turn (the API requires alternating roles).
  */
 export function toAnthropicMessages(messages: Message[]): MessageParam[] {
   const out: MessageParam[] = [];
@@ -29,10 +31,14 @@ export function toAnthropicMessages(messages: Message[]): MessageParam[] {
         );
         break;
       case 'assistant': {
-        const blocks: ContentBlockParam[] = m.content ? [{ type: 'text', text: m.content }] : [];
-        for (const c of m.toolCalls ?? []) {
+        const calls = m.toolCalls ?? [];
+        // Thinking that preceded the first call leads the turn (before its text).
+        const blocks: ContentBlockParam[] = [...(calls[0] ? thinkingBefore(calls[0]) : [])];
+        if (m.content) blocks.push({ type: 'text', text: m.content });
+        calls.forEach((c, i) => {
+          if (i > 0) blocks.push(...thinkingBefore(c));
           blocks.push({ type: 'tool_use', id: c.id, name: c.name, input: toolInput(c.arguments) });
-        }
+        });
         push('assistant', blocks);
         break;
       }

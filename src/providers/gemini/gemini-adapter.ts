@@ -1,8 +1,9 @@
-import type {
-  GenerateContentConfig,
-  GenerateContentResponse,
-  GenerateContentResponseUsageMetadata,
-  GoogleGenAI,
+import {
+  ApiError,
+  type GenerateContentConfig,
+  type GenerateContentResponse,
+  type GenerateContentResponseUsageMetadata,
+  type GoogleGenAI,
 } from '@google/genai';
 import { ProviderError } from '../../errors/provider-error.js';
 import type { FinishReason } from '../../llm/llm-result.js';
@@ -14,10 +15,20 @@ import type {
   ModelStreamPart,
 } from '../../llm/model-adapter.js';
 import type { UsageDelta } from '../../llm/usage.js';
-import { malformedStream, truncatedStream } from '../shared/sse-guard.js';
+import { connectionError, isNetworkError, redactSecrets } from '../shared/sdk-error.js';
+import { malformedStream, streamFailure, truncatedStream } from '../shared/sse-guard.js';
 import { LOCAL_ID_PREFIX, toGeminiContents, toGeminiTools } from './gemini-messages.js';
 
-/** A `ModelAdapter` over the Gemini API (`generateContent` / `streamGenerateContent`). */
+/**
+ * A `ModelAdapter` over the Gemini API (`generateContent` / `streamGenerateContent`).
+ * `GeminiClient` builds one; use it directly over a `GoogleGenAI` you configured (e.g. Vertex AI).
+ *
+ * @example
+ * ```ts
+ * const ai = new GoogleGenAI({ vertexai: true, project: 'my-project', location: 'us-central1' });
+ * const client = new BaseLLMClient(new GeminiAdapter(ai, 'gemini-2.5-flash'), { model: 'gemini-2.5-flash' });
+ * ```
+ */
 export class GeminiAdapter implements ModelAdapter {
   readonly provider = 'gemini';
   readonly model: string;
@@ -64,8 +75,7 @@ export class GeminiAdapter implements ModelAdapter {
         if (read.finishReason) finish = read.finishReason;
       }
     } catch (error) {
-      if (error instanceof SyntaxError) throw malformedStream(this.provider, error);
-      throw toGeminiError(error, request.signal);
+      throw streamFailure(error, this.provider, (e) => streamError(e, request.signal));
     }
     if (finish === undefined) throw truncatedStream(this.provider);
     if (usage) yield { type: 'usage', usage: mapUsage(usage) };
@@ -129,34 +139,67 @@ export class GeminiAdapter implements ModelAdapter {
 const THINKING_BUDGET = { minimal: 0, low: 1024, medium: 8192, high: 24576 } as const;
 
 /**
- * Maps `@google/genai` errors. Its `ApiError` carries the status and the response body in the
- * message; the wait a 429 asks for is the body's `RetryInfo.retryDelay` (e.g. `"37s"`).
+ * Maps `@google/genai` errors. Its `ApiError` carries the status and the response body (as
+ * JSON text) in its message: `{ error: { code, message, status, details } }`; the wait a 429
+ * asks for is the body's `google.rpc.RetryInfo.retryDelay` (e.g. `"37s"`). Aborts pass through.
  */
 function toGeminiError(error: unknown, signal: AbortSignal): unknown {
   if (signal.aborted || ProviderError.isInstance(error)) return error;
-  const e = error as { name?: string; status?: unknown; message?: string };
-  if (typeof e?.status === 'number') {
-    const delay = /"retryDelay"\s*:\s*"([\d.]+)s"/.exec(e.message ?? '');
-    return new ProviderError(`gemini API error ${e.status}`, {
+  // Aborted while the caller's signal is not: the SDK's own `timeout` fired.
+  if ((error as Error)?.name === 'AbortError') return connectionError('gemini', error, true);
+  if (error instanceof ApiError) {
+    const body = parseErrorBody(error.message);
+    const delay = body?.details?.find((d) => typeof d.retryDelay === 'string')?.retryDelay;
+    const seconds = delay ? Number.parseFloat(delay) : Number.NaN;
+    const status = typeof body?.status === 'string' ? ` (${body.status})` : '';
+    const message = typeof body?.message === 'string' ? `: ${redactSecrets(body.message)}` : '';
+    return new ProviderError(`gemini API error ${error.status}${status}${message}`.slice(0, 500), {
       provider: 'gemini',
-      status: e.status,
-      ...(delay ? { retryAfterMs: Number(delay[1]) * 1000 } : {}),
+      status: error.status,
+      ...(Number.isFinite(seconds) ? { retryAfterMs: seconds * 1000 } : {}),
       cause: error,
     });
   }
-  const connection =
-    e instanceof TypeError || /fetch failed|ECONN|socket|terminated/i.test(e?.message ?? '');
-  return new ProviderError(`gemini request failed: ${e?.message ?? String(error)}`, {
+  if (isNetworkError(error)) return connectionError('gemini', error);
+  const text = error instanceof Error ? error.message : String(error);
+  return new ProviderError(`The gemini request failed: ${redactSecrets(text).slice(0, 300)}`, {
     provider: 'gemini',
-    retryable: connection,
+    retryable: false,
     cause: error,
   });
+}
+
+/** Failures the SDK raises while it reads a stream, as typed stream errors. */
+function streamError(error: unknown, signal: AbortSignal): unknown {
+  const text = error instanceof Error && !(error instanceof ApiError) ? error.message : '';
+  if (text.startsWith('Incomplete JSON segment')) return truncatedStream('gemini', error);
+  if (text.startsWith('exception parsing stream chunk')) return malformedStream('gemini', error);
+  return toGeminiError(error, signal);
+}
+
+interface ErrorBody {
+  message?: unknown;
+  status?: unknown;
+  details?: Array<{ retryDelay?: string }>;
+}
+
+/** The body is the message itself, or follows `got status: ...` for an error inside a stream. */
+function parseErrorBody(text: string): ErrorBody | undefined {
+  try {
+    const parsed = JSON.parse(text.slice(Math.max(0, text.indexOf('{')))) as { error?: ErrorBody };
+    const body = parsed.error;
+    if (!body || typeof body !== 'object') return undefined;
+    return { ...body, details: Array.isArray(body.details) ? body.details : [] };
+  } catch {
+    return undefined;
+  }
 }
 
 function mapUsage(u: GenerateContentResponseUsageMetadata | undefined): UsageDelta {
   if (!u) return {};
   const thoughts = u.thoughtsTokenCount ?? 0;
-  const input = u.promptTokenCount ?? 0;
+  // Tokens of tool-use prompts count as input, as in `totalTokenCount`.
+  const input = (u.promptTokenCount ?? 0) + (u.toolUsePromptTokenCount ?? 0);
   const output = (u.candidatesTokenCount ?? 0) + thoughts;
   return {
     inputTokens: input,

@@ -1,14 +1,21 @@
 import { GoogleGenAI } from '@google/genai';
+import { InvalidInputError } from '../../errors/invalid-input-error.js';
 import { BaseLLMClient, type LLMClientOptions } from '../../llm/base-llm-client.js';
 import { type LLMConfig, pickLLMConfig } from '../../llm/llm-config.js';
 import { GeminiAdapter } from './gemini-adapter.js';
 
 /** Settings of {@link GeminiClient}: the model config plus connection options. */
 export interface GeminiClientConfig extends LLMConfig, LLMClientOptions {
-  /** @default the `GEMINI_API_KEY` / `GOOGLE_API_KEY` environment variable (read by the SDK) */
+  /**
+   * Required unless `client` is given.
+   * @default the `GOOGLE_API_KEY`, else the `GEMINI_API_KEY` environment variable, read once
+   * by the constructor (the SDK's order)
+   */
   apiKey?: string;
   /** @default https://generativelanguage.googleapis.com */
   baseURL?: string;
+  /** The API version in request paths, e.g. `v1beta`. @default the SDK's (`v1`) */
+  apiVersion?: string;
   /** Headers sent with every request. */
   defaultHeaders?: Record<string, string>;
   /** Per-request HTTP timeout in milliseconds. */
@@ -19,7 +26,7 @@ export interface GeminiClientConfig extends LLMConfig, LLMClientOptions {
 
 /**
  * An `LLMClient` for the Gemini API on the official `@google/genai` SDK (its own retries are
- * off: arshai's retry policy applies). Structured output uses `responseJsonSchema`;
+ * off: arshai's retry policy applies). Sampling options all map to `generationConfig`. Structured output uses `responseJsonSchema`;
  * `reasoningEffort` maps to a thinking budget (minimal 0, low 1024, medium 8192, high 24576).
  * The constructor makes no network call.
  *
@@ -32,17 +39,28 @@ export interface GeminiClientConfig extends LLMConfig, LLMClientOptions {
  */
 export class GeminiClient extends BaseLLMClient {
   constructor(config: GeminiClientConfig) {
-    const client =
-      config.client ??
-      new GoogleGenAI({
-        ...(config.apiKey !== undefined ? { apiKey: config.apiKey } : {}),
+    let client = config.client;
+    if (!client) {
+      // Resolved here so that a missing key is a typed error, not an SDK console warning.
+      const apiKey =
+        config.apiKey ?? (process.env.GOOGLE_API_KEY || process.env.GEMINI_API_KEY || undefined);
+      if (!apiKey) {
+        throw new InvalidInputError(
+          'apiKey',
+          'pass apiKey or set the GOOGLE_API_KEY or GEMINI_API_KEY environment variable',
+        );
+      }
+      client = new GoogleGenAI({
+        apiKey,
         httpOptions: {
           ...(config.baseURL !== undefined ? { baseUrl: config.baseURL } : {}),
+          ...(config.apiVersion !== undefined ? { apiVersion: config.apiVersion } : {}),
           ...(config.defaultHeaders ? { headers: config.defaultHeaders } : {}),
           ...(config.timeoutMs !== undefined ? { timeout: config.timeoutMs } : {}),
           retryOptions: { attempts: 1 },
         },
       });
+    }
     super(new GeminiAdapter(client, config.model), pickLLMConfig(config), config);
   }
 }

@@ -1,3 +1,4 @@
+export type { StructuredOutputMode } from '../shared/schema-instructions.js';
 export { type OpenAIAdapterOptions, OpenAIChatAdapter } from './openai-adapter.js';
 export {
   AzureOpenAIClient,

@@ -1,4 +1,4 @@
-import type OpenAI from 'openai';
+import OpenAI from 'openai';
 import type {
   ChatCompletionChunk,
   ChatCompletionCreateParamsBase,
@@ -13,8 +13,9 @@ import type {
   ModelStreamPart,
 } from '../../llm/model-adapter.js';
 import type { UsageDelta } from '../../llm/usage.js';
+import { type StructuredOutputMode, systemPromptFor } from '../shared/schema-instructions.js';
 import { toProviderError } from '../shared/sdk-error.js';
-import { malformedStream, truncatedStream } from '../shared/sse-guard.js';
+import { malformedStream, streamFailure, truncatedStream } from '../shared/sse-guard.js';
 import { ToolCallAccumulator } from '../shared/tool-call-accumulator.js';
 import { toOpenAIMessages, toOpenAITools } from './openai-messages.js';
 
@@ -30,11 +31,25 @@ export interface OpenAIAdapterOptions {
   maxTokensField: 'max_completion_tokens' | 'max_tokens';
   /** Send `top_k` (compatible servers such as vLLM and llama.cpp accept it; OpenAI does not). */
   allowTopK: boolean;
+  /** `response_format` json_schema, or the schema stated in the system prompt. */
+  structuredOutput: StructuredOutputMode;
 }
 
 type Params = ChatCompletionCreateParamsBase & Record<string, unknown>;
 
-/** A `ModelAdapter` over the OpenAI Chat Completions API, through the official SDK. */
+/**
+ * A `ModelAdapter` over the OpenAI Chat Completions API, through the official SDK. The
+ * OpenAI-family clients build one; use it directly over an SDK instance you configured.
+ *
+ * @example
+ * ```ts
+ * const adapter = new OpenAIChatAdapter(new OpenAI({ maxRetries: 0 }), {
+ *   provider: 'openai', model: 'gpt-4o-mini', strict: true,
+ *   maxTokensField: 'max_completion_tokens', allowTopK: false, structuredOutput: 'native',
+ * });
+ * const client = new BaseLLMClient(adapter, { model: 'gpt-4o-mini' });
+ * ```
+ */
 export class OpenAIChatAdapter implements ModelAdapter {
   readonly provider: string;
   readonly model: string;
@@ -73,12 +88,14 @@ export class OpenAIChatAdapter implements ModelAdapter {
         : [],
     );
     const reasoning = (message as { reasoning_content?: unknown }).reasoning_content;
+    // A refusal (structured output, safety) comes instead of content: it is the answer text.
+    const refusal = message.refusal;
     return {
-      text: message.content ?? '',
+      text: message.content ?? refusal ?? '',
       ...(typeof reasoning === 'string' && reasoning ? { reasoning } : {}),
       toolCalls,
       usage: mapUsage(completion.usage),
-      finishReason: mapFinish(choice.finish_reason),
+      finishReason: refusal ? 'content-filter' : mapFinish(choice.finish_reason),
     };
   }
 
@@ -97,6 +114,7 @@ export class OpenAIChatAdapter implements ModelAdapter {
     const calls = new ToolCallAccumulator();
     const closed = new Set<number>();
     let finish: FinishReason | undefined;
+    let refused = false;
     try {
       for await (const chunk of stream) {
         if (chunk.usage) yield { type: 'usage', usage: mapUsage(chunk.usage) };
@@ -106,6 +124,10 @@ export class OpenAIChatAdapter implements ModelAdapter {
           if (typeof reasoning === 'string' && reasoning)
             yield { type: 'reasoning-delta', text: reasoning };
           if (delta.content) yield { type: 'text-delta', text: delta.content };
+          if (delta.refusal) {
+            refused = true;
+            yield { type: 'text-delta', text: delta.refusal };
+          }
           for (const piece of delta.tool_calls ?? []) {
             const argumentsDelta = piece.function?.arguments ?? '';
             if (closed.has(piece.index)) {
@@ -133,13 +155,12 @@ export class OpenAIChatAdapter implements ModelAdapter {
           }
           if (choice.finish_reason) {
             for (const done of calls.closeAll()) yield { type: 'tool-call', toolCall: done };
-            finish = mapFinish(choice.finish_reason);
+            finish = refused ? 'content-filter' : mapFinish(choice.finish_reason);
           }
         }
       }
     } catch (error) {
-      if (error instanceof SyntaxError) throw malformedStream(this.provider, error);
-      throw this.#error(error);
+      throw streamFailure(error, this.provider, (e) => this.#error(e));
     }
     if (finish === undefined) throw truncatedStream(this.provider);
     yield { type: 'finish', finishReason: finish };
@@ -150,10 +171,10 @@ export class OpenAIChatAdapter implements ModelAdapter {
     const o = this.#options;
     const params: Params = {
       model: this.model,
-      messages: toOpenAIMessages(request.systemPrompt, request.messages),
+      messages: toOpenAIMessages(systemPromptFor(request, o.structuredOutput), request.messages),
     };
     if (request.tools.length) params.tools = toOpenAITools(request.tools, o.strict);
-    if (request.responseFormat) {
+    if (request.responseFormat && o.structuredOutput === 'native') {
       params.response_format = {
         type: 'json_schema',
         json_schema: {
@@ -179,7 +200,7 @@ export class OpenAIChatAdapter implements ModelAdapter {
   }
 
   #error(error: unknown): unknown {
-    return toProviderError(error, this.provider);
+    return toProviderError(error, this.provider, OpenAI);
   }
 }
 

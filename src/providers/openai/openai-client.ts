@@ -2,13 +2,17 @@ import OpenAI, { AzureOpenAI } from 'openai';
 import { InvalidInputError } from '../../errors/invalid-input-error.js';
 import { BaseLLMClient, type LLMClientOptions } from '../../llm/base-llm-client.js';
 import { type LLMConfig, pickLLMConfig } from '../../llm/llm-config.js';
+import type { StructuredOutputMode } from '../shared/schema-instructions.js';
 import { sdkLogger } from '../shared/sdk-logger.js';
 import { rejectUnsupported } from '../shared/unsupported-options.js';
 import { OpenAIChatAdapter } from './openai-adapter.js';
 
 /** Connection settings shared by the OpenAI-family clients. */
 interface ConnectionOptions extends LLMClientOptions {
-  /** @default the `OPENAI_API_KEY` environment variable (read by the SDK) */
+  /**
+   * @default the SDK's environment variable: `OPENAI_API_KEY` (`OpenAIClient`),
+   * `AZURE_OPENAI_API_KEY` (`AzureOpenAIClient`); `OPENROUTER_API_KEY` for `OpenRouterClient`
+   */
   apiKey?: string;
   /** Headers sent with every request. */
   defaultHeaders?: Record<string, string>;
@@ -19,6 +23,17 @@ interface ConnectionOptions extends LLMClientOptions {
    * @default true for OpenAI and Azure, false for other base URLs
    */
   strict?: boolean;
+  /**
+   * `native`: `response_format` with a JSON schema (strict when `strict`); `instructions`:
+   * the schema stated in the system prompt, for servers without JSON-schema support.
+   * @default 'native'
+   */
+  structuredOutput?: StructuredOutputMode;
+  /**
+   * Provider id in usage and errors, e.g. `ollama`.
+   * @default `openai` for api.openai.com, `azure-openai`, `openrouter`, else `openai-compatible`
+   */
+  providerName?: string;
 }
 
 /** Settings of {@link OpenAIClient}: the model config plus connection options. */
@@ -71,11 +86,12 @@ export class OpenAIClient extends BaseLLMClient {
           }),
       );
     const adapter = new OpenAIChatAdapter(client, {
-      provider: official ? 'openai' : 'openai-compatible',
+      provider: config.providerName ?? (official ? 'openai' : 'openai-compatible'),
       model: config.model,
       strict: config.strict ?? official,
       maxTokensField: official ? 'max_completion_tokens' : 'max_tokens',
       allowTopK: !official,
+      structuredOutput: config.structuredOutput ?? 'native',
     });
     super(adapter, pickLLMConfig(config), config);
   }
@@ -89,6 +105,11 @@ export interface AzureOpenAIClientConfig extends LLMConfig, ConnectionOptions {
   apiVersion: string;
   /** The deployment name. @default config.model */
   deployment?: string;
+  /**
+   * Microsoft Entra ID authentication instead of an API key: returns a fresh access token
+   * for each request (e.g. from `@azure/identity`'s `getBearerTokenProvider`).
+   */
+  azureADTokenProvider?: () => Promise<string>;
 }
 
 /**
@@ -118,6 +139,9 @@ export class AzureOpenAIClient extends BaseLLMClient {
           apiVersion: config.apiVersion,
           deployment,
           ...(config.apiKey !== undefined ? { apiKey: config.apiKey } : {}),
+          ...(config.azureADTokenProvider
+            ? { azureADTokenProvider: config.azureADTokenProvider }
+            : {}),
           ...(config.defaultHeaders ? { defaultHeaders: config.defaultHeaders } : {}),
           ...(config.timeoutMs !== undefined ? { timeout: config.timeoutMs } : {}),
           maxRetries: 0,
@@ -126,11 +150,12 @@ export class AzureOpenAIClient extends BaseLLMClient {
         }),
     );
     const adapter = new OpenAIChatAdapter(client, {
-      provider: 'azure-openai',
+      provider: config.providerName ?? 'azure-openai',
       model: deployment,
       strict: config.strict ?? true,
       maxTokensField: 'max_completion_tokens',
       allowTopK: false,
+      structuredOutput: config.structuredOutput ?? 'native',
     });
     super(adapter, pickLLMConfig(config), config);
   }
@@ -146,8 +171,12 @@ export interface OpenRouterClientConfig extends LLMConfig, ConnectionOptions {
   baseURL?: string;
 }
 
+const OPENROUTER_URL = 'https://openrouter.ai/api/v1';
+
 /**
- * An `LLMClient` for OpenRouter (OpenAI-compatible, with its attribution headers).
+ * An `LLMClient` for OpenRouter: the OpenAI client preset to `https://openrouter.ai/api/v1`,
+ * with OpenRouter's attribution headers (`HTTP-Referer`, `X-Title`), the provider id
+ * `openrouter`, and non-strict schemas (models behind OpenRouter vary).
  *
  * @example
  * ```ts
@@ -162,9 +191,12 @@ export interface OpenRouterClientConfig extends LLMConfig, ConnectionOptions {
  */
 export class OpenRouterClient extends OpenAIClient {
   constructor(config: OpenRouterClientConfig) {
+    const apiKey = config.apiKey ?? process.env.OPENROUTER_API_KEY;
     super({
       ...config,
-      baseURL: config.baseURL ?? 'https://openrouter.ai/api/v1',
+      ...(apiKey !== undefined ? { apiKey } : {}),
+      baseURL: config.baseURL ?? OPENROUTER_URL,
+      providerName: config.providerName ?? 'openrouter',
       strict: config.strict ?? false,
       defaultHeaders: {
         ...(config.appUrl ? { 'HTTP-Referer': config.appUrl } : {}),
@@ -175,12 +207,13 @@ export class OpenRouterClient extends OpenAIClient {
   }
 }
 
+/** Runs an SDK constructor; its complaints (e.g. no credentials) become `InvalidInputError`. */
 function createSdk<T>(create: () => T): T {
   try {
     return create();
   } catch (error) {
-    throw new InvalidInputError('config', (error as Error).message.split('\n')[0] ?? 'invalid', {
-      cause: error,
-    });
+    const message = (error as Error).message.split('\n')[0] ?? 'invalid';
+    const field = /credential|api ?key/i.test(message) ? 'apiKey' : 'config';
+    throw new InvalidInputError(field, message, { cause: error });
   }
 }

@@ -1,10 +1,16 @@
 import { ProviderError } from '../../errors/provider-error.js';
+import { isNetworkError } from './sdk-error.js';
 
-/** The error for a stream that ended before the provider said it was complete. */
-export function truncatedStream(provider: string): ProviderError {
+/**
+ * The error for a stream that ended (or whose connection dropped) before the provider said
+ * it was complete. Retryable: the engine retries a stream only before its first part, so a
+ * stream cut after output surfaces to the caller.
+ */
+export function truncatedStream(provider: string, cause?: unknown): ProviderError {
   return new ProviderError(`The ${provider} stream ended before it was complete`, {
     provider,
     retryable: true,
+    ...(cause !== undefined ? { cause } : {}),
   });
 }
 
@@ -15,4 +21,18 @@ export function malformedStream(provider: string, cause: unknown): ProviderError
     retryable: false,
     cause,
   });
+}
+
+/**
+ * Maps a failure while reading a stream: unparsable data is a malformed stream, a dropped
+ * connection a truncated one, anything else goes through the provider's own mapping.
+ */
+export function streamFailure(
+  error: unknown,
+  provider: string,
+  mapError: (error: unknown) => unknown,
+): unknown {
+  if (error instanceof SyntaxError) return malformedStream(provider, error);
+  if (isNetworkError(error)) return truncatedStream(provider, error);
+  return mapError(error);
 }
