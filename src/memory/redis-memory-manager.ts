@@ -155,7 +155,7 @@ export class RedisMemoryManager implements MemoryManager {
     rows.forEach((row, i) => {
       const member = wanted[i] as string;
       const hash = row as Record<string, string>;
-      if (!hash || !hash.content) {
+      if (!hash?.content) {
         gone.push(member);
         return;
       }
