@@ -220,6 +220,9 @@ ${mdTable(
 ## Notes
 
 ${notes.join('\n') || '- none'}
+- S4 runs one warm-up round at full load before the measured round, so "peak RSS growth" is
+  what the measured round adds above the warm-up's high-water mark (near zero when memory is
+  reused).
 - The baseline's "in-memory checkpointer" serialises the state to JSON after each node; its
   "SQLite checkpointer" inserts that JSON with a prepared statement — the floor for a real
   checkpoint.
