@@ -1,4 +1,6 @@
 import { AbortError } from '../errors/abort-error.js';
+import { InvalidInputError } from '../errors/invalid-input-error.js';
+import { throwIfAborted } from '../utils/abort.js';
 import { createLimiter } from '../utils/limiter.js';
 import type { WorkflowResult } from './workflow-events.js';
 import type { ExecuteWorkflowInput } from './workflow-runner.js';
@@ -8,10 +10,13 @@ export interface WorkflowRunnable<S extends object = object> {
   executeWorkflow(input: ExecuteWorkflowInput<S>): Promise<WorkflowResult<S>>;
 }
 
-/** One item's outcome in a batch. */
+/**
+ * One item's outcome in a batch: the run's result, or the error it threw; `skipped` items
+ * never started and `cancelled` ones were stopped by fail-fast.
+ */
 export type BatchItemResult<S extends object> =
   | { index: number; status: 'completed' | 'interrupted' | 'failed'; result: WorkflowResult<S> }
-  | { index: number; status: 'error' | 'skipped'; error: Error };
+  | { index: number; status: 'error' | 'skipped' | 'cancelled'; error: Error };
 
 /** Options of {@link BatchProcessor.process}. */
 export interface BatchOptions {
@@ -19,6 +24,7 @@ export interface BatchOptions {
   concurrency?: number;
   /** Stop starting new items (and abort running ones) after the first failure. @default false */
   failFast?: boolean;
+  /** Aborting it stops the batch: running items are aborted, and `process` rejects. */
   signal?: AbortSignal;
 }
 
@@ -42,33 +48,39 @@ export class BatchProcessor<S extends object = object> {
     inputs: ExecuteWorkflowInput<S>[],
     options: BatchOptions = {},
   ): Promise<BatchItemResult<S>[]> {
+    if (!Array.isArray(inputs)) throw new InvalidInputError('inputs', 'must be an array');
+    throwIfAborted(options.signal);
     const limit = createLimiter(options.concurrency ?? 4);
     const stop = new AbortController();
-    const signal = options.signal ? AbortSignal.any([options.signal, stop.signal]) : stop.signal;
-    return Promise.all(
+    const batch = options.signal ? AbortSignal.any([options.signal, stop.signal]) : stop.signal;
+    const results = await Promise.all(
       inputs.map((input, index) =>
         limit(async (): Promise<BatchItemResult<S>> => {
-          if (signal.aborted)
+          if (batch.aborted) {
             return {
               index,
               status: 'skipped',
               error: new AbortError('Skipped: the batch stopped'),
             };
+          }
+          const signal = input.signal ? AbortSignal.any([input.signal, batch]) : batch;
           try {
             const result = await this.workflow.executeWorkflow({ ...input, signal });
             if (result.status === 'failed' && options.failFast)
               stop.abort(new AbortError('A batch item failed'));
             return { index, status: result.status, result };
           } catch (error) {
+            const err = error instanceof Error ? error : new Error(String(error));
+            if (stop.signal.aborted && !input.signal?.aborted && AbortError.isInstance(error)) {
+              return { index, status: 'cancelled', error: err };
+            }
             if (options.failFast) stop.abort(new AbortError('A batch item failed'));
-            return {
-              index,
-              status: 'error',
-              error: error instanceof Error ? error : new Error(String(error)),
-            };
+            return { index, status: 'error', error: err };
           }
         }),
       ),
     );
+    throwIfAborted(options.signal);
+    return results;
   }
 }

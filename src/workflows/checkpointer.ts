@@ -1,15 +1,22 @@
+import { InvalidInputError } from '../errors/invalid-input-error.js';
+import { RunConflictError } from './workflow-errors.js';
 import type { WorkflowState } from './workflow-state.js';
 
 /** Where a run stands. `running` after a crash means: resume continues it. */
 export type RunStatus = 'running' | 'interrupted' | 'completed' | 'failed';
 
-/** The state of a run after one step, as persisted. */
+/** The state of a run after one step, as persisted (JSON: values like `Date` become strings). */
 export interface Checkpoint {
   runId: string;
   /** The workflow's name. */
   workflow: string;
   /** Super-step number: 0 is the initial state, then one per step. */
   step: number;
+  /**
+   * The checkpoint's number in its run: 0, 1, 2, ... (a resume writes one too, to claim the
+   * run). `put` refuses a version the run already has, so two runners never both continue it.
+   */
+  version: number;
   status: RunStatus;
   state: WorkflowState<Record<string, unknown>>;
   /** Nodes to run next. */
@@ -18,6 +25,8 @@ export interface Checkpoint {
   ran: string[];
   /** Set while interrupted: which node asked, and what it asked. */
   interrupt?: { node: string; payload: unknown };
+  /** Answers given so far to a node's interrupts, in order; kept until the node finishes. */
+  answers?: { node: string; values: unknown[] };
   /** Set when failed. */
   error?: { name: string; message: string; node?: string };
   /** ISO time. */
@@ -38,8 +47,19 @@ export interface RunSummary {
  * Persists a checkpoint after every step, so a run can be resumed after a crash or an
  * interrupt. Implementations: `InMemoryCheckpointer`, `SqliteCheckpointer` (the embedded
  * default), `RedisCheckpointer`; all pass one conformance suite.
+ *
+ * @example
+ * ```ts
+ * const checkpointer: Checkpointer = new InMemoryCheckpointer();
+ * const runs = await checkpointer.listRuns({ limit: 10 });
+ * ```
  */
 export interface Checkpointer {
+  /**
+   * Stores a checkpoint atomically. Rejects with `RunConflictError` when the run already has
+   * a checkpoint with this `version`, and with `InvalidInputError` when the checkpoint is not
+   * JSON; in both cases nothing is stored.
+   */
   put(checkpoint: Checkpoint): Promise<void>;
   /** The newest checkpoint of a run. */
   getLatest(runId: string): Promise<Checkpoint | undefined>;
@@ -62,8 +82,26 @@ export function summarize(c: Checkpoint): RunSummary {
   };
 }
 
+/** The checkpoint as JSON, or an `InvalidInputError` naming the state when it is not JSON. */
+export function serializeCheckpoint(c: Checkpoint): string {
+  try {
+    return JSON.stringify(c);
+  } catch (error) {
+    throw new InvalidInputError('checkpoint.state', 'must be JSON-serialisable', { cause: error });
+  }
+}
+
+/** `limit` of `listRuns`, checked: a positive integer, or undefined for all. */
+export function runLimit(limit: number | undefined): number | undefined {
+  if (limit !== undefined && (!Number.isInteger(limit) || limit < 1)) {
+    throw new InvalidInputError('limit', 'must be a positive integer');
+  }
+  return limit;
+}
+
 /**
- * Checkpoints in process memory (copies, so later changes to the state never leak in).
+ * Checkpoints in process memory, kept as JSON text like the other backends (so a resumed
+ * state is the same whichever checkpointer stored it, and later changes never leak in).
  *
  * @example
  * ```ts
@@ -71,11 +109,14 @@ export function summarize(c: Checkpoint): RunSummary {
  * ```
  */
 export class InMemoryCheckpointer implements Checkpointer {
-  readonly #runs = new Map<string, Checkpoint[]>();
+  readonly #runs = new Map<string, string[]>();
 
   async put(checkpoint: Checkpoint): Promise<void> {
+    const json = serializeCheckpoint(checkpoint);
     const list = this.#runs.get(checkpoint.runId) ?? [];
-    list.push(structuredClone(checkpoint));
+    if (checkpoint.version < list.length)
+      throw new RunConflictError(checkpoint.runId, checkpoint.version);
+    list.push(json);
     // Re-insert so that iteration order is last-updated order.
     this.#runs.delete(checkpoint.runId);
     this.#runs.set(checkpoint.runId, list);
@@ -83,16 +124,20 @@ export class InMemoryCheckpointer implements Checkpointer {
 
   async getLatest(runId: string): Promise<Checkpoint | undefined> {
     const latest = this.#runs.get(runId)?.at(-1);
-    return latest && structuredClone(latest);
+    return latest === undefined ? undefined : (JSON.parse(latest) as Checkpoint);
   }
 
   async history(runId: string): Promise<Checkpoint[]> {
-    return structuredClone(this.#runs.get(runId) ?? []);
+    return (this.#runs.get(runId) ?? []).map((c) => JSON.parse(c) as Checkpoint);
   }
 
   async listRuns(options: { limit?: number } = {}): Promise<RunSummary[]> {
-    const runs = [...this.#runs.values()].map((l) => summarize(l.at(-1) as Checkpoint)).reverse();
-    return runs.slice(0, options.limit ?? runs.length);
+    const limit = runLimit(options.limit) ?? this.#runs.size;
+    const runs: RunSummary[] = [];
+    for (const list of [...this.#runs.values()].reverse().slice(0, limit)) {
+      runs.push(summarize(JSON.parse(list.at(-1) as string) as Checkpoint));
+    }
+    return runs;
   }
 
   async close(): Promise<void> {}

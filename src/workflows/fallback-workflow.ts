@@ -1,40 +1,43 @@
+import { InvalidInputError } from '../errors/invalid-input-error.js';
 import { AllAttemptsFailedError } from '../resilience/resilience-errors.js';
 import { throwIfAborted } from '../utils/abort.js';
 import type { WorkflowRunnable } from './batch-processor.js';
 import type { WorkflowResult } from './workflow-events.js';
 import type { ExecuteWorkflowInput } from './workflow-runner.js';
 
+/** A fallback workflow's result: which workflow produced it (0 = the primary). */
+export type FallbackResult<S extends object> = WorkflowResult<S> & { workflowIndex: number };
+
 /**
- * Runs the primary workflow; when it fails (a `failed` result or a thrown error), each
- * fallback in order. Same runnable contract as a `WorkflowRunner`.
+ * Runs the primary workflow; when it fails (a `failed` result or a thrown error other than
+ * an abort of the caller's signal), each fallback in order. Same runnable contract as a
+ * `WorkflowRunner`; when every one fails, an `AllAttemptsFailedError` lists their errors.
+ * With a `runId`, the primary keeps it and fallback `i` runs as `<runId>-fallback-<i>`.
  *
  * @example
  * ```ts
  * const robust = new FallbackWorkflow(primaryRunner, [simpleRunner]);
  * const result = await robust.executeWorkflow({ userId: 'u1', inputData: 'hi' });
+ * console.log(result.workflowIndex); // 1 when the fallback answered
  * ```
  */
 export class FallbackWorkflow<S extends object = object> implements WorkflowRunnable<S> {
-  readonly workflows: WorkflowRunnable<S>[];
-  /** Which workflow produced the last result (0 = primary). */
-  lastUsed = -1;
+  readonly workflows: readonly WorkflowRunnable<S>[];
 
   constructor(primary: WorkflowRunnable<S>, fallbacks: WorkflowRunnable<S>[]) {
-    this.workflows = [primary, ...fallbacks];
+    if (!Array.isArray(fallbacks)) throw new InvalidInputError('fallbacks', 'must be an array');
+    this.workflows = Object.freeze([primary, ...fallbacks]);
   }
 
-  async executeWorkflow(input: ExecuteWorkflowInput<S>): Promise<WorkflowResult<S>> {
+  async executeWorkflow(input: ExecuteWorkflowInput<S>): Promise<FallbackResult<S>> {
     const errors: unknown[] = [];
     for (const [i, workflow] of this.workflows.entries()) {
       throwIfAborted(input.signal);
       try {
         const result = await workflow.executeWorkflow(
-          input.runId ? { ...input, runId: `${input.runId}-${i}` } : input,
+          input.runId && i > 0 ? { ...input, runId: `${input.runId}-fallback-${i}` } : input,
         );
-        if (result.status !== 'failed') {
-          this.lastUsed = i;
-          return result;
-        }
+        if (result.status !== 'failed') return { ...result, workflowIndex: i };
         errors.push(result.error);
       } catch (error) {
         throwIfAborted(input.signal);

@@ -12,11 +12,13 @@ export {
   type RunSummary,
 } from './checkpointer.js';
 export { CompiledWorkflow } from './compiled-workflow.js';
-export { FallbackWorkflow } from './fallback-workflow.js';
+export { type FallbackResult, FallbackWorkflow } from './fallback-workflow.js';
 export { toMermaid } from './mermaid.js';
 export { SqliteCheckpointer, type SqliteCheckpointerOptions } from './sqlite-checkpointer.js';
 export {
+  CheckpointError,
   NodeExecutionError,
+  RunConflictError,
   RunNotFoundError,
   StateConflictError,
   StepLimitExceededError,
@@ -41,6 +43,7 @@ export {
 } from './workflow-node.js';
 export {
   type ExecuteWorkflowInput,
+  type ResumeOptions,
   WorkflowRunner,
   type WorkflowRunnerOptions,
 } from './workflow-runner.js';
@@ -48,6 +51,7 @@ export {
   DEFAULT_REDUCERS,
   END,
   type Reducer,
+  type Reducers,
   type StateUpdate,
   type UserContext,
   type WorkflowErrorRecord,

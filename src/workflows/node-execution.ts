@@ -5,20 +5,14 @@ import type { WorkflowEvent } from './workflow-events.js';
 import type { NodeContext } from './workflow-node.js';
 import type { StateUpdate, WorkflowState } from './workflow-state.js';
 
-/** The value a resumed run hands to the interrupted node. */
-export interface Resume {
-  node: string;
-  value: unknown;
-}
-
 /** What one node execution produced. */
 export interface NodeOutcome<S extends object> {
   node: string;
   step: number;
   update?: StateUpdate<S>;
   error?: Error;
-  /** Set when the node called `ctx.interrupt(payload)` with no answer yet. */
-  interrupt?: unknown;
+  /** Set when the node called `ctx.interrupt(payload)` past the answers it was given. */
+  interrupt?: { payload: unknown };
 }
 
 const NEVER = new AbortController().signal;
@@ -28,11 +22,13 @@ class NodeInterrupt {
   constructor(readonly payload: unknown) {}
 }
 
-interface Execution<S extends object> {
+/** How to run one node. */
+export interface Execution<S extends object> {
   runId: string;
   step: number;
   signal: AbortSignal | undefined;
-  resume: Resume | undefined;
+  /** Answers to this node's interrupts, in the order it asks. */
+  answers: readonly unknown[] | undefined;
   emit: ((event: WorkflowEvent<S>) => void) | undefined;
 }
 
@@ -52,7 +48,11 @@ export async function executeNode<S extends object>(
   const emit = x.emit;
   emit?.({ type: 'node-start', runId: x.runId, node: name, step: x.step });
   const started = performance.now();
+  // An interrupt stands even if the node catches what `ctx.interrupt` throws.
+  let pending: NodeInterrupt | undefined;
   const attempt = async (): Promise<StateUpdate<S> | undefined> => {
+    pending = undefined;
+    let asked = 0;
     // Without a time limit the node shares the run's signal: no controller, no timer.
     const limit =
       timeoutMs === undefined ? undefined : linkedController(x.signal, timeoutMs, `Node "${name}"`);
@@ -63,8 +63,10 @@ export async function executeNode<S extends object>(
       node: name,
       step: x.step,
       interrupt: <T>(payload: unknown): T => {
-        if (x.resume?.node === name) return x.resume.value as T;
-        throw new NodeInterrupt(payload);
+        const answers = x.answers;
+        if (answers && asked < answers.length) return answers[asked++] as T;
+        pending ??= new NodeInterrupt(payload);
+        throw pending;
       },
       emit: (eventName, data) =>
         emit?.({ type: 'custom', runId: x.runId, node: name, name: eventName, data }),
@@ -72,7 +74,10 @@ export async function executeNode<S extends object>(
     try {
       const running = node.run(state, state.input, context);
       // A node that ignores its signal is still cut off when the run or its time limit aborts.
-      return x.signal || limit ? await raceAbort(Promise.resolve(running), signal) : await running;
+      const update =
+        x.signal || limit ? await raceAbort(Promise.resolve(running), signal) : await running;
+      if (pending) throw pending;
+      return update;
     } finally {
       limit?.dispose();
     }
@@ -83,8 +88,7 @@ export async function executeNode<S extends object>(
           attempt,
           {
             ...retryOptions,
-            shouldRetry: (e, n) =>
-              !(e instanceof NodeInterrupt) && (retryOptions.shouldRetry?.(e, n) ?? isRetryable(e)),
+            shouldRetry: (e, n) => !pending && (retryOptions.shouldRetry?.(e, n) ?? isRetryable(e)),
           },
           x.signal,
         )
@@ -99,9 +103,8 @@ export async function executeNode<S extends object>(
     });
     return { node: name, step: x.step, ...(update ? { update } : {}) };
   } catch (error) {
-    if (error instanceof NodeInterrupt)
-      return { node: name, step: x.step, interrupt: error.payload };
     if (x.signal?.aborted) throw abortErrorFrom(x.signal);
+    if (pending) return { node: name, step: x.step, interrupt: { payload: pending.payload } };
     const err = error instanceof Error ? error : new Error(String(error));
     emit?.({
       type: 'node-error',

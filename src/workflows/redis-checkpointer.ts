@@ -1,5 +1,13 @@
 import { Redis } from 'ioredis';
-import { type Checkpoint, type Checkpointer, type RunSummary, summarize } from './checkpointer.js';
+import {
+  type Checkpoint,
+  type Checkpointer,
+  type RunSummary,
+  runLimit,
+  serializeCheckpoint,
+  summarize,
+} from './checkpointer.js';
+import { RunConflictError } from './workflow-errors.js';
 
 /** Options of {@link RedisCheckpointer}. */
 export interface RedisCheckpointerOptions {
@@ -13,9 +21,25 @@ export interface RedisCheckpointerOptions {
   ttlMs?: number;
 }
 
+// KEYS: the run's list, the index of runs. ARGV: version, checkpoint, run id, ttl (0: none).
+// Atomic: refuses a version the run has; scores runs by the server's clock (one clock for
+// every process); drops index entries whose run has expired.
+const PUT = `
+if redis.call('LLEN', KEYS[1]) > tonumber(ARGV[1]) then return 0 end
+redis.call('RPUSH', KEYS[1], ARGV[2])
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000000 + tonumber(t[2])
+redis.call('ZADD', KEYS[2], now, ARGV[3])
+local ttl = tonumber(ARGV[4])
+if ttl > 0 then
+  redis.call('PEXPIRE', KEYS[1], ttl)
+  redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', '(' .. (now - ttl * 1000))
+end
+return 1`;
+
 /**
  * Checkpoints in Redis: a list per run (one entry per step) and a sorted set of runs by last
- * update, written atomically with `MULTI`.
+ * update, written atomically by one script that also refuses a version the run already has.
  *
  * @example
  * ```ts no-run
@@ -26,15 +50,14 @@ export class RedisCheckpointer implements Checkpointer {
   readonly #prefix: string;
   readonly #url: string | undefined;
   readonly #given: Redis | undefined;
-  readonly #ttlMs: number | undefined;
+  readonly #ttlMs: number;
   #client: Redis | undefined;
-  #seq = 0;
 
   constructor(options: RedisCheckpointerOptions = {}) {
     this.#prefix = options.keyPrefix ?? 'arshai:checkpoints:';
     this.#url = options.url;
     this.#given = options.client;
-    this.#ttlMs = options.ttlMs;
+    this.#ttlMs = Math.max(0, Math.ceil(options.ttlMs ?? 0));
   }
 
   #redis(): Redis {
@@ -43,32 +66,48 @@ export class RedisCheckpointer implements Checkpointer {
     return this.#client;
   }
 
+  #key(runId: string): string {
+    return `${this.#prefix}run:${runId}`;
+  }
+
   async put(c: Checkpoint): Promise<void> {
-    const key = `${this.#prefix}run:${c.runId}`;
-    const multi = this.#redis()
-      .multi()
-      .rpush(key, JSON.stringify(c))
-      // Score: time, with a per-process counter to order runs updated in the same millisecond.
-      .zadd(`${this.#prefix}runs`, Date.now() + (++this.#seq % 1000) / 1000, c.runId);
-    if (this.#ttlMs) multi.pexpire(key, this.#ttlMs);
-    const results = await multi.exec();
-    for (const [error] of results ?? []) if (error) throw error;
+    const json = serializeCheckpoint(c);
+    const stored = await this.#redis().eval(
+      PUT,
+      2,
+      this.#key(c.runId),
+      `${this.#prefix}runs`,
+      c.version,
+      json,
+      c.runId,
+      this.#ttlMs,
+    );
+    if (stored !== 1) throw new RunConflictError(c.runId, c.version);
   }
 
   async getLatest(runId: string): Promise<Checkpoint | undefined> {
-    const raw = await this.#redis().lindex(`${this.#prefix}run:${runId}`, -1);
+    const raw = await this.#redis().lindex(this.#key(runId), -1);
     return raw ? (JSON.parse(raw) as Checkpoint) : undefined;
   }
 
   async history(runId: string): Promise<Checkpoint[]> {
-    const raw = await this.#redis().lrange(`${this.#prefix}run:${runId}`, 0, -1);
+    const raw = await this.#redis().lrange(this.#key(runId), 0, -1);
     return raw.map((r) => JSON.parse(r) as Checkpoint);
   }
 
   async listRuns(options: { limit?: number } = {}): Promise<RunSummary[]> {
-    const ids = await this.#redis().zrevrange(`${this.#prefix}runs`, 0, (options.limit ?? 0) - 1);
-    const latest = await Promise.all(ids.map((id) => this.getLatest(id)));
-    return latest.filter((c): c is Checkpoint => c !== undefined).map(summarize);
+    const limit = runLimit(options.limit);
+    const ids = await this.#redis().zrevrange(`${this.#prefix}runs`, 0, (limit ?? 0) - 1);
+    if (ids.length === 0) return [];
+    const pipeline = this.#redis().pipeline();
+    for (const id of ids) pipeline.lindex(this.#key(id), -1);
+    const results = (await pipeline.exec()) ?? [];
+    const runs: RunSummary[] = [];
+    for (const [error, raw] of results) {
+      if (error) throw error;
+      if (typeof raw === 'string') runs.push(summarize(JSON.parse(raw) as Checkpoint));
+    }
+    return runs;
   }
 
   async close(): Promise<void> {

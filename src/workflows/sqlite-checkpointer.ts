@@ -1,6 +1,14 @@
 import type { DatabaseSync, StatementSync } from 'node:sqlite';
-import { DEFAULT_SQLITE_PATH, openSqlite } from '../storage/sqlite.js';
-import { type Checkpoint, type Checkpointer, type RunSummary, summarize } from './checkpointer.js';
+import { DEFAULT_SQLITE_PATH, openSqlite, transaction } from '../storage/sqlite.js';
+import {
+  type Checkpoint,
+  type Checkpointer,
+  type RunSummary,
+  runLimit,
+  serializeCheckpoint,
+  summarize,
+} from './checkpointer.js';
+import { RunConflictError } from './workflow-errors.js';
 
 /** Options of {@link SqliteCheckpointer}. */
 export interface SqliteCheckpointerOptions {
@@ -14,9 +22,12 @@ interface Row {
   checkpoint: string;
 }
 
+const SQLITE_CONSTRAINT_UNIQUE = 2067;
+
 /**
  * Checkpoints in SQLite (`node:sqlite`, WAL): the embedded default. One row per step, written
- * with a prepared statement; another process can resume a run from the same file.
+ * with a prepared statement; a unique `(run_id, version)` index lets only one runner continue
+ * a run; another process can resume a run from the same file.
  *
  * @example
  * ```ts
@@ -43,15 +54,23 @@ export class SqliteCheckpointer implements Checkpointer {
   }
 
   async put(c: Checkpoint): Promise<void> {
-    this.#open().insert.run(
-      c.runId,
-      c.step,
-      c.status,
-      c.workflow,
-      c.state.userContext.userId,
-      c.createdAt,
-      JSON.stringify(c),
-    );
+    const json = serializeCheckpoint(c);
+    try {
+      this.#open().insert.run(
+        c.runId,
+        c.version,
+        c.step,
+        c.status,
+        c.workflow,
+        c.state.userContext.userId,
+        c.createdAt,
+        json,
+      );
+    } catch (error) {
+      if ((error as { errcode?: unknown }).errcode === SQLITE_CONSTRAINT_UNIQUE)
+        throw new RunConflictError(c.runId, c.version);
+      throw error;
+    }
   }
 
   async getLatest(runId: string): Promise<Checkpoint | undefined> {
@@ -66,7 +85,7 @@ export class SqliteCheckpointer implements Checkpointer {
   }
 
   async listRuns(options: { limit?: number } = {}): Promise<RunSummary[]> {
-    const rows = this.#open().runs.all(options.limit ?? -1) as unknown as Row[];
+    const rows = this.#open().runs.all(runLimit(options.limit) ?? -1) as unknown as Row[];
     return rows.map((r) => summarize(JSON.parse(r.checkpoint) as Checkpoint));
   }
 
@@ -88,22 +107,47 @@ function prepare(db: DatabaseSync) {
       user_id TEXT NOT NULL,
       created_at TEXT NOT NULL,
       checkpoint TEXT NOT NULL,
-      seq INTEGER PRIMARY KEY AUTOINCREMENT
+      seq INTEGER PRIMARY KEY AUTOINCREMENT,
+      version INTEGER NOT NULL
     );
-    CREATE INDEX IF NOT EXISTS arshai_checkpoints_by_run ON arshai_checkpoints (run_id, seq);
-    INSERT OR IGNORE INTO arshai_schema (component, version) VALUES ('checkpoints', 1);
+  `);
+  migrate(db);
+  db.exec(`
+    CREATE UNIQUE INDEX IF NOT EXISTS arshai_checkpoints_version ON arshai_checkpoints (run_id, version);
+    INSERT OR IGNORE INTO arshai_schema (component, version) VALUES ('checkpoints', 2);
   `);
   const s = (text: string): StatementSync => db.prepare(text);
   return {
     insert: s(
-      'INSERT INTO arshai_checkpoints (run_id, step, status, workflow, user_id, created_at, checkpoint) VALUES (?, ?, ?, ?, ?, ?, ?)',
+      'INSERT INTO arshai_checkpoints (run_id, version, step, status, workflow, user_id, created_at, checkpoint) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
     ),
     latest: s(
-      'SELECT checkpoint FROM arshai_checkpoints WHERE run_id = ? ORDER BY seq DESC LIMIT 1',
+      'SELECT checkpoint FROM arshai_checkpoints WHERE run_id = ? ORDER BY version DESC LIMIT 1',
     ),
-    history: s('SELECT checkpoint FROM arshai_checkpoints WHERE run_id = ? ORDER BY seq'),
+    history: s('SELECT checkpoint FROM arshai_checkpoints WHERE run_id = ? ORDER BY version'),
     runs: s(`SELECT c.checkpoint FROM arshai_checkpoints c
       JOIN (SELECT run_id, MAX(seq) AS seq FROM arshai_checkpoints GROUP BY run_id) last ON last.seq = c.seq
       ORDER BY c.seq DESC LIMIT ?`),
   };
+}
+
+/** Schema 1 had no `version`: number each run's rows in order, in the column and the JSON. */
+function migrate(db: DatabaseSync): void {
+  const migrated = () =>
+    (db.prepare('PRAGMA table_info(arshai_checkpoints)').all() as { name: string }[]).some(
+      (c) => c.name === 'version',
+    );
+  if (migrated()) return;
+  transaction(db, () => {
+    if (migrated()) return; // another process did it while we waited for the lock
+    db.exec(`
+      ALTER TABLE arshai_checkpoints ADD COLUMN version INTEGER NOT NULL DEFAULT 0;
+      UPDATE arshai_checkpoints SET version = (
+        SELECT COUNT(*) FROM arshai_checkpoints p
+        WHERE p.run_id = arshai_checkpoints.run_id AND p.seq < arshai_checkpoints.seq);
+      UPDATE arshai_checkpoints SET checkpoint = json_set(checkpoint, '$.version', version);
+      DROP INDEX IF EXISTS arshai_checkpoints_by_run;
+      UPDATE arshai_schema SET version = 2 WHERE component = 'checkpoints';
+    `);
+  });
 }

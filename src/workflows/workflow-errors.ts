@@ -99,3 +99,45 @@ export class RunNotFoundError extends ArshaiError {
     return hasMarker(value, 'RunNotFoundError');
   }
 }
+
+/**
+ * Another runner claimed the run first (two resumes of one run, or a resume while the run is
+ * still going elsewhere). Nothing was run by the loser; the winner's checkpoints stand.
+ */
+export class RunConflictError extends ArshaiError {
+  readonly runId: string;
+  /** The checkpoint version both wanted to write. */
+  readonly version: number;
+
+  constructor(runId: string, version: number) {
+    super(`Run "${runId}" was continued by another runner (checkpoint version ${version} exists)`);
+    this.runId = runId;
+    this.version = version;
+  }
+
+  static override isInstance(value: unknown): value is RunConflictError {
+    return hasMarker(value, 'RunConflictError');
+  }
+}
+
+/**
+ * A checkpoint could not be written (the store failed, or the state is not JSON). The run
+ * stopped; `resume(runId)` continues from the last checkpoint that was written.
+ */
+export class CheckpointError extends ArshaiError {
+  readonly runId: string;
+  readonly step: number;
+
+  constructor(runId: string, step: number, cause: unknown) {
+    super(
+      `Could not write checkpoint ${step} of run "${runId}": ${(cause as Error)?.message ?? String(cause)}`,
+      { cause, retryable: ArshaiError.isInstance(cause) ? cause.retryable : true },
+    );
+    this.runId = runId;
+    this.step = step;
+  }
+
+  static override isInstance(value: unknown): value is CheckpointError {
+    return hasMarker(value, 'CheckpointError');
+  }
+}

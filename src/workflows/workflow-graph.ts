@@ -2,7 +2,7 @@ import { InvalidInputError } from '../errors/invalid-input-error.js';
 import { CompiledWorkflow, type ConditionalEdge, type GraphNode } from './compiled-workflow.js';
 import { WorkflowValidationError } from './workflow-errors.js';
 import { type NodeOptions, nodeFunction, type WorkflowNode } from './workflow-node.js';
-import { END, type Reducer, type WorkflowState } from './workflow-state.js';
+import { END, type Reducer, type Reducers, type WorkflowState } from './workflow-state.js';
 
 /** Where a conditional route may go: possible targets, or route keys mapped to targets. */
 export type PathMap = string[] | Record<string, string>;
@@ -12,8 +12,11 @@ export type RouteResult = string | string[];
 
 /** Options of `compile()`. */
 export interface CompileOptions<S extends object> {
-  /** How to merge a key written by parallel branches (and how an update meets the old value). */
-  reducers?: Partial<Record<keyof WorkflowState<S> & string, Reducer>>;
+  /**
+   * How to merge a key written by parallel branches (and how an update meets the old value),
+   * e.g. `{ items: (a, b) => [...a, ...b] }`.
+   */
+  reducers?: Reducers<S>;
   /** A name for Mermaid, logs and checkpoints. */
   name?: string;
 }
@@ -54,7 +57,10 @@ export class WorkflowGraph<S extends object = object> {
     if (typeof node !== 'function' && typeof node?.run !== 'function') {
       throw new InvalidInputError(`nodes.${name}`, 'must be a function or an object with run()');
     }
-    this.#nodes.set(name, { name, run: nodeFunction(node), options });
+    this.#nodes.set(
+      name,
+      Object.freeze({ name, run: nodeFunction(node), options: checked(name, options) }),
+    );
     return this;
   }
 
@@ -78,7 +84,12 @@ export class WorkflowGraph<S extends object = object> {
     if (this.#conditional.has(from)) {
       throw new InvalidInputError('from', `"${from}" already has conditional edges`);
     }
-    this.#conditional.set(from, { route, pathMap });
+    if (typeof route !== 'function') throw new InvalidInputError('route', 'must be a function');
+    // A copy: changing your path map later must not change a compiled workflow.
+    const copy = Array.isArray(pathMap)
+      ? Object.freeze([...pathMap])
+      : pathMap && Object.freeze({ ...pathMap });
+    this.#conditional.set(from, Object.freeze({ route, pathMap: copy as PathMap | undefined }));
     return this;
   }
 
@@ -91,6 +102,9 @@ export class WorkflowGraph<S extends object = object> {
   /** Validates the graph and returns an immutable, runnable workflow. */
   compile(options: CompileOptions<S> = {}): CompiledWorkflow<S> {
     const problems = this.#validate();
+    for (const [key, reducer] of Object.entries(options.reducers ?? {})) {
+      if (typeof reducer !== 'function') problems.push(`reducer of "${key}" is not a function`);
+    }
     if (problems.length) throw new WorkflowValidationError(problems);
     return new CompiledWorkflow<S>({
       name: options.name ?? 'workflow',
@@ -158,6 +172,25 @@ export class WorkflowGraph<S extends object = object> {
     }
     return seen;
   }
+}
+
+/** The node's options, checked and copied (frozen, so a compiled workflow never changes). */
+function checked(name: string, options: NodeOptions): Readonly<NodeOptions> {
+  const { timeoutMs, onError, retry } = options ?? {};
+  if (timeoutMs !== undefined && !(timeoutMs > 0 && Number.isFinite(timeoutMs))) {
+    throw new InvalidInputError(
+      `nodes.${name}.timeoutMs`,
+      'must be a positive number of milliseconds',
+    );
+  }
+  if (onError !== undefined && typeof onError !== 'string') {
+    throw new InvalidInputError(`nodes.${name}.onError`, 'must be a node name or END');
+  }
+  const maxRetries = retry?.maxRetries;
+  if (maxRetries !== undefined && !(Number.isInteger(maxRetries) && maxRetries >= 0)) {
+    throw new InvalidInputError(`nodes.${name}.retry.maxRetries`, 'must be a non-negative integer');
+  }
+  return Object.freeze({ ...options, ...(retry ? { retry: Object.freeze({ ...retry }) } : {}) });
 }
 
 /** The nodes a path map can lead to. */

@@ -2,20 +2,21 @@ import { randomUUID } from 'node:crypto';
 import { AbortError } from '../errors/abort-error.js';
 import { ArshaiError } from '../errors/arshai-error.js';
 import { InvalidInputError } from '../errors/invalid-input-error.js';
-import { throwIfAborted } from '../utils/abort.js';
+import { deadline, throwIfAborted } from '../utils/abort.js';
 import { pushStream } from '../utils/push-stream.js';
 import type { Checkpoint, Checkpointer, RunStatus } from './checkpointer.js';
 import type { CompiledWorkflow } from './compiled-workflow.js';
-import { executeNode, type NodeOutcome, type Resume } from './node-execution.js';
+import { executeNode, type NodeOutcome } from './node-execution.js';
+import { mergeStep } from './step-merge.js';
 import {
-  NodeExecutionError,
+  CheckpointError,
+  RunConflictError,
   RunNotFoundError,
-  StateConflictError,
   StepLimitExceededError,
-  type WorkflowRunError,
+  WorkflowRunError,
 } from './workflow-errors.js';
 import type { WorkflowEvent, WorkflowResult } from './workflow-events.js';
-import { DEFAULT_REDUCERS, END, type Reducer, type WorkflowState } from './workflow-state.js';
+import { DEFAULT_REDUCERS, type Reducer, type WorkflowState } from './workflow-state.js';
 
 /** Options of {@link WorkflowRunner}. */
 export interface WorkflowRunnerOptions {
@@ -38,10 +39,24 @@ export interface ExecuteWorkflowInput<S extends object> {
   /** @default a random UUID */
   runId?: string;
   signal?: AbortSignal;
+  /**
+   * Time limit of this call: past it the run stops with a `TimeoutError` and stays resumable
+   * from its last checkpoint.
+   */
+  timeoutMs?: number;
   /** Initial values of your own state fields. */
   state?: Partial<S>;
   /** @default 1 */
   interactionCount?: number;
+}
+
+/** What `resume` takes. */
+export interface ResumeOptions {
+  /** The answer to the pending interrupt; required when the run is `interrupted`. */
+  value?: unknown;
+  signal?: AbortSignal;
+  /** Time limit of this call, as in `executeWorkflow`. */
+  timeoutMs?: number;
 }
 
 type Emit<S extends object> = ((event: WorkflowEvent<S>) => void) | undefined;
@@ -49,9 +64,11 @@ type Emit<S extends object> = ((event: WorkflowEvent<S>) => void) | undefined;
 interface Position<S extends object> {
   runId: string;
   step: number;
+  /** The version the next checkpoint gets. */
+  version: number;
   state: WorkflowState<S>;
   next: string[];
-  resume?: Resume;
+  answers?: { node: string; values: unknown[] } | undefined;
 }
 
 /**
@@ -72,9 +89,13 @@ export class WorkflowRunner<S extends object = object> {
   readonly #reducers: Record<string, Reducer>;
 
   constructor(workflow: CompiledWorkflow<S>, options: WorkflowRunnerOptions = {}) {
+    const maxSteps = options.maxSteps ?? 100;
+    if (!Number.isInteger(maxSteps) || maxSteps < 1) {
+      throw new InvalidInputError('maxSteps', 'must be a positive integer');
+    }
     this.workflow = workflow;
     this.checkpointer = options.checkpointer;
-    this.#maxSteps = options.maxSteps ?? 100;
+    this.#maxSteps = maxSteps;
     this.#now = options.now ?? (() => new Date());
     this.#reducers = { ...DEFAULT_REDUCERS, ...workflow.reducers };
   }
@@ -86,22 +107,20 @@ export class WorkflowRunner<S extends object = object> {
 
   /** Runs the workflow, yielding step events; the last is `done` with the result. */
   streamWorkflow(input: ExecuteWorkflowInput<S>): AsyncGenerator<WorkflowEvent<S>> {
-    return this.#stream((emit, signal) => this.#start({ ...input, signal }, emit), input.signal);
+    return this.#stream((emit, signal) => this.#start({ ...input, signal }, emit), input?.signal);
   }
 
-  /** Continues a run from its last checkpoint; `value` answers a pending interrupt. */
-  async resume(
-    runId: string,
-    options: { value?: unknown; signal?: AbortSignal } = {},
-  ): Promise<WorkflowResult<S>> {
+  /**
+   * Continues a run from its last checkpoint: after a crash, or with `value` as the answer to
+   * a pending interrupt. It first claims the run (a checkpoint of its own): if another runner
+   * continued it meanwhile, it rejects with `RunConflictError` before running anything.
+   */
+  async resume(runId: string, options: ResumeOptions = {}): Promise<WorkflowResult<S>> {
     return this.#resume(runId, options, undefined);
   }
 
   /** `resume`, as a stream of step events. */
-  streamResume(
-    runId: string,
-    options: { value?: unknown; signal?: AbortSignal } = {},
-  ): AsyncGenerator<WorkflowEvent<S>> {
+  streamResume(runId: string, options: ResumeOptions = {}): AsyncGenerator<WorkflowEvent<S>> {
     return this.#stream(
       (emit, signal) => this.#resume(runId, { ...options, signal }, emit),
       options.signal,
@@ -132,50 +151,95 @@ export class WorkflowRunner<S extends object = object> {
     if (typeof input?.userId !== 'string' || input.userId === '') {
       throw new InvalidInputError('userId', 'a user id string is required');
     }
-    const runId = input.runId ?? randomUUID();
-    if (input.runId !== undefined && (await this.checkpointer?.getLatest(runId))) {
-      throw new InvalidInputError('runId', `run "${runId}" already exists: use resume()`);
+    if (input.runId !== undefined && (typeof input.runId !== 'string' || input.runId === '')) {
+      throw new InvalidInputError('runId', 'must be a non-empty string');
     }
-    const state = {
-      ...input.state,
-      userContext: {
-        userId: input.userId,
-        lastActive: this.#now().toISOString(),
-        interactionCount: input.interactionCount ?? 1,
-      },
-      currentStep: '',
-      stepCount: 0,
-      processingPath: [],
-      agentData: {},
-      workingMemories: {},
-      errors: [],
-      input: input.inputData,
-    } as unknown as WorkflowState<S>;
-    const position: Position<S> = { runId, step: 0, state, next: [this.workflow.entry] };
-    await this.#checkpoint(position, 'running', []);
-    emit?.({ type: 'run-start', runId, resumed: false });
-    return this.#loop(position, emit, input.signal);
+    const limit = timeLimit(input.signal, input.timeoutMs);
+    try {
+      const runId = input.runId ?? randomUUID();
+      if (input.runId !== undefined && (await this.checkpointer?.getLatest(runId))) {
+        throw new InvalidInputError('runId', `run "${runId}" already exists: use resume()`);
+      }
+      const state = {
+        ...input.state,
+        userContext: {
+          userId: input.userId,
+          lastActive: this.#now().toISOString(),
+          interactionCount: input.interactionCount ?? 1,
+        },
+        currentStep: '',
+        stepCount: 0,
+        processingPath: [],
+        agentData: {},
+        workingMemories: {},
+        errors: [],
+        input: input.inputData,
+      } as unknown as WorkflowState<S>;
+      const position: Position<S> = {
+        runId,
+        step: 0,
+        version: 0,
+        state,
+        next: [this.workflow.entry],
+      };
+      await this.#checkpoint(position, 'running', []);
+      emit?.({ type: 'run-start', runId, resumed: false });
+      return await this.#loop(position, emit, limit.signal);
+    } finally {
+      limit.dispose();
+    }
   }
 
-  async #resume(
-    runId: string,
-    options: { value?: unknown; signal?: AbortSignal },
-    emit: Emit<S>,
-  ): Promise<WorkflowResult<S>> {
+  async #resume(runId: string, options: ResumeOptions, emit: Emit<S>): Promise<WorkflowResult<S>> {
     if (!this.checkpointer)
       throw new InvalidInputError('checkpointer', 'resume needs a checkpointer');
-    const last = await this.checkpointer.getLatest(runId);
-    if (!last) throw new RunNotFoundError(runId);
-    const state = last.state as unknown as WorkflowState<S>;
-    if (last.status === 'completed' || last.status === 'failed') {
-      return { runId, status: last.status, state };
+    if (typeof runId !== 'string' || runId === '')
+      throw new InvalidInputError('runId', 'must be a non-empty string');
+    const limit = timeLimit(options.signal, options.timeoutMs);
+    try {
+      const last = await this.checkpointer.getLatest(runId);
+      if (!last) throw new RunNotFoundError(runId);
+      if (last.workflow !== this.workflow.name) {
+        throw new InvalidInputError(
+          'runId',
+          `run "${runId}" belongs to workflow "${last.workflow}", not "${this.workflow.name}"`,
+        );
+      }
+      const state = last.state as unknown as WorkflowState<S>;
+      if (last.status === 'completed') return { runId, status: 'completed', state };
+      if (last.status === 'failed') {
+        const message = `Run "${runId}" had failed: ${last.error?.name}: ${last.error?.message}`;
+        return {
+          runId,
+          status: 'failed',
+          state,
+          error: new WorkflowRunError(message, runId, state),
+        };
+      }
+      let answers = last.answers;
+      if (last.status === 'interrupted' && last.interrupt) {
+        const { node } = last.interrupt;
+        if (!('value' in options)) {
+          throw new InvalidInputError('value', `run "${runId}" waits for an answer to "${node}"`);
+        }
+        const before = answers?.node === node ? answers.values : [];
+        answers = { node, values: [...before, options.value] };
+      }
+      const position: Position<S> = {
+        runId,
+        step: last.step,
+        version: last.version + 1,
+        state,
+        next: last.next,
+        answers,
+      };
+      throwIfAborted(limit.signal);
+      await this.#checkpoint(position, 'running', []); // the claim
+      emit?.({ type: 'run-start', runId, resumed: true });
+      return await this.#loop(position, emit, limit.signal);
+    } finally {
+      limit.dispose();
     }
-    const position: Position<S> = { runId, step: last.step, state, next: last.next };
-    if (last.status === 'interrupted' && last.interrupt) {
-      position.resume = { node: last.interrupt.node, value: options.value };
-    }
-    emit?.({ type: 'run-start', runId, resumed: true });
-    return this.#loop(position, emit, options.signal);
   }
 
   async #loop(
@@ -187,40 +251,35 @@ export class WorkflowRunner<S extends object = object> {
     while (position.next.length > 0) {
       throwIfAborted(signal);
       if (position.state.stepCount + position.next.length > this.#maxSteps) {
-        return this.#fail(
-          position,
-          new StepLimitExceededError(this.#maxSteps, runId, position.state),
-          [],
-          emit,
-        );
+        const error = new StepLimitExceededError(this.#maxSteps, runId, position.state);
+        return this.#fail(position, error, [], emit);
       }
       const before = position.state;
+      const answers = position.answers;
       const outcomes = await Promise.all(
         position.next.map((node, i) =>
           executeNode(this.workflow, node, before, {
             runId,
             step: before.stepCount + i + 1,
             signal,
-            resume: position.resume,
+            answers: answers?.node === node ? answers.values : undefined,
             emit,
           }),
         ),
       );
       throwIfAborted(signal);
-      position.resume = undefined;
       position.step++;
-      const failed = this.#apply(position, outcomes);
-      if (failed)
-        return this.#fail(
-          position,
-          failed,
-          outcomes.map((o) => o.node),
-          emit,
-        );
+      const merged = mergeStep(this.workflow, this.#reducers, runId, before, outcomes, this.#now);
+      position.state = merged.state;
+      position.next = merged.next;
+      if (merged.error) return this.#fail(position, merged.error, ran(outcomes), emit);
       emit?.({ type: 'state', runId, step: position.step, state: position.state });
-      const interrupted = outcomes.find((o) => o.interrupt !== undefined);
-      if (interrupted) {
-        const interrupt = { node: interrupted.node, payload: interrupted.interrupt };
+      const asked = outcomes.filter((o) => o.interrupt !== undefined);
+      // The node that was answered keeps its answers while it asks again.
+      const asking = asked.find((o) => o.node === answers?.node) ?? asked[0];
+      position.answers = asking && asking.node === answers?.node ? answers : undefined;
+      if (asking) {
+        const interrupt = { node: asking.node, payload: asking.interrupt?.payload };
         await this.#checkpoint(position, 'interrupted', ran(outcomes), { interrupt });
         emit?.({ type: 'interrupt', runId, ...interrupt });
         return { runId, status: 'interrupted', state: position.state, interrupt };
@@ -234,91 +293,6 @@ export class WorkflowRunner<S extends object = object> {
     return { runId, status: 'completed', state: position.state };
   }
 
-  /** Merges the step's updates and finds the next nodes; returns the error that ends the run, if any. */
-  #apply(position: Position<S>, outcomes: NodeOutcome<S>[]): WorkflowRunError | undefined {
-    const { runId } = position;
-    if (outcomes.length > 1) {
-      const writers = new Map<string, string[]>();
-      for (const o of outcomes) {
-        for (const key in o.update) {
-          const list = writers.get(key);
-          if (list) list.push(o.node);
-          else writers.set(key, [o.node]);
-        }
-      }
-      for (const [key, nodes] of writers) {
-        if (nodes.length > 1 && !this.#reducers[key]) {
-          return new StateConflictError(key, nodes, runId, position.state);
-        }
-      }
-    }
-    const state = { ...position.state } as Record<string, unknown>;
-    const done =
-      outcomes.length === 1 && outcomes[0]?.interrupt === undefined
-        ? outcomes
-        : outcomes.filter((o) => o.interrupt === undefined);
-    let errors: WorkflowState['errors'] | undefined;
-    for (const o of done) {
-      const update = o.update as Record<string, unknown> | undefined;
-      for (const key in update) {
-        const reducer = this.#reducers[key];
-        const value = update[key];
-        state[key] = reducer && state[key] !== undefined ? reducer(state[key], value) : value;
-      }
-      if (o.error) {
-        errors ??= [];
-        errors.push({
-          node: o.node,
-          step: o.step,
-          name: o.error.name,
-          message: o.error.message,
-          retryable: isRetryable(o.error),
-          at: this.#now().toISOString(),
-        });
-      }
-    }
-    const typed = state as unknown as WorkflowState<S>;
-    if (errors) typed.errors = [...typed.errors, ...errors];
-    typed.stepCount = position.state.stepCount + done.length;
-    typed.processingPath = typed.processingPath.concat(done.map((o) => o.node));
-    typed.currentStep = done.at(-1)?.node ?? typed.currentStep;
-    position.state = typed;
-
-    const next: string[] = outcomes.filter((o) => o.interrupt !== undefined).map((o) => o.node);
-    for (const o of done) {
-      if (o.error) {
-        const route = this.workflow.nodes.get(o.node)?.options.onError;
-        if (!route) return new NodeExecutionError(o.node, runId, typed, o.error);
-        next.push(route);
-        continue;
-      }
-      let targets: string[];
-      try {
-        targets = this.workflow.next(o.node, typed);
-      } catch (error) {
-        return new NodeExecutionError(o.node, runId, typed, error);
-      }
-      for (const target of targets) {
-        if (target !== END && !this.workflow.nodes.has(target)) {
-          return new NodeExecutionError(
-            o.node,
-            runId,
-            typed,
-            new Error(`routed to unknown node "${target}"`),
-          );
-        }
-        next.push(target);
-      }
-    }
-    position.next =
-      next.length === 1
-        ? next[0] === END
-          ? []
-          : next
-        : [...new Set(next.filter((n) => n !== END))];
-    return undefined;
-  }
-
   async #fail(
     position: Position<S>,
     error: WorkflowRunError,
@@ -326,6 +300,7 @@ export class WorkflowRunner<S extends object = object> {
     emit: Emit<S>,
   ): Promise<WorkflowResult<S>> {
     position.next = [];
+    position.answers = undefined;
     await this.#checkpoint(position, 'failed', ranNodes, {
       error: {
         name: error.name,
@@ -350,17 +325,26 @@ export class WorkflowRunner<S extends object = object> {
       lastActive: this.#now().toISOString(),
     };
     if (!this.checkpointer) return;
-    await this.checkpointer.put({
+    const checkpoint: Checkpoint = {
       runId: position.runId,
       workflow: this.workflow.name,
       step: position.step,
+      version: position.version,
       status,
       state: position.state as unknown as Checkpoint['state'],
       next: position.next,
       ran: ranNodes,
+      ...(position.answers ? { answers: position.answers } : {}),
       ...extra,
       createdAt: this.#now().toISOString(),
-    });
+    };
+    try {
+      await this.checkpointer.put(checkpoint);
+    } catch (error) {
+      if (RunConflictError.isInstance(error)) throw error;
+      throw new CheckpointError(position.runId, position.step, error);
+    }
+    position.version++;
   }
 }
 
@@ -368,6 +352,16 @@ function ran<S extends object>(outcomes: NodeOutcome<S>[]): string[] {
   return outcomes.filter((o) => o.interrupt === undefined).map((o) => o.node);
 }
 
-function isRetryable(error: Error): boolean {
-  return ArshaiError.isInstance(error) && error.retryable;
+/** The run's signal: the caller's, limited by `timeoutMs` (no timer, no controller without one). */
+function timeLimit(
+  signal: AbortSignal | undefined,
+  timeoutMs: number | undefined,
+): { signal: AbortSignal | undefined; dispose(): void } {
+  if (timeoutMs === undefined) return { signal, dispose: noop };
+  if (!(timeoutMs > 0 && Number.isFinite(timeoutMs))) {
+    throw new InvalidInputError('timeoutMs', 'must be a positive number of milliseconds');
+  }
+  return deadline(signal, timeoutMs, 'The workflow run');
 }
+
+function noop(): void {}

@@ -48,6 +48,18 @@ export type StateUpdate<S extends object = object> = Partial<WorkflowState<S>>;
 /** Combines the current value of a key with a node's update of it. */
 export type Reducer<V = unknown> = (current: V, update: V) => V;
 
+/**
+ * Reducers per key of the state, typed by the key's value: `{ items: (a, b) => [...a, ...b] }`.
+ * A reducer runs whenever an update meets a defined current value, so parallel branches can
+ * write its key in one step.
+ */
+export type Reducers<S extends object> = {
+  [K in keyof WorkflowState<S> & string]?: Reducer<NonNullable<WorkflowState<S>[K]>>;
+};
+
+/** Keys the engine merges key by key: parallel writes to one sub-key still conflict. */
+export const MERGED_KEYS: ReadonlySet<string> = new Set(['agentData', 'workingMemories']);
+
 /** The reducers every workflow has: `agentData` and `workingMemories` merge, `errors` append. */
 export const DEFAULT_REDUCERS: Record<string, Reducer> = {
   agentData: (a, b) => ({ ...(a as object), ...(b as object) }),

@@ -127,9 +127,9 @@ describe('arshai CLI', () => {
     const showcase = arshai(['graph']);
     expect(showcase.code).toBe(0);
     expect(showcase.out).toContain('flowchart TD');
-    expect(showcase.out).toContain('assess -. "needs approval" .-> approval');
+    expect(showcase.out).toContain('n_assess -. "needs approval" .-> n_approval');
     const user = arshai(['graph', join(import.meta.dirname, 'fixtures/user-workflow.mjs')]);
-    expect(user.out).toContain('fetch -. "ok" .-> summarise');
+    expect(user.out).toContain('n_fetch -. "ok" .-> n_summarise');
     expect(arshai(['graph', 'nope.mjs']).code).toBe(2);
   });
 

@@ -5,6 +5,8 @@ import {
   type Checkpoint,
   type Checkpointer,
   InMemoryCheckpointer,
+  InvalidInputError,
+  RunConflictError,
   SqliteCheckpointer,
 } from 'arshai';
 import { RedisCheckpointer } from 'arshai/redis';
@@ -22,6 +24,7 @@ function checkpoint(
     runId,
     workflow: 'wf',
     step,
+    version: step,
     status,
     state: {
       userContext: { userId: `user-${runId}`, lastActive: 't', interactionCount: 1 },
@@ -93,4 +96,97 @@ describe.each(backends)('%s conformance', (_name, create, reopen) => {
     expect((await cp.getLatest(c.runId))?.state.agentData.step).toBe(0);
     await cp.close();
   });
+
+  it('refuses a version the run already has, also from another connection; nothing is overwritten', async () => {
+    const cp = create();
+    const other = reopen?.() ?? cp;
+    const runId = `claim-${Date.now()}`;
+    await cp.put(checkpoint(runId, 0));
+    const claims = await Promise.allSettled(
+      [cp, other, cp, other].map((c, i) =>
+        c.put({ ...checkpoint(runId, 1), ran: [`claimer-${i}`] }),
+      ),
+    );
+    const won = claims.filter((c) => c.status === 'fulfilled');
+    expect(won).toHaveLength(1);
+    for (const lost of claims.filter((c) => c.status === 'rejected')) {
+      expect(RunConflictError.isInstance(lost.reason)).toBe(true);
+      expect(lost.reason).toMatchObject({ runId, version: 1 });
+    }
+    const history = await cp.history(runId);
+    expect(history.map((c) => c.version)).toEqual([0, 1]);
+    await expect(cp.put(checkpoint(runId, 0))).rejects.toSatisfy(RunConflictError.isInstance);
+    await cp.put(checkpoint(runId, 2, 'completed'));
+    expect((await cp.getLatest(runId))?.status).toBe('completed');
+    await cp.close();
+    if (other !== cp) await other.close();
+  });
+
+  it('stores JSON: a state that is not JSON is refused and nothing is stored; dates come back as strings', async () => {
+    const cp = create();
+    const runId = `json-${Date.now()}`;
+    const bad = checkpoint(runId, 0);
+    bad.state.agentData.big = 10n;
+    await expect(cp.put(bad)).rejects.toSatisfy(
+      (e) => InvalidInputError.isInstance(e) && e.field === 'checkpoint.state',
+    );
+    const circular = checkpoint(runId, 0);
+    circular.state.agentData.self = circular.state;
+    await expect(cp.put(circular)).rejects.toSatisfy(InvalidInputError.isInstance);
+    expect(await cp.getLatest(runId)).toBeUndefined();
+    expect((await cp.listRuns()).map((r) => r.runId)).not.toContain(runId);
+    const dated = checkpoint(runId, 0);
+    dated.state.agentData.when = new Date(0);
+    dated.state.agentData.gone = undefined;
+    await cp.put(dated);
+    expect((await cp.getLatest(runId))?.state.agentData).toEqual({
+      step: 0,
+      when: '1970-01-01T00:00:00.000Z',
+    });
+    await expect(cp.listRuns({ limit: 0 })).rejects.toSatisfy(
+      (e) => InvalidInputError.isInstance(e) && e.field === 'limit',
+    );
+    await cp.close();
+  });
+});
+
+it('SqliteCheckpointer migrates a schema-1 database: versions numbered per run, conflicts refused', async () => {
+  const { DatabaseSync } = process.getBuiltinModule('node:sqlite') as typeof import('node:sqlite');
+  const path = join(dir, 'v1.db');
+  const db = new DatabaseSync(path);
+  db.exec(`
+    CREATE TABLE arshai_schema (component TEXT PRIMARY KEY, version INTEGER NOT NULL);
+    CREATE TABLE arshai_checkpoints (run_id TEXT NOT NULL, step INTEGER NOT NULL,
+      status TEXT NOT NULL, workflow TEXT NOT NULL, user_id TEXT NOT NULL,
+      created_at TEXT NOT NULL, checkpoint TEXT NOT NULL, seq INTEGER PRIMARY KEY AUTOINCREMENT);
+    CREATE INDEX arshai_checkpoints_by_run ON arshai_checkpoints (run_id, seq);
+    INSERT INTO arshai_schema VALUES ('checkpoints', 1);
+  `);
+  const insert = db.prepare(
+    "INSERT INTO arshai_checkpoints (run_id, step, status, workflow, user_id, created_at, checkpoint) VALUES (?, ?, 'running', 'wf', 'u', 't', ?)",
+  );
+  for (const [run, step] of [
+    ['x', 0],
+    ['y', 0],
+    ['x', 1],
+    ['x', 2],
+    ['y', 1],
+  ] as const) {
+    const { version: _, ...old } = checkpoint(run, step);
+    insert.run(run, step, JSON.stringify(old));
+  }
+  db.close();
+  const cp = new SqliteCheckpointer({ path });
+  expect((await cp.history('x')).map((c) => [c.step, c.version])).toEqual([
+    [0, 0],
+    [1, 1],
+    [2, 2],
+  ]);
+  expect((await cp.getLatest('y'))?.version).toBe(1);
+  await expect(cp.put(checkpoint('x', 2))).rejects.toSatisfy(RunConflictError.isInstance);
+  await cp.put(checkpoint('x', 3));
+  await cp.close();
+  const again = new SqliteCheckpointer({ path });
+  expect((await again.listRuns()).map((r) => r.runId)).toEqual(['x', 'y']);
+  await again.close();
 });

@@ -1,0 +1,156 @@
+import { ArshaiError } from '../errors/arshai-error.js';
+import type { CompiledWorkflow } from './compiled-workflow.js';
+import type { NodeOutcome } from './node-execution.js';
+import {
+  NodeExecutionError,
+  StateConflictError,
+  type WorkflowRunError,
+} from './workflow-errors.js';
+import {
+  DEFAULT_REDUCERS,
+  END,
+  MERGED_KEYS,
+  type Reducer,
+  type WorkflowErrorRecord,
+  type WorkflowState,
+} from './workflow-state.js';
+
+/** The state after a step and the nodes to run next, or the error that ends the run. */
+export interface MergedStep<S extends object> {
+  state: WorkflowState<S>;
+  next: string[];
+  error?: WorkflowRunError;
+}
+
+/**
+ * Merges one step's updates into the state (through reducers; parallel writes to one key or
+ * one `agentData` / `workingMemories` entry without a reducer are a `StateConflictError`),
+ * records node errors, and finds the next nodes (error routes included). Interrupted nodes
+ * change nothing and run again next.
+ */
+export function mergeStep<S extends object>(
+  workflow: CompiledWorkflow<S>,
+  reducers: Readonly<Record<string, Reducer>>,
+  runId: string,
+  before: WorkflowState<S>,
+  outcomes: NodeOutcome<S>[],
+  now: () => Date,
+): MergedStep<S> {
+  if (outcomes.length > 1) {
+    const conflict = findConflict(reducers, outcomes);
+    if (conflict) {
+      return {
+        state: before,
+        next: [],
+        error: new StateConflictError(conflict.key, conflict.nodes, runId, before),
+      };
+    }
+  }
+  const state = { ...before } as Record<string, unknown>;
+  const done =
+    outcomes.length === 1 && outcomes[0]?.interrupt === undefined
+      ? outcomes
+      : outcomes.filter((o) => o.interrupt === undefined);
+  let errors: WorkflowErrorRecord[] | undefined;
+  for (const o of done) {
+    const update = o.update as Record<string, unknown> | undefined;
+    for (const key in update) {
+      const reducer = reducers[key];
+      const value = update[key];
+      state[key] =
+        reducer && state[key] !== undefined && value !== undefined
+          ? reducer(state[key], value)
+          : value;
+    }
+    if (o.error) {
+      errors ??= [];
+      errors.push({
+        node: o.node,
+        step: o.step,
+        name: o.error.name,
+        message: o.error.message,
+        retryable: ArshaiError.isInstance(o.error) && o.error.retryable,
+        at: now().toISOString(),
+      });
+    }
+  }
+  const typed = state as unknown as WorkflowState<S>;
+  if (errors) typed.errors = [...typed.errors, ...errors];
+  typed.stepCount = before.stepCount + done.length;
+  typed.processingPath = typed.processingPath.concat(done.map((o) => o.node));
+  typed.currentStep = done.at(-1)?.node ?? typed.currentStep;
+
+  const next: string[] = outcomes.filter((o) => o.interrupt !== undefined).map((o) => o.node);
+  for (const o of done) {
+    if (o.error) {
+      const route = workflow.nodes.get(o.node)?.options.onError;
+      if (!route)
+        return {
+          state: typed,
+          next: [],
+          error: new NodeExecutionError(o.node, runId, typed, o.error),
+        };
+      next.push(route);
+      continue;
+    }
+    let targets: string[];
+    try {
+      targets = workflow.next(o.node, typed);
+    } catch (error) {
+      return { state: typed, next: [], error: new NodeExecutionError(o.node, runId, typed, error) };
+    }
+    for (const target of targets) {
+      if (target !== END && !workflow.nodes.has(target)) {
+        const error = new Error(`routed to unknown node "${String(target)}"`);
+        return {
+          state: typed,
+          next: [],
+          error: new NodeExecutionError(o.node, runId, typed, error),
+        };
+      }
+      next.push(target);
+    }
+  }
+  return {
+    state: typed,
+    next:
+      next.length === 1
+        ? next[0] === END
+          ? []
+          : next
+        : [...new Set(next.filter((n) => n !== END))],
+  };
+}
+
+/** The first key (or merged entry, like `agentData.answer`) that parallel nodes both wrote. */
+function findConflict<S extends object>(
+  reducers: Readonly<Record<string, Reducer>>,
+  outcomes: NodeOutcome<S>[],
+): { key: string; nodes: string[] } | undefined {
+  const writers = new Map<string, string[]>();
+  const wrote = (key: string, node: string) => {
+    const list = writers.get(key);
+    if (list) list.push(node);
+    else writers.set(key, [node]);
+  };
+  for (const o of outcomes) {
+    const update = o.update as Record<string, unknown> | undefined;
+    for (const key in update) {
+      const value = update[key];
+      // The default key-by-key merge: two writers of one entry would silently overwrite.
+      if (isDefaultMerge(reducers, key) && value && typeof value === 'object') {
+        for (const entry in value) wrote(`${key}.${entry}`, o.node);
+      } else wrote(key, o.node);
+    }
+  }
+  for (const [key, nodes] of writers) {
+    if (nodes.length > 1 && (!reducers[key] || isDefaultMerge(reducers, key)))
+      return { key, nodes };
+  }
+  return undefined;
+}
+
+/** `agentData` / `workingMemories` with the engine's own key-by-key merge (not yours). */
+function isDefaultMerge(reducers: Readonly<Record<string, Reducer>>, key: string): boolean {
+  return MERGED_KEYS.has(key) && reducers[key] === DEFAULT_REDUCERS[key];
+}
