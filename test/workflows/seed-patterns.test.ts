@@ -22,7 +22,7 @@ describe('seed workflow patterns', () => {
     const escalation = new MockAgent<string>((i) => `escalated: ${i.message}`);
     const router = new DynamicRouter(llm, { support, escalation });
     const graph = new WorkflowGraph<{ route?: string }>()
-      .addNode('triage', async (s, input, ctx) => ({
+      .addNode('triage', async (_s, input, ctx) => ({
         route: (await router.route(String(input), undefined, { signal: ctx.signal })).agent,
       }))
       .addNode('support', new AgentNode(support))
@@ -48,7 +48,7 @@ describe('seed workflow patterns', () => {
       (i) => `You said "${i.message}"; before that: ${String(i.metadata?.previous ?? 'nothing')}`,
     );
     const graph = new WorkflowGraph<{ previous?: string }>()
-      .addNode('recall', async (s) => {
+      .addNode('recall', async (_s) => {
         const [last] = await memory.retrieve<string>({
           conversationId: 'conv-1',
           type: 'short-term',
