@@ -28,7 +28,7 @@ export function toMermaid<S extends object>(workflow: CompiledWorkflow<S>): stri
       ? pathMap.map((t) => [t === END ? 'END' : t, t] as const)
       : Object.entries(pathMap);
     for (const [label, to] of entries)
-      lines.push(`  ${id(from)} -. "${escape(label)}" .-> ${id(to)}`);
+      lines.push(`  ${id(from)} -. "${quoted(label)}" .-> ${id(to)}`);
   }
   for (const node of workflow.nodes.values()) {
     const onError = node.options.onError;
@@ -38,6 +38,6 @@ export function toMermaid<S extends object>(workflow: CompiledWorkflow<S>): stri
 }
 
 /** Text safe inside a quoted Mermaid label (Mermaid's `#code;` entities). */
-function escape(text: string): string {
+function quoted(text: string): string {
   return text.replace(/[#"<>]/g, (c) => `#${c.charCodeAt(0)};`);
 }

@@ -109,8 +109,8 @@ export class RunConflictError extends ArshaiError {
   /** The checkpoint version both wanted to write. */
   readonly version: number;
 
-  constructor(runId: string, version: number) {
-    super(`Run "${runId}" was continued by another runner (checkpoint version ${version} exists)`);
+  constructor(runId: string, version: number, why = `checkpoint version ${version} exists`) {
+    super(`Run "${runId}" was continued by another runner (${why})`);
     this.runId = runId;
     this.version = version;
   }

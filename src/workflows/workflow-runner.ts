@@ -52,7 +52,10 @@ export interface ExecuteWorkflowInput<S extends object> {
 
 /** What `resume` takes. */
 export interface ResumeOptions {
-  /** The answer to the pending interrupt; required when the run is `interrupted`. */
+  /**
+   * The answer to the pending interrupt: required when the run is `interrupted`, refused with
+   * `RunConflictError` when it is not (another runner answered or continued it first).
+   */
   value?: unknown;
   signal?: AbortSignal;
   /** Time limit of this call, as in `executeWorkflow`. */
@@ -206,6 +209,10 @@ export class WorkflowRunner<S extends object = object> {
         );
       }
       const state = last.state as unknown as WorkflowState<S>;
+      if ('value' in options && last.status !== 'interrupted') {
+        // The question was answered already (or never asked): this answer must not count.
+        throw new RunConflictError(runId, last.version + 1, `it is ${last.status}, not waiting`);
+      }
       if (last.status === 'completed') return { runId, status: 'completed', state };
       if (last.status === 'failed') {
         const message = `Run "${runId}" had failed: ${last.error?.name}: ${last.error?.message}`;

@@ -1,5 +1,5 @@
 import { execFileSync, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, inject, it } from 'vitest';
@@ -50,15 +50,53 @@ describe.each([
   });
 });
 
-it('human-in-the-loop across processes: interrupted in one, approved in another', () => {
-  const store = join(dir, 'hitl.db');
-  const paused = run('hitl-child.mjs', [store, 'refund-1', 'start']);
-  expect(paused).toMatchObject({
-    status: 'interrupted',
-    interrupt: { node: 'approve', payload: { amount: 249 } },
+describe.each([
+  ['sqlite', () => join(dir, 'hitl.db')],
+  ['redis', () => inject('redisUrl')],
+])('human in the loop across processes with the %s checkpointer', (backend, store) => {
+  it('interrupted in one process, approved in another', () => {
+    const runId = `refund-${backend}-${Date.now()}`;
+    const paused = run('hitl-child.mjs', [backend, store(), runId, 'start']);
+    expect(paused).toMatchObject({
+      status: 'interrupted',
+      interrupt: { node: 'approve', payload: { amount: 249 } },
+    });
+    const done = run('hitl-child.mjs', [backend, store(), runId, 'resume', 'approve']);
+    expect(done.status).toBe('completed');
+    expect(done.state.agentData).toMatchObject({ decision: 'approve', message: 'Refund sent' });
+    expect(done.state.processingPath).toEqual(['propose', 'approve', 'finalize']);
   });
-  const done = run('hitl-child.mjs', [store, 'refund-1', 'resume', 'approve']);
-  expect(done.status).toBe('completed');
-  expect(done.state.agentData).toMatchObject({ decision: 'approve', message: 'Refund sent' });
-  expect(done.state.processingPath).toEqual(['propose', 'approve', 'finalize']);
+
+  it('two processes answering at the same moment: one answer counts, the other gets RunConflictError', async () => {
+    const runId = `race-${backend}-${Date.now()}`;
+    const log = join(dir, `${runId}.log`);
+    const barrier = join(dir, `${runId}.go`);
+    run('hitl-child.mjs', [backend, store(), runId, 'start']);
+    const answers = ['approve', 'reject'];
+    const children = answers.map((answer) => {
+      const child = spawn(
+        process.execPath,
+        [fixture('hitl-child.mjs'), backend, store(), runId, 'resume', answer, log, barrier],
+        { stdio: ['ignore', 'pipe', 'inherit'] },
+      );
+      let out = '';
+      child.stdout.on('data', (d) => {
+        out += d;
+      });
+      return new Promise<Record<string, unknown>>((resolve) =>
+        child.on('exit', () => resolve(JSON.parse(out))),
+      );
+    });
+    const ready = () => readdirSync(dir).filter((f) => f.startsWith(`${runId}.go.`)).length;
+    for (let i = 0; i < 500 && ready() < 2; i++) await new Promise((r) => setTimeout(r, 10));
+    writeFileSync(barrier, 'go');
+    const results = await Promise.all(children);
+    const winner = results.find((r) => r.status === 'completed') as {
+      state: { agentData: { decision: string } };
+    };
+    const loser = results.find((r) => r.error);
+    expect(loser).toMatchObject({ error: 'RunConflictError' });
+    expect(winner).toBeDefined();
+    expect(lines(log)).toEqual([`finalize ${winner.state.agentData.decision}`]);
+  });
 });

@@ -184,10 +184,14 @@ describe('checkpoint failures', () => {
     }
     const checkpointer = new Flaky();
     const runs: string[] = [];
+    const node = (name: string, value: number) => () => {
+      runs.push(name);
+      return { agentData: { [name]: value } };
+    };
     const graph = new WorkflowGraph()
-      .addNode('a', () => (runs.push('a'), { agentData: { a: 1 } }))
-      .addNode('b', () => (runs.push('b'), { agentData: { b: 2 } }))
-      .addNode('c', () => (runs.push('c'), { agentData: { c: 3 } }))
+      .addNode('a', node('a', 1))
+      .addNode('b', node('b', 2))
+      .addNode('c', node('c', 3))
       .addEdge('a', 'b')
       .addEdge('b', 'c')
       .addEdge('c', END)
