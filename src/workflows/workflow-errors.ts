@@ -103,6 +103,13 @@ export class RunNotFoundError extends ArshaiError {
 /**
  * Another runner claimed the run first (two resumes of one run, or a resume while the run is
  * still going elsewhere). Nothing was run by the loser; the winner's checkpoints stand.
+ *
+ * @example
+ * ```ts
+ * try { await runner.resume(runId, { value: 'approve' }) } catch (e) {
+ *   if (RunConflictError.isInstance(e)) console.log('someone else answered first');
+ * }
+ * ```
  */
 export class RunConflictError extends ArshaiError {
   readonly runId: string;
@@ -123,6 +130,12 @@ export class RunConflictError extends ArshaiError {
 /**
  * A checkpoint could not be written (the store failed, or the state is not JSON). The run
  * stopped; `resume(runId)` continues from the last checkpoint that was written.
+ *
+ * @example
+ * ```ts
+ * const result = await runner.executeWorkflow(input).catch(async (e) =>
+ *   CheckpointError.isInstance(e) && e.retryable ? runner.resume(e.runId) : Promise.reject(e));
+ * ```
  */
 export class CheckpointError extends ArshaiError {
   readonly runId: string;
