@@ -15,8 +15,6 @@ export interface NodeOutcome<S extends object> {
   interrupt?: { payload: unknown };
 }
 
-const NEVER = new AbortController().signal;
-
 /** Thrown by `ctx.interrupt` to stop the node; never leaves the engine. */
 class NodeInterrupt {
   constructor(readonly payload: unknown) {}
@@ -27,6 +25,11 @@ export interface Execution<S extends object> {
   runId: string;
   step: number;
   signal: AbortSignal | undefined;
+  /**
+   * The run's never-aborting signal, made on first use, for nodes of a run without a signal:
+   * one per run, so listeners that nodes add to it are freed with the run.
+   */
+  idle: () => AbortSignal;
   /** Answers to this node's interrupts, in the order it asks. */
   answers: readonly unknown[] | undefined;
   emit: ((event: WorkflowEvent<S>) => void) | undefined;
@@ -56,9 +59,11 @@ export async function executeNode<S extends object>(
     // Without a time limit the node shares the run's signal: no controller, no timer.
     const limit =
       timeoutMs === undefined ? undefined : linkedController(x.signal, timeoutMs, `Node "${name}"`);
-    const signal = limit?.signal ?? x.signal ?? NEVER;
+    const signal = limit?.signal ?? x.signal;
     const context: NodeContext = {
-      signal,
+      get signal() {
+        return signal ?? x.idle();
+      },
       runId: x.runId,
       node: name,
       step: x.step,
@@ -74,8 +79,7 @@ export async function executeNode<S extends object>(
     try {
       const running = node.run(state, state.input, context);
       // A node that ignores its signal is still cut off when the run or its time limit aborts.
-      const update =
-        x.signal || limit ? await raceAbort(Promise.resolve(running), signal) : await running;
+      const update = signal ? await raceAbort(Promise.resolve(running), signal) : await running;
       if (pending) throw pending;
       return update;
     } finally {

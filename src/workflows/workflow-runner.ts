@@ -16,7 +16,12 @@ import {
   WorkflowRunError,
 } from './workflow-errors.js';
 import type { WorkflowEvent, WorkflowResult } from './workflow-events.js';
-import { DEFAULT_REDUCERS, type Reducer, type WorkflowState } from './workflow-state.js';
+import {
+  DEFAULT_REDUCERS,
+  initialState,
+  type Reducer,
+  type WorkflowState,
+} from './workflow-state.js';
 
 /** Options of {@link WorkflowRunner}. */
 export interface WorkflowRunnerOptions {
@@ -151,33 +156,14 @@ export class WorkflowRunner<S extends object = object> {
   }
 
   async #start(input: ExecuteWorkflowInput<S>, emit: Emit<S>): Promise<WorkflowResult<S>> {
-    if (typeof input?.userId !== 'string' || input.userId === '') {
-      throw new InvalidInputError('userId', 'a user id string is required');
-    }
-    if (input.runId !== undefined && (typeof input.runId !== 'string' || input.runId === '')) {
-      throw new InvalidInputError('runId', 'must be a non-empty string');
-    }
+    checkInput(input);
     const limit = timeLimit(input.signal, input.timeoutMs);
     try {
       const runId = input.runId ?? randomUUID();
       if (input.runId !== undefined && (await this.checkpointer?.getLatest(runId))) {
         throw new InvalidInputError('runId', `run "${runId}" already exists: use resume()`);
       }
-      const state = {
-        ...input.state,
-        userContext: {
-          userId: input.userId,
-          lastActive: this.#now().toISOString(),
-          interactionCount: input.interactionCount ?? 1,
-        },
-        currentStep: '',
-        stepCount: 0,
-        processingPath: [],
-        agentData: {},
-        workingMemories: {},
-        errors: [],
-        input: input.inputData,
-      } as unknown as WorkflowState<S>;
+      const state = initialState<S>(input, this.#now().toISOString());
       const position: Position<S> = {
         runId,
         step: 0,
@@ -255,6 +241,11 @@ export class WorkflowRunner<S extends object = object> {
     signal: AbortSignal | undefined,
   ): Promise<WorkflowResult<S>> {
     const { runId } = position;
+    let idle: AbortSignal | undefined;
+    const idleSignal = () => {
+      idle ??= new AbortController().signal;
+      return idle;
+    };
     while (position.next.length > 0) {
       throwIfAborted(signal);
       if (position.state.stepCount + position.next.length > this.#maxSteps) {
@@ -269,6 +260,7 @@ export class WorkflowRunner<S extends object = object> {
             runId,
             step: before.stepCount + i + 1,
             signal,
+            idle: idleSignal,
             answers: answers?.node === node ? answers.values : undefined,
             emit,
           }),
@@ -352,6 +344,25 @@ export class WorkflowRunner<S extends object = object> {
       throw new CheckpointError(position.runId, position.step, error);
     }
     position.version++;
+  }
+}
+
+function checkInput<S extends object>(input: ExecuteWorkflowInput<S>): void {
+  if (typeof input?.userId !== 'string' || input.userId === '') {
+    throw new InvalidInputError('userId', 'a user id string is required');
+  }
+  if (input.runId !== undefined && (typeof input.runId !== 'string' || input.runId === '')) {
+    throw new InvalidInputError('runId', 'must be a non-empty string');
+  }
+  if (
+    input.state !== undefined &&
+    (typeof input.state !== 'object' || Array.isArray(input.state))
+  ) {
+    throw new InvalidInputError('state', 'must be an object of your state fields');
+  }
+  const count = input.interactionCount;
+  if (count !== undefined && !(Number.isInteger(count) && count >= 0)) {
+    throw new InvalidInputError('interactionCount', 'must be a non-negative integer');
   }
 }
 

@@ -66,3 +66,25 @@ export const DEFAULT_REDUCERS: Record<string, Reducer> = {
   workingMemories: (a, b) => ({ ...(a as object), ...(b as object) }),
   errors: (a, b) => [...(a as unknown[]), ...(b as unknown[])],
 };
+
+/** The state a run starts with: the engine's fields, the caller's own, the input. */
+export function initialState<S extends object>(
+  input: { userId: string; inputData?: unknown; state?: Partial<S>; interactionCount?: number },
+  now: string,
+): WorkflowState<S> {
+  return {
+    ...input.state,
+    userContext: {
+      userId: input.userId,
+      lastActive: now,
+      interactionCount: input.interactionCount ?? 1,
+    },
+    currentStep: '',
+    stepCount: 0,
+    processingPath: [],
+    agentData: {},
+    workingMemories: {},
+    errors: [],
+    input: input.inputData,
+  } as unknown as WorkflowState<S>;
+}

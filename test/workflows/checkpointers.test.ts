@@ -10,6 +10,7 @@ import {
   SqliteCheckpointer,
 } from 'arshai';
 import { RedisCheckpointer } from 'arshai/redis';
+import { Redis } from 'ioredis';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 
 const dir = mkdtempSync(join(tmpdir(), 'arshai-checkpoints-'));
@@ -189,4 +190,22 @@ it('SqliteCheckpointer migrates a schema-1 database: versions numbered per run, 
   const again = new SqliteCheckpointer({ path });
   expect((await again.listRuns()).map((r) => r.runId)).toEqual(['x', 'y']);
   await again.close();
+});
+
+it('RedisCheckpointer with ttlMs: an idle run expires, and leaves the list of runs', async () => {
+  const prefix = `test:cp-ttl:${process.pid}:`;
+  const cp = new RedisCheckpointer({ url: inject('redisUrl'), keyPrefix: prefix, ttlMs: 60 });
+  await cp.put(checkpoint('old', 0));
+  expect((await cp.listRuns()).map((r) => r.runId)).toEqual(['old']);
+  await new Promise((r) => setTimeout(r, 150));
+  expect(await cp.getLatest('old')).toBeUndefined();
+  await cp.put(checkpoint('new', 0));
+  expect((await cp.listRuns()).map((r) => r.runId)).toEqual(['new']);
+  const raw = new Redis(inject('redisUrl'));
+  expect(await raw.zrange(`${prefix}runs`, 0, -1)).toEqual(['new']); // the index is pruned too
+  raw.disconnect();
+  // A run that keeps going keeps its whole history.
+  await cp.put(checkpoint('new', 1));
+  expect(await cp.history('new')).toHaveLength(2);
+  await cp.close();
 });

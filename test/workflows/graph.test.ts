@@ -1,4 +1,5 @@
 import {
+  AbortError,
   AgentNode,
   END,
   InMemoryCheckpointer,
@@ -281,6 +282,37 @@ describe('running workflows', () => {
     const end = events[3];
     expect(end?.type === 'node-end' && end.durationMs).toBeGreaterThanOrEqual(0);
     expect(events[2]).toMatchObject({ name: 'progress', data: { pct: 50 } });
+  });
+
+  it("gives nodes a signal of the run's own: aborting the run aborts it; runs never share one", async () => {
+    const seen: AbortSignal[] = [];
+    const graph = new WorkflowGraph()
+      .addNode('a', async (_s, _i, ctx) => {
+        seen.push(ctx.signal);
+        ctx.signal.addEventListener('abort', () => {});
+        if (_s.input === 'wait')
+          await new Promise((_r, reject) =>
+            ctx.signal.addEventListener('abort', () => reject(ctx.signal.reason)),
+          );
+        return {};
+      })
+      .addEdge('a', END)
+      .setEntryPoint('a');
+    const runner = new WorkflowRunner(graph.compile());
+    await runner.executeWorkflow({ userId: 'u' });
+    await runner.executeWorkflow({ userId: 'u' });
+    expect(seen[0]).not.toBe(seen[1]);
+    expect(seen[0]?.aborted).toBe(false);
+    const controller = new AbortController();
+    const waiting = runner.executeWorkflow({
+      userId: 'u',
+      inputData: 'wait',
+      signal: controller.signal,
+    });
+    await new Promise((r) => setTimeout(r, 5));
+    controller.abort();
+    await expect(waiting).rejects.toSatisfy(AbortError.isInstance);
+    expect(seen[2]?.aborted).toBe(true);
   });
 
   it('runs agents as nodes: AgentNode takes input from the state and writes its output back', async () => {

@@ -164,9 +164,17 @@ describe('a compiled workflow does not change', () => {
     expect(routed.error).toMatchObject({ name: 'NodeExecutionError', node: 'a' });
     expect(routed.error?.message).toContain('routed to unknown node "ghost"');
     bad(() => new WorkflowRunner(graph.compile(), { maxSteps: 0 }), 'maxSteps');
-    await expect(
-      new WorkflowRunner(graph.compile()).executeWorkflow({ userId: '' }),
-    ).rejects.toSatisfy((e) => InvalidInputError.isInstance(e) && e.field === 'userId');
+    const runner = new WorkflowRunner(graph.compile());
+    for (const [input, field] of [
+      [{ userId: '' }, 'userId'],
+      [{ userId: 'u', runId: '' }, 'runId'],
+      [{ userId: 'u', state: ['x'] }, 'state'],
+      [{ userId: 'u', interactionCount: -1 }, 'interactionCount'],
+    ] as const) {
+      await expect(runner.executeWorkflow(input as never)).rejects.toSatisfy(
+        (e) => InvalidInputError.isInstance(e) && e.field === field,
+      );
+    }
   });
 });
 
