@@ -60,22 +60,19 @@ export async function executeNode<S extends object>(
     const limit =
       timeoutMs === undefined ? undefined : linkedController(x.signal, timeoutMs, `Node "${name}"`);
     const signal = limit?.signal ?? x.signal;
-    const context: NodeContext = {
-      get signal() {
-        return signal ?? x.idle();
-      },
-      runId: x.runId,
-      node: name,
-      step: x.step,
-      interrupt: <T>(payload: unknown): T => {
+    const context = new Context(
+      signal,
+      x,
+      name,
+      <T>(payload: unknown): T => {
         const answers = x.answers;
         if (answers && asked < answers.length) return answers[asked++] as T;
         pending ??= new NodeInterrupt(payload);
         throw pending;
       },
-      emit: (eventName, data) =>
+      (eventName, data) =>
         emit?.({ type: 'custom', runId: x.runId, node: name, name: eventName, data }),
-    };
+    );
     try {
       const running = node.run(state, state.input, context);
       // A node that ignores its signal is still cut off when the run or its time limit aborts.
@@ -119,6 +116,37 @@ export async function executeNode<S extends object>(
       error: err,
     });
     return { node: name, step: x.step, error: err };
+  }
+}
+
+/** A node's `ctx` (a class: its `signal` getter is on the prototype, which keeps steps cheap). */
+class Context implements NodeContext {
+  readonly runId: string;
+  readonly node: string;
+  readonly step: number;
+  readonly interrupt: NodeContext['interrupt'];
+  readonly emit: NodeContext['emit'];
+  readonly #signal: AbortSignal | undefined;
+  readonly #idle: () => AbortSignal;
+
+  constructor(
+    signal: AbortSignal | undefined,
+    x: { runId: string; step: number; idle: () => AbortSignal },
+    node: string,
+    interrupt: NodeContext['interrupt'],
+    emit: NodeContext['emit'],
+  ) {
+    this.runId = x.runId;
+    this.node = node;
+    this.step = x.step;
+    this.interrupt = interrupt;
+    this.emit = emit;
+    this.#signal = signal;
+    this.#idle = x.idle;
+  }
+
+  get signal(): AbortSignal {
+    return this.#signal ?? this.#idle();
   }
 }
 

@@ -202,7 +202,7 @@ it('RedisCheckpointer with ttlMs: an idle run expires, and leaves the list of ru
   await cp.put(checkpoint('new', 0));
   expect((await cp.listRuns()).map((r) => r.runId)).toEqual(['new']);
   const raw = new Redis(inject('redisUrl'));
-  expect(await raw.zrange(`${prefix}runs`, 0, -1)).toEqual(['new']); // the index is pruned too
+  expect(await raw.zrevrange(`${prefix}runs`, 0, -1)).toEqual(['new']); // the index is pruned too
   raw.disconnect();
   // A run that keeps going keeps its whole history.
   await cp.put(checkpoint('new', 1));
