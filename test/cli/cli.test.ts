@@ -120,6 +120,7 @@ describe('arshai CLI', () => {
     const show = arshai(['runs', 'show', runId, '--store', store]);
     expect(show.out).toContain('ran: analyze + investigate');
     expect(show.out).toContain('approval (paused)');
+    expect(show.out).toContain('ran: resumed with answer approve');
     expect(show.out).toContain('approval = approved');
   });
 

@@ -58,7 +58,11 @@ export const runs: Command = {
             ? c.ran.join(' + ')
             : c.interrupt
               ? `${c.interrupt.node} (paused)`
-              : 'start';
+              : c.version > 0
+                ? c.answers
+                  ? `resumed with answer ${preview(c.answers.values.at(-1), 40)}`
+                  : 'resumed'
+                : 'start';
           stdout.write(
             `\nstep ${c.step}  ${c.status.padEnd(11)} ran: ${ran}   next: ${c.next.join(', ') || '—'}\n`,
           );
