@@ -1,6 +1,7 @@
 export type { Agent, AgentInput } from './agent.js';
 export { type AgentAsToolOptions, agentAsTool } from './agent-as-tool.js';
 export { BaseAgent } from './base-agent.js';
+export { callAgent } from './call-agent.js';
 export { ChatAgent, type ChatAgentOptions } from './chat-agent.js';
 export { conversationIdOf } from './conversation-id.js';
 export {

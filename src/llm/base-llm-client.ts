@@ -4,14 +4,13 @@ import { ProviderError } from '../errors/provider-error.js';
 import type { RetryOptions } from '../resilience/retry.js';
 import { type Logger, silentLogger } from '../utils/logger.js';
 import { pushStream } from '../utils/push-stream.js';
+import { BackgroundTasks } from './background-tasks.js';
 import type { BackgroundTaskReport, BackgroundTasksSummary, LLMClient } from './llm-client.js';
 import type { LLMConfig } from './llm-config.js';
 import type { LLMInput } from './llm-input.js';
 import type { LLMResult } from './llm-result.js';
-import type { ToolCall } from './message.js';
 import type { ModelAdapter } from './model-adapter.js';
 import type { LLMStreamEvent } from './stream-event.js';
-import type { Tool } from './tool.js';
 import { type LoopContext, runToolLoop } from './tool-loop.js';
 
 /** Options every LLM client takes. */
@@ -27,8 +26,13 @@ export interface LLMClientOptions {
    * @default { maxRetries: 2, initialDelayMs: 500 }
    */
   retry?: RetryOptions | false;
-  /** Called when a background task settles, failures included. */
+  /** Called when a background task settles, failures included (ignored with `backgroundTasks`). */
   onBackgroundTask?: (report: BackgroundTaskReport) => void;
+  /**
+   * Where this client's background tasks run and report (share one between clients).
+   * @default a `BackgroundTasks` of the client's own, with this client's logger and `onBackgroundTask`
+   */
+  backgroundTasks?: BackgroundTasks;
 }
 
 /**
@@ -44,22 +48,27 @@ export interface LLMClientOptions {
 export class BaseLLMClient implements LLMClient {
   readonly config: LLMConfig;
   readonly adapter: ModelAdapter;
+  /** The background tasks this client starts. */
+  readonly backgroundTasks: BackgroundTasks;
   readonly #loop: LoopContext;
-  readonly #pending = new Set<Promise<void>>();
-  #settled: BackgroundTaskReport[] = [];
-  readonly #onBackgroundTask: ((report: BackgroundTaskReport) => void) | undefined;
 
   constructor(adapter: ModelAdapter, config: LLMConfig, options: LLMClientOptions = {}) {
     this.adapter = adapter;
     this.config = config;
-    this.#onBackgroundTask = options.onBackgroundTask;
     const logger = options.logger ?? silentLogger;
+    const tasks =
+      options.backgroundTasks ??
+      new BackgroundTasks({
+        logger,
+        ...(options.onBackgroundTask ? { onSettled: options.onBackgroundTask } : {}),
+      });
+    this.backgroundTasks = tasks;
     this.#loop = {
       adapter,
       config,
       logger,
       retry: options.retry === false ? false : withRetryLog(options.retry ?? {}, logger, adapter),
-      startBackground: (name, call, tool, args) => this.#startBackground(name, call, tool, args),
+      startBackground: (name, call, tool, args) => tasks.start(name, call, tool, args),
     };
   }
 
@@ -87,62 +96,16 @@ export class BaseLLMClient implements LLMClient {
   }
 
   /** Waits for background tasks to settle (or `timeoutMs`), without cancelling them. */
-  async waitForBackgroundTasks(timeoutMs?: number): Promise<BackgroundTasksSummary> {
-    const until = timeoutMs === undefined ? undefined : Date.now() + timeoutMs;
-    while (this.#pending.size > 0) {
-      const all = Promise.all(this.#pending);
-      if (until === undefined) {
-        await all;
-        continue;
-      }
-      const left = until - Date.now();
-      if (left <= 0) break;
-      let timer: NodeJS.Timeout | undefined;
-      const timedOut = await Promise.race([
-        all.then(() => false),
-        new Promise<boolean>((resolve) => {
-          timer = setTimeout(() => resolve(true), left);
-        }),
-      ]);
-      clearTimeout(timer);
-      if (timedOut) break;
-    }
-    const settled = this.#settled;
-    this.#settled = [];
-    return { settled, pending: this.#pending.size };
+  waitForBackgroundTasks(timeoutMs?: number): Promise<BackgroundTasksSummary> {
+    return this.backgroundTasks.wait(timeoutMs);
   }
 
-  #startBackground(name: string, call: ToolCall, tool: Tool, args: unknown): void {
-    const signal = tool.timeoutMs
-      ? AbortSignal.timeout(tool.timeoutMs)
-      : new AbortController().signal;
-    const task = Promise.resolve()
-      .then(() => tool.execute(args, { signal, toolCallId: call.id, toolName: name }))
-      .then(
-        (output) => this.#report({ name, toolCallId: call.id, status: 'fulfilled', output }),
-        (error: unknown) => {
-          const err = error instanceof Error ? error : new Error(String(error));
-          this.#loop.logger.warn('arshai: background task failed', {
-            task: name,
-            toolCallId: call.id,
-            error: err.name,
-          });
-          this.#report({ name, toolCallId: call.id, status: 'rejected', error: err });
-        },
-      )
-      .finally(() => this.#pending.delete(task));
-    this.#pending.add(task);
-  }
-
-  #report(report: BackgroundTaskReport): void {
-    this.#settled.push(report);
-    try {
-      this.#onBackgroundTask?.(report);
-    } catch (error) {
-      this.#loop.logger.error('arshai: onBackgroundTask callback threw', {
-        error: error instanceof Error ? error.name : typeof error,
-      });
-    }
+  /**
+   * Aborts the background tasks still running and waits for them to settle (or for `signal`).
+   * Calls already made are not affected; the client starts no background task afterwards.
+   */
+  close(signal?: AbortSignal): Promise<BackgroundTasksSummary> {
+    return this.backgroundTasks.close(signal);
   }
 }
 

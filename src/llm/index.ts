@@ -1,3 +1,7 @@
+export {
+  BackgroundTasks,
+  type BackgroundTasksOptions,
+} from './background-tasks.js';
 export { BaseLLMClient, type LLMClientOptions } from './base-llm-client.js';
 export {
   dropNullProperties,

@@ -19,6 +19,8 @@ export interface BackgroundTasksSummary {
   settled: BackgroundTaskReport[];
   /** Tasks still running when the wait ended (only on timeout). */
   pending: number;
+  /** Settled reports dropped since the previous wait, because the buffer was full. */
+  dropped?: number;
 }
 
 /**

@@ -1,26 +1,26 @@
 import { z } from 'zod';
 import type { Agent } from '../agents/agent.js';
+import { callAgent } from '../agents/call-agent.js';
 import { InvalidInputError } from '../errors/invalid-input-error.js';
 import { StructuredOutputError } from '../errors/structured-output-error.js';
 import type { LLMClient } from '../llm/llm-client.js';
-import { throwIfAborted } from '../utils/abort.js';
-import { asError } from './agent-output.js';
+import { raceAbort, throwIfAborted } from '../utils/abort.js';
 
 /** Why the router picked the agent it did. */
 export interface RouteDecision {
   /** The agent that handled the message. */
   agent: string;
-  /** `llm`: the model chose it; `fallback`: the default agent, after `error` or `unknownChoice`. */
+  /** `llm`: the model chose it; `fallback`: the default agent, because the model's choice named no agent. */
   source: 'llm' | 'fallback';
   /** What the model answered, when it answered. */
   rawChoice?: string;
-  /** The routing call's failure, when the fallback was used because of one. */
+  /** Why the choice was refused (a `StructuredOutputError`), when the fallback answered. */
   error?: Error;
 }
 
 /** Options of {@link DynamicRouter}. */
 export interface DynamicRouterOptions {
-  /** The agent used when routing fails. @default the first agent */
+  /** The agent used when the model's choice names no agent. @default the first agent */
   defaultAgent?: string;
   /** What each agent handles, shown to the model. @default the agent's system prompt (first 100 characters) */
   descriptions?: Record<string, string>;
@@ -38,8 +38,9 @@ export function normalizeChoice(value: unknown): unknown {
 /**
  * Pattern 3, LLM-driven routing: the model picks the agent with structured output constrained
  * to the agent names (tolerant of case, quotes and punctuation); `context` reaches the routing
- * prompt; on a routing failure or an unknown choice the default agent answers and the decision
- * records why.
+ * prompt; when the model's choice names no agent the default agent answers and the decision
+ * records why. Failures of the routing call itself (a 401, an outage after retries) are not a
+ * bad choice: they propagate. When `signal` fires, `execute` rejects at once.
  *
  * @example
  * ```ts
@@ -84,7 +85,7 @@ export class DynamicRouter<O = unknown> {
   ): Promise<O> {
     const decision = await this.route(userMessage, context, options);
     const agent = this.agents[decision.agent] as Agent<O>;
-    return agent.process({
+    return callAgent(agent, {
       message: userMessage,
       metadata: { route: decision, ...(context ? { context } : {}) },
       ...(options.signal ? { signal: options.signal } : {}),
@@ -99,14 +100,17 @@ export class DynamicRouter<O = unknown> {
   ): Promise<RouteDecision> {
     let decision: RouteDecision;
     try {
-      const { llmResponse } = await this.llmClient.chat({
-        systemPrompt:
-          this.#options.systemPrompt ??
-          'You are a routing expert. Choose the most appropriate agent.',
-        userMessage: this.#prompt(userMessage, context),
-        structureType: this.#schema,
-        ...(options.signal ? { signal: options.signal } : {}),
-      });
+      const { llmResponse } = await raceAbort(
+        this.llmClient.chat({
+          systemPrompt:
+            this.#options.systemPrompt ??
+            'You are a routing expert. Choose the most appropriate agent.',
+          userMessage: this.#prompt(userMessage, context),
+          structureType: this.#schema,
+          ...(options.signal ? { signal: options.signal } : {}),
+        }),
+        options.signal,
+      );
       decision = {
         agent: this.#byKey.get(llmResponse.agent) as string,
         source: 'llm',
@@ -114,13 +118,13 @@ export class DynamicRouter<O = unknown> {
       };
     } catch (error) {
       throwIfAborted(options.signal);
+      // Only a bad choice falls back; a failed routing call is the caller's to see.
+      if (!StructuredOutputError.isInstance(error)) throw error;
       // A model without structured output may still have named an agent in plain text.
-      const named = StructuredOutputError.isInstance(error)
-        ? this.#byKey.get(String(normalizeChoice(error.text)))
-        : undefined;
+      const named = this.#byKey.get(String(normalizeChoice(error.text)));
       decision = named
-        ? { agent: named, source: 'llm', rawChoice: (error as StructuredOutputError).text }
-        : { agent: this.#default(), source: 'fallback', error: asError(error) };
+        ? { agent: named, source: 'llm', rawChoice: error.text }
+        : { agent: this.#default(), source: 'fallback', rawChoice: error.text, error };
     }
     this.lastDecision = decision;
     this.#options.onDecision?.(decision);

@@ -1,7 +1,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomUUID } from 'node:crypto';
-import { InvalidInputError } from '../errors/invalid-input-error.js';
-import { throwIfAborted } from '../utils/abort.js';
+import { raceAbort, throwIfAborted } from '../utils/abort.js';
+import { checkCount } from '../utils/option-checks.js';
 import { asError } from './agent-output.js';
 import { MaxEventsExceededError } from './orchestration-errors.js';
 
@@ -29,19 +29,29 @@ export interface EventDrivenOptions {
    * @default 1000
    */
   maxEvents?: number;
+  /**
+   * Events kept in `eventHistory`, the orchestrator's log across runs (oldest dropped first).
+   * Each `execute` returns its own run's events, whatever this is.
+   * @default 1000
+   */
+  historyLimit?: number;
 }
 
 interface Run {
   count: number;
   max: number;
   signal: AbortSignal | undefined;
+  /** This run's events, in order. */
+  events: OrchestrationEvent[];
 }
 
 /**
  * Pattern 6, event-driven orchestration. Handlers run in registration order; a handler that
  * throws produces an `error` event (type `'error'`, caused by the event it was handling) and
  * its siblings still run. Events emitted inside a handler record the event that caused them.
- * `maxEvents` stops runaway cascades.
+ * `maxEvents` stops runaway cascades. `execute` returns the events of its own run only
+ * (concurrent runs never see each other's); `eventHistory` is a bounded log of recent events.
+ * When the run's signal fires, `execute` rejects at once, even inside a handler that ignores it.
  *
  * @example
  * ```ts
@@ -55,15 +65,17 @@ interface Run {
  */
 export class EventDrivenOrchestrator {
   readonly handlers = new Map<string, EventHandler[]>();
+  /** The most recent events of every run, oldest first, at most `historyLimit` of them. */
   readonly eventHistory: OrchestrationEvent[] = [];
   readonly #maxEvents: number;
+  readonly #historyLimit: number;
   readonly #current = new AsyncLocalStorage<{ event: OrchestrationEvent | undefined; run: Run }>();
 
   constructor(options: EventDrivenOptions = {}) {
+    checkCount(options.maxEvents, 'maxEvents');
+    checkCount(options.historyLimit, 'historyLimit', 0);
     this.#maxEvents = options.maxEvents ?? 1000;
-    if (!Number.isInteger(this.#maxEvents) || this.#maxEvents < 1) {
-      throw new InvalidInputError('maxEvents', 'must be a positive integer');
-    }
+    this.#historyLimit = options.historyLimit ?? 1000;
   }
 
   registerHandler(eventType: string, handler: EventHandler): void {
@@ -75,7 +87,7 @@ export class EventDrivenOrchestrator {
   /** Records the event and runs its handlers. Inside a handler, links it to the event being handled. */
   async emitEvent(input: EventInput): Promise<OrchestrationEvent> {
     const parent = this.#current.getStore();
-    const run = parent?.run ?? { count: 0, max: this.#maxEvents, signal: undefined };
+    const run = parent?.run ?? this.#newRun(undefined);
     throwIfAborted(run.signal);
     if (++run.count > run.max) throw new MaxEventsExceededError(run.max);
     const event: OrchestrationEvent = {
@@ -86,12 +98,20 @@ export class EventDrivenOrchestrator {
     };
     const causedBy = input.causedBy ?? parent?.event?.id;
     if (causedBy) event.causedBy = causedBy;
+    run.events.push(event);
     this.eventHistory.push(event);
+    if (this.eventHistory.length > this.#historyLimit) {
+      this.eventHistory.splice(0, this.eventHistory.length - this.#historyLimit);
+    }
     for (const handler of this.handlers.get(event.type) ?? []) {
       try {
-        await this.#current.run({ event, run }, () => handler(event));
+        await raceAbort(
+          Promise.resolve(this.#current.run({ event, run }, () => handler(event))),
+          run.signal,
+        );
       } catch (error) {
-        if (MaxEventsExceededError.isInstance(error) || run.signal?.aborted) throw error;
+        throwIfAborted(run.signal);
+        if (MaxEventsExceededError.isInstance(error)) throw error;
         if (event.type === 'error') continue; // an error handler's failure is not re-emitted
         const failure = asError(error);
         await this.#current.run({ event, run }, () =>
@@ -110,13 +130,18 @@ export class EventDrivenOrchestrator {
     return event;
   }
 
-  /** Emits `initialEvent` and waits for its whole cascade; returns the event history. */
+  /** Emits `initialEvent` and waits for its whole cascade; returns the events of this run. */
   async execute(
     initialEvent: EventInput,
     options: { signal?: AbortSignal } = {},
   ): Promise<OrchestrationEvent[]> {
-    const run: Run = { count: 0, max: this.#maxEvents, signal: options.signal };
+    throwIfAborted(options.signal);
+    const run = this.#newRun(options.signal);
     await this.#current.run({ event: undefined, run }, () => this.emitEvent(initialEvent));
-    return [...this.eventHistory];
+    return run.events;
+  }
+
+  #newRun(signal: AbortSignal | undefined): Run {
+    return { count: 0, max: this.#maxEvents, signal, events: [] };
   }
 }

@@ -1,6 +1,7 @@
 import type { Agent } from '../agents/agent.js';
 import { linkedController, raceAbort, throwIfAborted } from '../utils/abort.js';
 import { createLimiter } from '../utils/limiter.js';
+import { checkTimeoutMs } from '../utils/option-checks.js';
 import { asError } from './agent-output.js';
 
 /** An agent that failed inside a parallel run: `{ error }` keeps the error as thrown. */
@@ -48,8 +49,9 @@ export class ParallelOrchestrator {
     inputMessage: string,
     options: ParallelOptions = {},
   ): Promise<Record<string, unknown>> {
-    throwIfAborted(options.signal);
+    checkTimeoutMs(options.timeoutMs, 'timeoutMs');
     const limit = createLimiter(options.concurrency);
+    throwIfAborted(options.signal);
     const entries = await Promise.all(
       Object.entries(this.agents).map(([name, agent]) =>
         limit(async (): Promise<[string, unknown]> => {

@@ -1,6 +1,8 @@
 import type { Agent } from '../agents/agent.js';
+import { InvalidInputError } from '../errors/invalid-input-error.js';
 import { retryDelay } from '../resilience/retry.js';
 import { linkedController, raceAbort, sleep, throwIfAborted } from '../utils/abort.js';
+import { checkCount, checkTimeoutMs } from '../utils/option-checks.js';
 import { asError } from './agent-output.js';
 import { type AgentAttemptError, AllAgentsFailedError } from './orchestration-errors.js';
 
@@ -61,7 +63,8 @@ export class RobustOrchestrator<O = unknown> {
   }
 
   async execute(message: string, options: RobustOptions = {}): Promise<RobustResult<O>> {
-    const maxRetries = Math.max(0, options.maxRetries ?? 3);
+    checkOptions(options);
+    const maxRetries = options.maxRetries ?? 3;
     const errors: AgentAttemptError[] = [];
     let attempts = 0;
     for (let attempt = 1; attempt <= maxRetries + 1; attempt++) {
@@ -113,5 +116,14 @@ export class RobustOrchestrator<O = unknown> {
     } finally {
       limit.dispose();
     }
+  }
+}
+
+function checkOptions(options: RobustOptions): void {
+  checkCount(options.maxRetries, 'maxRetries', 0);
+  checkTimeoutMs(options.timeoutMs, 'timeoutMs');
+  const delay = options.retryDelay;
+  if (delay !== undefined && !(Number.isFinite(delay) && delay >= 0)) {
+    throw new InvalidInputError('retryDelay', 'must be a non-negative number of milliseconds');
   }
 }

@@ -1,4 +1,5 @@
 import type { Agent } from '../agents/agent.js';
+import { callAgent } from '../agents/call-agent.js';
 import { throwIfAborted } from '../utils/abort.js';
 import { outputToMessage } from './agent-output.js';
 import { PipelineStageError } from './orchestration-errors.js';
@@ -13,6 +14,8 @@ export interface PipelineOptions {
 /**
  * Pattern 1, sequential pipeline: each agent's output becomes the next agent's input
  * (non-strings as JSON). A failure names the stage (`PipelineStageError` with the cause).
+ * When `signal` fires, `execute` rejects at once with the typed abort error, even if the
+ * running agent ignores the signal.
  *
  * @example
  * ```ts
@@ -33,7 +36,7 @@ export class SimplePipeline {
       throwIfAborted(options.signal);
       let output: unknown;
       try {
-        output = await agent.process({
+        output = await callAgent(agent, {
           message: current,
           ...(options.metadata ? { metadata: options.metadata } : {}),
           ...(options.signal ? { signal: options.signal } : {}),

@@ -1,7 +1,11 @@
 import type { Agent } from '../agents/agent.js';
+import { callAgent } from '../agents/call-agent.js';
+import { InvalidInputError } from '../errors/invalid-input-error.js';
 import type { MemoryKey, MemoryManager } from '../memory/memory-types.js';
-import { assertId } from '../memory/memory-validation.js';
+import { assertId, checkKey } from '../memory/memory-validation.js';
+import { deadline, raceAbort } from '../utils/abort.js';
 import { createLimiter, type Limiter } from '../utils/limiter.js';
+import { checkCount, checkTimeoutMs } from '../utils/option-checks.js';
 
 /** One line of a conversation's history. */
 export type HistoryEntry =
@@ -30,15 +34,34 @@ export interface StatefulOrchestratorOptions {
    * @default 100
    */
   maxHistory?: number;
+  /**
+   * Time limit of each `execute` call, waiting for the conversation's turn included: past it
+   * the agent's signal aborts, the call rejects with `TimeoutError` and the conversation is
+   * free for the next call (a hung agent cannot block it). Per call: `execute(..., { timeoutMs })`.
+   * @default no limit
+   */
+  timeoutMs?: number;
   /** Clock, for tests. @default () => new Date() */
   now?: () => Date;
 }
+
+/** Per-call options of {@link StatefulOrchestrator.execute}. */
+export interface StatefulCallOptions {
+  /** Cancels the call: waiting for the conversation's turn, the agent, the state write. */
+  signal?: AbortSignal;
+  /** Overrides the orchestrator's `timeoutMs` for this call. */
+  timeoutMs?: number;
+}
+
+const STATE_ID_PREFIX = 'orchestration-state.';
 
 /**
  * Pattern 4, stateful orchestration: per user and conversation, the interaction count,
  * history and context are persisted through a `MemoryManager` (so another process with the
  * same SQLite file or Redis continues the conversation). Calls on one conversation run one at
- * a time; the state is written with an atomic update, so none is lost.
+ * a time; the state is written with an atomic update, so none is lost. Ids are checked before
+ * the agent runs, with the memory managers' own rule. A call whose signal fires (or whose
+ * `timeoutMs` passes) rejects at once, also while it waits for its turn.
  *
  * @example
  * ```ts
@@ -52,6 +75,7 @@ export class StatefulOrchestrator<O = unknown> {
   readonly #window: number;
   readonly #max: number;
   readonly #now: () => Date;
+  readonly #timeoutMs: number | undefined;
   readonly #locks = new Map<string, { limit: Limiter; users: number }>();
 
   constructor(
@@ -61,9 +85,13 @@ export class StatefulOrchestrator<O = unknown> {
   ) {
     this.agent = agent;
     this.memoryManager = memoryManager;
+    checkCount(options.historyWindow, 'historyWindow', 0);
+    checkCount(options.maxHistory, 'maxHistory');
+    checkTimeoutMs(options.timeoutMs, 'timeoutMs');
     this.#window = options.historyWindow ?? 5;
     this.#max = options.maxHistory ?? 100;
     this.#now = options.now ?? (() => new Date());
+    this.#timeoutMs = options.timeoutMs;
   }
 
   /** Processes `message` in the conversation's context and records the exchange. */
@@ -71,38 +99,57 @@ export class StatefulOrchestrator<O = unknown> {
     userId: string,
     conversationId: string,
     message: string,
-    options: { signal?: AbortSignal } = {},
+    options: StatefulCallOptions = {},
   ): Promise<O> {
-    assertId(userId, 'userId');
-    assertId(conversationId, 'conversationId');
-    return this.#serialised(`${userId}\u0000${conversationId}`, async () => {
-      const key = this.#key(userId, conversationId);
-      const state =
-        (await this.getState(userId, conversationId, options)) ??
-        this.#fresh(userId, conversationId);
-      const asked = { message, timestamp: this.#now().toISOString() };
-      const result = await this.agent.process({
-        message,
-        metadata: {
-          userId,
-          conversationId,
-          interactionCount: state.interactionCount + 1,
-          context: buildContext([...state.history, asked], this.#window),
-        },
-        ...(options.signal ? { signal: options.signal } : {}),
-      });
-      const answered = { response: result, timestamp: this.#now().toISOString() };
-      await this.memoryManager.update<OrchestrationState>(
-        key,
-        (current) => {
-          const base = current?.content ?? this.#fresh(userId, conversationId);
-          const history = [...base.history, asked, answered].slice(-this.#max * 2);
-          return { content: { ...base, interactionCount: base.interactionCount + 1, history } };
-        },
-        { signal: options.signal },
+    const key = this.#key(userId, conversationId);
+    checkTimeoutMs(options.timeoutMs, 'timeoutMs');
+    const limit = deadline(
+      options.signal,
+      options.timeoutMs ?? this.#timeoutMs,
+      'The stateful orchestrator call',
+    );
+    const { signal } = limit;
+    try {
+      return await this.#serialised(`${userId}\u0000${conversationId}`, signal, () =>
+        this.#interact(key, userId, conversationId, message, signal),
       );
-      return result;
+    } finally {
+      limit.dispose();
+    }
+  }
+
+  async #interact(
+    key: MemoryKey,
+    userId: string,
+    conversationId: string,
+    message: string,
+    signal: AbortSignal,
+  ): Promise<O> {
+    const options = { signal };
+    const state =
+      (await this.getState(userId, conversationId, options)) ?? this.#fresh(userId, conversationId);
+    const asked = { message, timestamp: this.#now().toISOString() };
+    const result = await callAgent(this.agent, {
+      message,
+      metadata: {
+        userId,
+        conversationId,
+        interactionCount: state.interactionCount + 1,
+        context: buildContext([...state.history, asked], this.#window),
+      },
+      signal,
     });
+    const answered = { response: result, timestamp: this.#now().toISOString() };
+    await this.memoryManager.update<OrchestrationState>(
+      key,
+      (current) => {
+        const base = current?.content ?? this.#fresh(userId, conversationId);
+        const history = [...base.history, asked, answered].slice(-this.#max * 2);
+        return { content: { ...base, interactionCount: base.interactionCount + 1, history } };
+      },
+      options,
+    );
+    return result;
   }
 
   /** The stored state of a conversation, if any. */
@@ -119,8 +166,22 @@ export class StatefulOrchestrator<O = unknown> {
     return entries.find((e) => e.id === key.id)?.content;
   }
 
+  /** The memory key of a conversation's state, checked whole with the memory managers' rule. */
   #key(userId: string, conversationId: string): MemoryKey {
-    return { conversationId, type: 'working', id: `orchestration-state.${userId}` };
+    assertId(userId, 'userId');
+    assertId(conversationId, 'conversationId');
+    const key: MemoryKey = { conversationId, type: 'working', id: `${STATE_ID_PREFIX}${userId}` };
+    try {
+      checkKey(key);
+    } catch (error) {
+      throw new InvalidInputError(
+        'userId',
+        `cannot name a stored state ("${STATE_ID_PREFIX}<userId>" must be a valid memory id: ` +
+          `at most ${128 - STATE_ID_PREFIX.length} characters, no leading "." and no "..")`,
+        { cause: error },
+      );
+    }
+    return key;
   }
 
   #fresh(userId: string, conversationId: string): OrchestrationState {
@@ -134,7 +195,11 @@ export class StatefulOrchestrator<O = unknown> {
     };
   }
 
-  async #serialised<T>(key: string, work: () => Promise<T>): Promise<T> {
+  async #serialised<T>(
+    key: string,
+    signal: AbortSignal | undefined,
+    work: () => Promise<T>,
+  ): Promise<T> {
     let lock = this.#locks.get(key);
     if (!lock) {
       lock = { limit: createLimiter(1), users: 0 };
@@ -142,7 +207,8 @@ export class StatefulOrchestrator<O = unknown> {
     }
     lock.users++;
     try {
-      return await lock.limit(work);
+      // Waiting for the turn honours the signal; a call that gives up frees its turn.
+      return await lock.limit(() => raceAbort(work(), signal), signal);
     } finally {
       if (--lock.users === 0) this.#locks.delete(key);
     }

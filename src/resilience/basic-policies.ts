@@ -1,6 +1,6 @@
-import { InvalidInputError } from '../errors/invalid-input-error.js';
-import { linkedController, raceAbort, throwIfAborted } from '../utils/abort.js';
+import { abortErrorFrom, linkedController, raceAbort, throwIfAborted } from '../utils/abort.js';
 import { createLimiter } from '../utils/limiter.js';
+import { checkCount, checkTimeoutMs } from '../utils/option-checks.js';
 import type { Policy } from './policy.js';
 import { signalOrNever } from './policy.js';
 import { AllAttemptsFailedError, BulkheadRejectedError } from './resilience-errors.js';
@@ -27,7 +27,7 @@ export function retryPolicy(options: RetryOptions = {}): Policy {
  * with a `TimeoutError` (the work is told to stop, not abandoned).
  */
 export function timeoutPolicy(timeoutMs: number, what = 'The operation'): Policy {
-  if (!(timeoutMs > 0)) throw new InvalidInputError('timeoutMs', 'must be a positive number');
+  checkTimeoutMs(timeoutMs ?? Number.NaN, 'timeoutMs');
   return {
     async execute(operation, signal) {
       throwIfAborted(signal);
@@ -57,7 +57,9 @@ export interface BulkheadOptions {
  * a `BulkheadRejectedError` (retryable).
  */
 export function bulkheadPolicy(options: BulkheadOptions): Policy {
-  const limiter = createLimiter(options.maxConcurrent);
+  checkCount(options.maxConcurrent, 'maxConcurrent');
+  if (options.maxQueued !== Number.POSITIVE_INFINITY) checkCount(options.maxQueued, 'maxQueued', 0);
+  const limiter = createLimiter(options.maxConcurrent, 'maxConcurrent');
   const maxQueued = options.maxQueued ?? Number.POSITIVE_INFINITY;
   let inFlight = 0;
   return {
@@ -69,7 +71,7 @@ export function bulkheadPolicy(options: BulkheadOptions): Policy {
         return await limiter(() => {
           throwIfAborted(signal);
           return operation(signalOrNever(signal));
-        });
+        }, signal);
       } finally {
         inFlight--;
       }
@@ -96,7 +98,7 @@ export async function withFallback<T>(
     try {
       return { value: await attempt(signalOrNever(signal)), index, errors };
     } catch (error) {
-      if (signal?.aborted) throw error;
+      if (signal?.aborted) throw abortErrorFrom(signal);
       errors.push(error);
     }
   }

@@ -1,6 +1,6 @@
 import { ArshaiError } from '../errors/arshai-error.js';
 import { InvalidInputError } from '../errors/invalid-input-error.js';
-import { sleep, throwIfAborted } from '../utils/abort.js';
+import { abortErrorFrom, sleep, throwIfAborted } from '../utils/abort.js';
 
 /** Information about a retry about to happen. */
 export interface RetryEvent {
@@ -95,7 +95,8 @@ export async function retry<T>(
     try {
       return await operation(attempt, signal);
     } catch (error) {
-      if (signal?.aborted || attempt > maxRetries || !shouldRetry(error, attempt)) throw error;
+      if (signal?.aborted) throw abortErrorFrom(signal);
+      if (attempt > maxRetries || !shouldRetry(error, attempt)) throw error;
       const delayMs = retryDelay(attempt, error, options);
       if (delayMs > (options.maxRetryAfterMs ?? 60_000)) throw error;
       options.onRetry?.({ attempt, error, delayMs });

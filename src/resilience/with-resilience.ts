@@ -1,11 +1,14 @@
 import type { Agent } from '../agents/agent.js';
+import { callAgent } from '../agents/call-agent.js';
 import type { Tool } from '../llm/tool.js';
 import { tool } from '../llm/tool.js';
+import { raceAbort } from '../utils/abort.js';
 import type { Policy } from './policy.js';
 
 /**
  * Wraps an agent so that every `process` call runs under `policy` (retry, timeout, breaker,
- * bulkhead...). The policy's signal reaches the agent's work.
+ * bulkhead...). The policy's signal reaches the agent's work; when the caller's signal fires
+ * the call rejects at once with the typed abort error.
  *
  * @example
  * ```ts
@@ -16,7 +19,10 @@ import type { Policy } from './policy.js';
 export function withResilience<O>(agent: Agent<O>, policy: Policy): Agent<O> {
   return {
     process: (input) =>
-      policy.execute((signal) => agent.process({ ...input, signal }), input.signal),
+      raceAbort(
+        policy.execute((signal) => callAgent(agent, { ...input, signal }), input.signal),
+        input.signal,
+      ),
   };
 }
 

@@ -73,9 +73,11 @@ function noop(): void {}
 
 /**
  * Settles with `promise`, or rejects with the typed abort error as soon as `signal` aborts
- * (the underlying work is expected to observe the same signal and stop).
+ * (the underlying work is expected to observe the same signal and stop). Without a signal it
+ * is `promise` itself.
  */
-export function raceAbort<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
+export function raceAbort<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  if (!signal) return promise;
   if (signal.aborted) {
     promise.catch(noop);
     return Promise.reject(abortErrorFrom(signal));
@@ -90,7 +92,8 @@ export function raceAbort<T>(promise: Promise<T>, signal: AbortSignal): Promise<
       },
       (e: unknown) => {
         signal.removeEventListener('abort', onAbort);
-        reject(e);
+        // Work that fails because of the abort reports the abort, typed.
+        reject(signal.aborted ? abortErrorFrom(signal) : e);
       },
     );
   });

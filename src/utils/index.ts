@@ -11,3 +11,4 @@ export {
 export { createLimiter, type Limiter } from './limiter.js';
 export { type Logger, silentLogger } from './logger.js';
 export { type Media, parseMedia } from './media.js';
+export { checkCount, checkTimeoutMs } from './option-checks.js';

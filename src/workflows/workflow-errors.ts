@@ -128,8 +128,8 @@ export class RunConflictError extends ArshaiError {
 }
 
 /**
- * A checkpoint could not be written (the store failed, or the state is not JSON). The run
- * stopped; `resume(runId)` continues from the last checkpoint that was written.
+ * A checkpoint could not be written or read (the store failed, or the state is not JSON). The
+ * run stopped; `resume(runId)` continues from the last checkpoint that was written.
  *
  * @example
  * ```ts
@@ -139,18 +139,28 @@ export class RunConflictError extends ArshaiError {
  */
 export class CheckpointError extends ArshaiError {
   readonly runId: string;
+  /** The step of the checkpoint (`-1` for a read of the latest one). */
   readonly step: number;
+  /** Whether writing or reading failed. */
+  readonly operation: 'write' | 'read';
 
-  constructor(runId: string, step: number, cause: unknown) {
+  constructor(runId: string, step: number, cause: unknown, operation: 'write' | 'read' = 'write') {
     super(
-      `Could not write checkpoint ${step} of run "${runId}": ${(cause as Error)?.message ?? String(cause)}`,
+      operation === 'write'
+        ? `Could not write checkpoint ${step} of run "${runId}": ${messageOf(cause)}`
+        : `Could not read the checkpoints of run "${runId}": ${messageOf(cause)}`,
       { cause, retryable: ArshaiError.isInstance(cause) ? cause.retryable : true },
     );
     this.runId = runId;
     this.step = step;
+    this.operation = operation;
   }
 
   static override isInstance(value: unknown): value is CheckpointError {
     return hasMarker(value, 'CheckpointError');
   }
+}
+
+function messageOf(cause: unknown): string {
+  return (cause as Error)?.message ?? String(cause);
 }

@@ -1,3 +1,4 @@
+import type { AbortError } from '../errors/abort-error.js';
 import type { ArshaiError } from '../errors/arshai-error.js';
 import type { WorkflowRunError } from './workflow-errors.js';
 import type { StateUpdate, WorkflowState } from './workflow-state.js';
@@ -17,7 +18,9 @@ export interface WorkflowResult<S extends object = object> {
  * One event of a streamed run:
  * `run-start`, `node-start` / `node-end` (with timings and the update) / `node-error`,
  * `custom` (from `ctx.emit`), `state` (after each step), `interrupt`, `error` (the run
- * failed), `done` (last, with the result), or `aborted` (last, then the iterator throws).
+ * failed), `done` (last, with the result), `aborted` (last, only for a real abort: the
+ * signal fired or the run's time limit passed; then the iterator throws) or `failed` (last,
+ * the runner itself could not go on — e.g. a `CheckpointError`; then the iterator throws).
  */
 export type WorkflowEvent<S extends object = object> =
   | { type: 'run-start'; runId: string; resumed: boolean }
@@ -43,4 +46,5 @@ export type WorkflowEvent<S extends object = object> =
   | { type: 'interrupt'; runId: string; node: string; payload: unknown }
   | { type: 'error'; runId: string; error: WorkflowRunError }
   | { type: 'done'; result: WorkflowResult<S> }
-  | { type: 'aborted'; error: ArshaiError };
+  | { type: 'aborted'; error: AbortError }
+  | { type: 'failed'; error: ArshaiError };

@@ -143,10 +143,13 @@ export class WorkflowRunner<S extends object = object> {
       run,
       (result) => ({ type: 'done', result }),
       (error) => {
+        if (AbortError.isInstance(error)) {
+          return { event: { type: 'aborted', error }, thenThrow: error };
+        }
         const typed = ArshaiError.isInstance(error)
           ? error
-          : new AbortError(String(error), { cause: error });
-        return { event: { type: 'aborted', error: typed }, thenThrow: typed };
+          : new ArshaiError(`The workflow runner failed: ${String(error)}`, { cause: error });
+        return { event: { type: 'failed', error: typed }, thenThrow: typed };
       },
       {
         ...(signal ? { signal } : {}),
@@ -160,7 +163,7 @@ export class WorkflowRunner<S extends object = object> {
     const limit = timeLimit(input.signal, input.timeoutMs);
     try {
       const runId = input.runId ?? randomUUID();
-      if (input.runId !== undefined && (await this.checkpointer?.getLatest(runId))) {
+      if (input.runId !== undefined && (await this.#latest(runId))) {
         throw new InvalidInputError('runId', `run "${runId}" already exists: use resume()`);
       }
       const state = initialState<S>(input, this.#now().toISOString());
@@ -186,7 +189,7 @@ export class WorkflowRunner<S extends object = object> {
       throw new InvalidInputError('runId', 'must be a non-empty string');
     const limit = timeLimit(options.signal, options.timeoutMs);
     try {
-      const last = await this.checkpointer.getLatest(runId);
+      const last = await this.#latest(runId);
       if (!last) throw new RunNotFoundError(runId);
       if (last.workflow !== this.workflow.name) {
         throw new InvalidInputError(
@@ -290,6 +293,15 @@ export class WorkflowRunner<S extends object = object> {
       );
     }
     return { runId, status: 'completed', state: position.state };
+  }
+
+  /** The run's newest checkpoint; a failing store is a `CheckpointError` (never an abort). */
+  async #latest(runId: string): Promise<Checkpoint | undefined> {
+    try {
+      return await this.checkpointer?.getLatest(runId);
+    } catch (error) {
+      throw new CheckpointError(runId, -1, error, 'read');
+    }
   }
 
   async #fail(

@@ -140,7 +140,7 @@ describe('DynamicRouter', () => {
     expect(decisions).toEqual([{ agent: 'sales', source: 'llm', rawChoice: 'sales' }]);
   });
 
-  it('falls back to the default agent on an unknown choice or an LLM failure, recording why', async () => {
+  it('falls back to the default agent on an unknown choice, recording why; a failed routing call propagates', async () => {
     const unknown = new ScriptedLLMClient([{ text: 'billing' }, { text: 'billing again' }]);
     const router = new DynamicRouter(unknown, agents(), { defaultAgent: 'support' });
     expect(await router.execute('Help')).toBe('support answered: Help');
@@ -148,9 +148,11 @@ describe('DynamicRouter', () => {
     expect(router.lastDecision?.error?.name).toBe('StructuredOutputError');
 
     const down = new ScriptedLLMClient([{ error: new Error('LLM down') }], { retry: false });
-    const router2 = new DynamicRouter(down, agents());
-    expect(await router2.execute('Help')).toBe('technical answered: Help');
-    expect(router2.lastDecision?.error?.message).toContain('LLM down');
+    const routed = agents();
+    const router2 = new DynamicRouter(down, routed);
+    const failure = await router2.execute('Help').catch((e: unknown) => e);
+    expect((failure as Error).message).toContain('LLM down');
+    expect(router2.lastDecision).toBeUndefined();
 
     const plain = new ScriptedLLMClient([{ text: 'Technical' }, { text: 'technical.' }]);
     expect((await new DynamicRouter(plain, agents()).route('x')).agent).toBe('technical');

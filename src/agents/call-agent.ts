@@ -1,0 +1,22 @@
+import { abortErrorFrom, raceAbort } from '../utils/abort.js';
+import type { Agent, AgentInput } from './agent.js';
+
+/**
+ * Runs `agent.process(input)`. With `input.signal`, the call rejects with the typed
+ * `AbortError` / `TimeoutError` the moment the signal fires, whatever the agent does with
+ * it (an agent that does not pass the signal on can no longer hold its caller).
+ *
+ * @example
+ * ```ts
+ * const answer = await callAgent(agent, { message: 'hi', signal: AbortSignal.timeout(5_000) });
+ * ```
+ */
+export function callAgent<O>(agent: Agent<O>, input: AgentInput): Promise<O> {
+  const { signal } = input;
+  if (!signal) return agent.process(input);
+  if (signal.aborted) return Promise.reject(abortErrorFrom(signal));
+  return raceAbort(
+    Promise.resolve().then(() => agent.process(input)),
+    signal,
+  );
+}
