@@ -1,9 +1,9 @@
 export {
+  RedisCheckpointer,
+  type RedisCheckpointerOptions,
+} from './redis-checkpointer.js';
+export {
   MemoryConflictError,
   RedisMemoryManager,
   type RedisMemoryManagerOptions,
-} from '../memory/redis-memory-manager.js';
-export {
-  RedisCheckpointer,
-  type RedisCheckpointerOptions,
-} from '../workflows/redis-checkpointer.js';
+} from './redis-memory-manager.js';

@@ -43,10 +43,18 @@ export interface RunSummary {
   updatedAt: string;
 }
 
+/** Per-call options of a checkpointer: a store that can hang (a network) must honour `signal`. */
+export interface CheckpointerCallOptions {
+  signal?: AbortSignal;
+}
+
 /**
  * Persists a checkpoint after every step, so a run can be resumed after a crash or an
  * interrupt. Implementations: `InMemoryCheckpointer`, `SqliteCheckpointer` (the embedded
  * default), `RedisCheckpointer`; all pass one conformance suite.
+ *
+ * Retention: checkpoints stay until `delete(runId)` removes a run (the Redis checkpointer
+ * can also expire runs with `ttlMs`); delete runs you no longer need to resume or inspect.
  *
  * @example
  * ```ts
@@ -60,13 +68,15 @@ export interface Checkpointer {
    * a checkpoint with this `version`, and with `InvalidInputError` when the checkpoint is not
    * JSON; in both cases nothing is stored.
    */
-  put(checkpoint: Checkpoint): Promise<void>;
+  put(checkpoint: Checkpoint, options?: CheckpointerCallOptions): Promise<void>;
   /** The newest checkpoint of a run. */
-  getLatest(runId: string): Promise<Checkpoint | undefined>;
+  getLatest(runId: string, options?: CheckpointerCallOptions): Promise<Checkpoint | undefined>;
   /** Every checkpoint of a run, oldest first. */
-  history(runId: string): Promise<Checkpoint[]>;
+  history(runId: string, options?: CheckpointerCallOptions): Promise<Checkpoint[]>;
   /** Runs, newest first. */
-  listRuns(options?: { limit?: number }): Promise<RunSummary[]>;
+  listRuns(options?: { limit?: number } & CheckpointerCallOptions): Promise<RunSummary[]>;
+  /** Removes every checkpoint of a run; resolves with how many went (0 for an unknown run). */
+  delete(runId: string, options?: CheckpointerCallOptions): Promise<number>;
   close(): Promise<void>;
 }
 
@@ -102,6 +112,7 @@ export function runLimit(limit: number | undefined): number | undefined {
 /**
  * Checkpoints in process memory, kept as JSON text like the other backends (so a resumed
  * state is the same whichever checkpointer stored it, and later changes never leak in).
+ * Nothing is freed until `delete(runId)`: delete finished runs in a long-lived process.
  *
  * @example
  * ```ts
@@ -129,6 +140,12 @@ export class InMemoryCheckpointer implements Checkpointer {
 
   async history(runId: string): Promise<Checkpoint[]> {
     return (this.#runs.get(runId) ?? []).map((c) => JSON.parse(c) as Checkpoint);
+  }
+
+  async delete(runId: string): Promise<number> {
+    const count = this.#runs.get(runId)?.length ?? 0;
+    this.#runs.delete(runId);
+    return count;
   }
 
   async listRuns(options: { limit?: number } = {}): Promise<RunSummary[]> {

@@ -84,6 +84,10 @@ export class SqliteCheckpointer implements Checkpointer {
     );
   }
 
+  async delete(runId: string): Promise<number> {
+    return Number(this.#open().remove.run(runId).changes);
+  }
+
   async listRuns(options: { limit?: number } = {}): Promise<RunSummary[]> {
     const rows = this.#open().runs.all(runLimit(options.limit) ?? -1) as unknown as Row[];
     return rows.map((r) => summarize(JSON.parse(r.checkpoint) as Checkpoint));
@@ -125,6 +129,7 @@ function prepare(db: DatabaseSync) {
       'SELECT checkpoint FROM arshai_checkpoints WHERE run_id = ? ORDER BY version DESC LIMIT 1',
     ),
     history: s('SELECT checkpoint FROM arshai_checkpoints WHERE run_id = ? ORDER BY version'),
+    remove: s('DELETE FROM arshai_checkpoints WHERE run_id = ?'),
     runs: s(`SELECT c.checkpoint FROM arshai_checkpoints c
       JOIN (SELECT run_id, MAX(seq) AS seq FROM arshai_checkpoints GROUP BY run_id) last ON last.seq = c.seq
       ORDER BY c.seq DESC LIMIT ?`),

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { AbortError } from '../errors/abort-error.js';
 import { ArshaiError } from '../errors/arshai-error.js';
 import { InvalidInputError } from '../errors/invalid-input-error.js';
-import { deadline, throwIfAborted } from '../utils/abort.js';
+import { abortErrorFrom, deadline, throwIfAborted } from '../utils/abort.js';
 import { pushStream } from '../utils/push-stream.js';
 import type { Checkpoint, Checkpointer, RunStatus } from './checkpointer.js';
 import type { CompiledWorkflow } from './compiled-workflow.js';
@@ -77,6 +77,8 @@ interface Position<S extends object> {
   state: WorkflowState<S>;
   next: string[];
   answers?: { node: string; values: unknown[] } | undefined;
+  /** The run's signal: checkpoint writes honour it too. */
+  signal: AbortSignal | undefined;
 }
 
 /**
@@ -163,7 +165,7 @@ export class WorkflowRunner<S extends object = object> {
     const limit = timeLimit(input.signal, input.timeoutMs);
     try {
       const runId = input.runId ?? randomUUID();
-      if (input.runId !== undefined && (await this.#latest(runId))) {
+      if (input.runId !== undefined && (await this.#latest(runId, limit.signal))) {
         throw new InvalidInputError('runId', `run "${runId}" already exists: use resume()`);
       }
       const state = initialState<S>(input, this.#now().toISOString());
@@ -173,6 +175,7 @@ export class WorkflowRunner<S extends object = object> {
         version: 0,
         state,
         next: [this.workflow.entry],
+        signal: limit.signal,
       };
       await this.#checkpoint(position, 'running', []);
       emit?.({ type: 'run-start', runId, resumed: false });
@@ -189,7 +192,7 @@ export class WorkflowRunner<S extends object = object> {
       throw new InvalidInputError('runId', 'must be a non-empty string');
     const limit = timeLimit(options.signal, options.timeoutMs);
     try {
-      const last = await this.#latest(runId);
+      const last = await this.#latest(runId, limit.signal);
       if (!last) throw new RunNotFoundError(runId);
       if (last.workflow !== this.workflow.name) {
         throw new InvalidInputError(
@@ -228,6 +231,7 @@ export class WorkflowRunner<S extends object = object> {
         state,
         next: last.next,
         answers,
+        signal: limit.signal,
       };
       throwIfAborted(limit.signal);
       await this.#checkpoint(position, 'running', []); // the claim
@@ -296,10 +300,11 @@ export class WorkflowRunner<S extends object = object> {
   }
 
   /** The run's newest checkpoint; a failing store is a `CheckpointError` (never an abort). */
-  async #latest(runId: string): Promise<Checkpoint | undefined> {
+  async #latest(runId: string, signal: AbortSignal | undefined): Promise<Checkpoint | undefined> {
     try {
-      return await this.checkpointer?.getLatest(runId);
+      return await this.checkpointer?.getLatest(runId, signal ? { signal } : undefined);
     } catch (error) {
+      if (signal?.aborted) throw abortErrorFrom(signal);
       throw new CheckpointError(runId, -1, error, 'read');
     }
   }
@@ -349,9 +354,11 @@ export class WorkflowRunner<S extends object = object> {
       ...extra,
       createdAt: this.#now().toISOString(),
     };
+    const { signal } = position;
     try {
-      await this.checkpointer.put(checkpoint);
+      await this.checkpointer.put(checkpoint, signal ? { signal } : undefined);
     } catch (error) {
+      if (signal?.aborted) throw abortErrorFrom(signal);
       if (RunConflictError.isInstance(error)) throw error;
       throw new CheckpointError(position.runId, position.step, error);
     }

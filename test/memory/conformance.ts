@@ -191,6 +191,28 @@ export function memoryConformance(name: string, backend: ConformanceBackend): vo
       await m.close();
     });
 
+    it('no conversation or entry id can name an internal key (e.g. "__seq")', async () => {
+      const m = await backend.create({});
+      const c = conversation();
+      await m.store({ conversationId: c, type: 'short-term', id: 'first', content: 1 });
+      const internalLooking = ['__seq', 'seq', '__index', 'runs', '_', 'default'];
+      for (const id of internalLooking) {
+        await m.store({ conversationId: id, type: 'working', id, content: `as ${id}` });
+        await m.update({ conversationId: id, type: 'working', id }, { content: `updated ${id}` });
+        expect((await m.retrieve({ conversationId: id })).map((e) => e.content)).toEqual([
+          `updated ${id}`,
+        ]);
+      }
+      // Everyone else's order and counter still work.
+      await m.store({ conversationId: c, type: 'short-term', id: 'second', content: 2 });
+      expect((await m.retrieve({ conversationId: c })).map((e) => e.id)).toEqual([
+        'first',
+        'second',
+      ]);
+      for (const id of internalLooking) expect(await m.delete({ conversationId: id })).toBe(1);
+      await m.close();
+    });
+
     it('keeps tenants and conversations apart', async () => {
       const a = await backend.create({ namespace: 'tenant-a' });
       const b = await backend.create({ namespace: 'tenant-b' });

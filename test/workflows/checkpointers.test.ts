@@ -58,6 +58,26 @@ const backends: Array<[string, () => Checkpointer, (() => Checkpointer) | undefi
 ];
 
 describe.each(backends)('%s conformance', (_name, create, reopen) => {
+  it('delete(runId) removes a run whole and leaves the others; the id can be used again', async () => {
+    const cp = create();
+    const gone = `gone-${Date.now()}`;
+    const kept = `kept-${Date.now()}`;
+    await cp.put(checkpoint(gone, 0));
+    await cp.put(checkpoint(gone, 1));
+    await cp.put(checkpoint(kept, 0));
+    expect(await cp.delete(gone)).toBe(2);
+    expect(await cp.getLatest(gone)).toBeUndefined();
+    expect(await cp.history(gone)).toEqual([]);
+    const listed = (await cp.listRuns()).map((r) => r.runId);
+    expect(listed).toContain(kept);
+    expect(listed).not.toContain(gone);
+    expect(await cp.delete(gone)).toBe(0);
+    expect((await cp.history(kept)).map((c) => c.step)).toEqual([0]);
+    await cp.put(checkpoint(gone, 0)); // version 0 again: the run id is free
+    expect((await cp.getLatest(gone))?.step).toBe(0);
+    await cp.close();
+  });
+
   it('stores every step, returns the latest, the history in order, and runs newest first', async () => {
     const cp = create();
     const a = `a-${Date.now()}`;

@@ -1,9 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import { ArshaiError } from '../errors/arshai-error.js';
-import { throwIfAborted } from '../utils/abort.js';
-import { createLimiter, type Limiter } from '../utils/limiter.js';
-import { expiryFor, matchesQuery, newest, resolvePatch } from './memory-query.js';
+import { expiryFor, matchesQuery, newest, resolvePatch } from '../memory/memory-query.js';
 import type {
   DeleteQuery,
   MemoryCallOptions,
@@ -16,7 +14,7 @@ import type {
   MemoryUpdater,
   RetrieveQuery,
   StoreInput,
-} from './memory-types.js';
+} from '../memory/memory-types.js';
 import {
   assertId,
   checkDelete,
@@ -26,14 +24,15 @@ import {
   type ResolvedMemoryOptions,
   resolveOptions,
   toJson,
-} from './memory-validation.js';
+} from '../memory/memory-validation.js';
+import { throwIfAborted } from '../utils/abort.js';
+import { createLimiter, type Limiter } from '../utils/limiter.js';
+import { RedisConnection, type RedisConnectionOptions } from './redis-connection.js';
 
 /** Options of {@link RedisMemoryManager}. */
-export interface RedisMemoryManagerOptions extends Omit<MemoryManagerOptions, 'now'> {
-  /** A Redis URL (`redis://host:port/db`); the connection opens on first use. */
-  url?: string;
-  /** Or an `ioredis` client you manage (not closed by `close()`). */
-  client?: Redis;
+export interface RedisMemoryManagerOptions
+  extends Omit<MemoryManagerOptions, 'now'>,
+    RedisConnectionOptions {
   /**
    * Prefix of every key this manager writes.
    * @default 'arshai:memory:'
@@ -61,10 +60,24 @@ local current = redis.call('PTTL', KEYS[1])
 if current == -2 or (current >= 0 and current < ttl) then redis.call('PEXPIRE', KEYS[1], ttl) end
 return 1`;
 
+// The next entry number. Its key has an empty conversation id ("<ns>::seq"), which no valid
+// id can produce; a counter left at the layout before 0.2 ("<ns>:__seq") is carried over.
+const NEXT_SEQ = `
+if redis.call('EXISTS', KEYS[1]) == 0 and redis.call('TYPE', KEYS[2]).ok == 'string' then
+  redis.call('SET', KEYS[1], redis.call('GET', KEYS[2]))
+end
+return redis.call('INCR', KEYS[1])`;
+
 /**
  * A `MemoryManager` on Redis (`ioredis`): one hash per entry with `PEXPIRE` TTLs, a sorted-set
  * index per conversation, `MULTI` writes, and `WATCH`-guarded atomic updates on a dedicated
  * connection (safe across processes).
+ *
+ * Keys: `<prefix><namespace>:<conversationId>` (index) and `...:<conversationId>:<type>:<id>`
+ * (entries); ids never contain `:`, and internal keys use an empty conversation id, so no id
+ * can name another key. While Redis is unreachable each call fails within its signal or
+ * `timeoutMs` (default 5 s) with a retryable `StoreError`, nothing is queued for later, and
+ * calls work again when Redis is back. Redis errors go to `logger`, never to the console.
  *
  * @example
  * ```ts no-run
@@ -76,25 +89,22 @@ return 1`;
 export class RedisMemoryManager implements MemoryManager {
   readonly #options: ResolvedMemoryOptions;
   readonly #prefix: string;
-  readonly #url: string | undefined;
-  readonly #given: Redis | undefined;
   readonly #maxAttempts: number;
   readonly #serial: Limiter = createLimiter(1);
-  #client: Redis | undefined;
-  #tx: Redis | undefined;
+  readonly #conn: RedisConnection;
+  #tx: RedisConnection | undefined;
 
   constructor(options: RedisMemoryManagerOptions = {}) {
     this.#options = resolveOptions(options);
     this.#prefix = options.keyPrefix ?? 'arshai:memory:';
-    this.#url = options.url;
-    this.#given = options.client;
     this.#maxAttempts = options.maxUpdateAttempts ?? 100;
+    this.#conn = new RedisConnection(options, 'memory');
   }
 
-  #redis(): Redis {
-    this.#client ??=
-      this.#given ?? new Redis(this.#url ?? 'redis://127.0.0.1:6379', { lazyConnect: true });
-    return this.#client;
+  /** Increments and returns the namespace's entry counter. */
+  #nextSeq(redis: Redis): Promise<number> {
+    const base = `${this.#prefix}${this.#options.namespace}`;
+    return redis.eval(NEXT_SEQ, 2, `${base}::seq`, `${base}:__seq`) as Promise<number>;
   }
 
   #entryKey(conversationId: string, type: string, id: string): string {
@@ -106,17 +116,28 @@ export class RedisMemoryManager implements MemoryManager {
   }
 
   async store<V>(input: StoreInput<V>, options?: MemoryCallOptions): Promise<MemoryEntry<V>> {
-    throwIfAborted(options?.signal);
     checkStore(input);
     const content = toJson(input.content, 'content');
     const metadata = toJson(input.metadata ?? {}, 'metadata');
-    const redis = this.#redis();
+    return this.#conn.run(
+      'memory.store',
+      (redis) => this.#store(redis, input, content, metadata),
+      options?.signal,
+    );
+  }
+
+  async #store<V>(
+    redis: Redis,
+    input: StoreInput<V>,
+    content: string,
+    metadata: string,
+  ): Promise<MemoryEntry<V>> {
     const now = Date.now();
     const id = input.id ?? randomUUID();
     const key = this.#entryKey(input.conversationId, input.type, id);
     const index = this.#indexKey(input.conversationId);
     const expires = expiryFor(input.ttlMs, input.type, this.#options.ttl, now);
-    const seq = await redis.incr(`${this.#prefix}${this.#options.namespace}:__seq`);
+    const seq = await this.#nextSeq(redis);
     const multi = redis
       .multi()
       .hset(key, { content, metadata, updatedAt: now, expiresAt: expires ?? '' })
@@ -139,9 +160,15 @@ export class RedisMemoryManager implements MemoryManager {
     query: RetrieveQuery,
     options?: MemoryCallOptions,
   ): Promise<MemoryEntry<V>[]> {
-    throwIfAborted(options?.signal);
     checkRetrieve(query);
-    const redis = this.#redis();
+    return this.#conn.run(
+      'memory.retrieve',
+      (redis) => this.#retrieve<V>(redis, query),
+      options?.signal,
+    );
+  }
+
+  async #retrieve<V>(redis: Redis, query: RetrieveQuery): Promise<MemoryEntry<V>[]> {
     const index = this.#indexKey(query.conversationId);
     const members = await redis.zrange(index, '0', '-1');
     const wanted = members.filter((m) => !query.type || m.startsWith(`${query.type}:`));
@@ -177,68 +204,76 @@ export class RedisMemoryManager implements MemoryManager {
     change: MemoryPatch<V> | MemoryUpdater<V>,
     options?: MemoryCallOptions,
   ): Promise<MemoryEntry<V>> {
-    throwIfAborted(options?.signal);
     checkKey(key);
+    const signal = options?.signal;
     // WATCH is per connection: transactions run one at a time on a dedicated connection, and
     // WATCH makes them safe against writers in other processes.
-    return this.#serial(async () => {
-      this.#tx ??= this.#redis().duplicate();
-      const tx = this.#tx;
-      const k = this.#entryKey(key.conversationId, key.type, key.id);
-      const index = this.#indexKey(key.conversationId);
-      for (let attempt = 1; attempt <= this.#maxAttempts; attempt++) {
-        throwIfAborted(options?.signal);
-        await tx.watch(k);
-        const hash = await tx.hgetall(k);
-        const current = hash.content
-          ? toEntry<V>(key.conversationId, key.type, key.id, hash)
-          : undefined;
-        let patch: MemoryPatch<V>;
-        try {
-          patch = resolvePatch(change, current);
-        } catch (error) {
-          await tx.unwatch();
-          throw error;
-        }
-        const content = toJson(
-          patch.content === undefined ? current?.content : patch.content,
-          'content',
-        );
-        const metadata = toJson({ ...current?.metadata, ...patch.metadata }, 'metadata');
-        const now = Date.now();
-        const expires = expiryFor(undefined, key.type, this.#options.ttl, now);
-        const seq = current
-          ? Number(hash.seq)
-          : await this.#redis().incr(`${this.#prefix}${this.#options.namespace}:__seq`);
-        const multi = tx.multi().hset(k, {
-          content,
-          metadata,
-          updatedAt: now,
-          expiresAt: expires ?? '',
-          createdAt: current?.createdAt ?? now,
-          seq,
-        });
-        expireEntry(multi, k, expires, now);
-        multi.zadd(index, 'NX', seq, `${key.type}:${key.id}`);
-        multi.eval(EXTEND_INDEX, 1, index, expires === null ? -1 : expires - now);
-        multi.hgetall(k);
-        const results = await multi.exec();
-        if (results === null) continue; // another writer changed the entry: try again
-        return toEntry<V>(
-          key.conversationId,
-          key.type,
-          key.id,
-          checkResults(results).at(-1) as Record<string, string>,
-        );
+    return this.#serial(() => {
+      this.#tx ??= this.#conn.duplicate('memory-updates');
+      return this.#tx.run('memory.update', (tx) => this.#update(tx, key, change, signal), signal);
+    }, signal);
+  }
+
+  async #update<V>(
+    tx: Redis,
+    key: MemoryKey,
+    change: MemoryPatch<V> | MemoryUpdater<V>,
+    signal: AbortSignal | undefined,
+  ): Promise<MemoryEntry<V>> {
+    const k = this.#entryKey(key.conversationId, key.type, key.id);
+    const index = this.#indexKey(key.conversationId);
+    for (let attempt = 1; attempt <= this.#maxAttempts; attempt++) {
+      throwIfAborted(signal);
+      await tx.watch(k);
+      const hash = await tx.hgetall(k);
+      const current = hash.content
+        ? toEntry<V>(key.conversationId, key.type, key.id, hash)
+        : undefined;
+      let patch: MemoryPatch<V>;
+      try {
+        patch = resolvePatch(change, current);
+      } catch (error) {
+        await tx.unwatch();
+        throw error;
       }
-      throw new MemoryConflictError(k, this.#maxAttempts);
-    });
+      const content = toJson(
+        patch.content === undefined ? current?.content : patch.content,
+        'content',
+      );
+      const metadata = toJson({ ...current?.metadata, ...patch.metadata }, 'metadata');
+      const now = Date.now();
+      const expires = expiryFor(undefined, key.type, this.#options.ttl, now);
+      const seq = current ? Number(hash.seq) : await this.#nextSeq(tx);
+      const multi = tx.multi().hset(k, {
+        content,
+        metadata,
+        updatedAt: now,
+        expiresAt: expires ?? '',
+        createdAt: current?.createdAt ?? now,
+        seq,
+      });
+      expireEntry(multi, k, expires, now);
+      multi.zadd(index, 'NX', seq, `${key.type}:${key.id}`);
+      multi.eval(EXTEND_INDEX, 1, index, expires === null ? -1 : expires - now);
+      multi.hgetall(k);
+      const results = await multi.exec();
+      if (results === null) continue; // another writer changed the entry: try again
+      return toEntry<V>(
+        key.conversationId,
+        key.type,
+        key.id,
+        checkResults(results).at(-1) as Record<string, string>,
+      );
+    }
+    throw new MemoryConflictError(k, this.#maxAttempts);
   }
 
   async delete(query: DeleteQuery, options?: MemoryCallOptions): Promise<number> {
-    throwIfAborted(options?.signal);
     checkDelete(query);
-    const redis = this.#redis();
+    return this.#conn.run('memory.delete', (redis) => this.#delete(redis, query), options?.signal);
+  }
+
+  async #delete(redis: Redis, query: DeleteQuery): Promise<number> {
     const index = this.#indexKey(query.conversationId);
     const members =
       query.id !== undefined
@@ -254,11 +289,11 @@ export class RedisMemoryManager implements MemoryManager {
     return results.slice(0, members.length).reduce<number>((n, r) => n + Number(r), 0);
   }
 
+  /** Closes the connections this manager opened; settles also while Redis is unreachable. */
   async close(): Promise<void> {
-    await this.#tx?.quit();
-    if (this.#client && !this.#given) await this.#client.quit();
+    const tx = this.#tx;
     this.#tx = undefined;
-    this.#client = undefined;
+    await Promise.all([tx?.close(), this.#conn.close()]);
   }
 }
 

@@ -1,0 +1,151 @@
+import type { Redis } from 'ioredis';
+import {
+  type Checkpoint,
+  type Checkpointer,
+  type CheckpointerCallOptions,
+  type RunSummary,
+  runLimit,
+  serializeCheckpoint,
+  summarize,
+} from '../workflows/checkpointer.js';
+import { RunConflictError } from '../workflows/workflow-errors.js';
+import { RedisConnection, type RedisConnectionOptions } from './redis-connection.js';
+
+/** Options of {@link RedisCheckpointer}. */
+export interface RedisCheckpointerOptions extends RedisConnectionOptions {
+  /** @default 'arshai:checkpoints:' */
+  keyPrefix?: string;
+  /** Time to keep a run's checkpoints after its last step. @default never expire */
+  ttlMs?: number;
+}
+
+// KEYS: the run's list, the index of runs. ARGV: version, checkpoint, run id, ttl (0: none).
+// Atomic: refuses a version the run has; scores runs by the server's clock (one clock for
+// every process); drops index entries whose run has expired.
+const PUT = `
+if redis.call('LLEN', KEYS[1]) > tonumber(ARGV[1]) then return 0 end
+redis.call('RPUSH', KEYS[1], ARGV[2])
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000000 + tonumber(t[2])
+redis.call('ZADD', KEYS[2], now, ARGV[3])
+local ttl = tonumber(ARGV[4])
+if ttl > 0 then
+  redis.call('PEXPIRE', KEYS[1], ttl)
+  redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', '(' .. (now - ttl * 1000))
+end
+return 1`;
+
+// KEYS: the run's list, the index of runs. ARGV: run id. Returns the checkpoints removed.
+const DELETE = `
+local n = redis.call('LLEN', KEYS[1])
+redis.call('DEL', KEYS[1])
+redis.call('ZREM', KEYS[2], ARGV[1])
+return n`;
+
+/**
+ * Checkpoints in Redis: a list per run (one entry per step) and a sorted set of runs by last
+ * update, written atomically by one script that also refuses a version the run already has.
+ * Keys are `<prefix>run:<runId>` and `<prefix>runs` (the index): a run id is never the index.
+ * While Redis is unreachable each call fails within its signal or `timeoutMs` (default 5 s)
+ * with a retryable `StoreError`, and calls work again when Redis is back.
+ *
+ * @example
+ * ```ts no-run
+ * const checkpointer = new RedisCheckpointer({ url: 'redis://127.0.0.1:6379' });
+ * ```
+ */
+export class RedisCheckpointer implements Checkpointer {
+  readonly #prefix: string;
+  readonly #ttlMs: number;
+  readonly #conn: RedisConnection;
+
+  constructor(options: RedisCheckpointerOptions = {}) {
+    this.#prefix = options.keyPrefix ?? 'arshai:checkpoints:';
+    this.#ttlMs = Math.max(0, Math.ceil(options.ttlMs ?? 0));
+    this.#conn = new RedisConnection(options, 'checkpoints');
+  }
+
+  #key(runId: string): string {
+    return `${this.#prefix}run:${runId}`;
+  }
+
+  async put(c: Checkpoint, options?: CheckpointerCallOptions): Promise<void> {
+    const json = serializeCheckpoint(c);
+    const stored = await this.#conn.run(
+      'checkpoints.put',
+      (redis) =>
+        redis.eval(
+          PUT,
+          2,
+          this.#key(c.runId),
+          `${this.#prefix}runs`,
+          c.version,
+          json,
+          c.runId,
+          this.#ttlMs,
+        ),
+      options?.signal,
+    );
+    if (stored !== 1) throw new RunConflictError(c.runId, c.version);
+  }
+
+  async getLatest(
+    runId: string,
+    options?: CheckpointerCallOptions,
+  ): Promise<Checkpoint | undefined> {
+    const raw = await this.#conn.run(
+      'checkpoints.getLatest',
+      (redis) => redis.lindex(this.#key(runId), -1),
+      options?.signal,
+    );
+    return raw ? (JSON.parse(raw) as Checkpoint) : undefined;
+  }
+
+  async history(runId: string, options?: CheckpointerCallOptions): Promise<Checkpoint[]> {
+    const raw = await this.#conn.run(
+      'checkpoints.history',
+      (redis) => redis.lrange(this.#key(runId), 0, -1),
+      options?.signal,
+    );
+    return raw.map((r) => JSON.parse(r) as Checkpoint);
+  }
+
+  async listRuns(
+    options: { limit?: number } & CheckpointerCallOptions = {},
+  ): Promise<RunSummary[]> {
+    const limit = runLimit(options.limit);
+    return this.#conn.run(
+      'checkpoints.listRuns',
+      (redis) => this.#list(redis, limit),
+      options.signal,
+    );
+  }
+
+  async delete(runId: string, options?: CheckpointerCallOptions): Promise<number> {
+    const removed = await this.#conn.run(
+      'checkpoints.delete',
+      (redis) => redis.eval(DELETE, 2, this.#key(runId), `${this.#prefix}runs`, runId),
+      options?.signal,
+    );
+    return Number(removed);
+  }
+
+  /** Closes the connection this checkpointer opened; settles also while Redis is unreachable. */
+  close(): Promise<void> {
+    return this.#conn.close();
+  }
+
+  async #list(redis: Redis, limit: number | undefined): Promise<RunSummary[]> {
+    const ids = await redis.zrevrange(`${this.#prefix}runs`, 0, (limit ?? 0) - 1);
+    if (ids.length === 0) return [];
+    const pipeline = redis.pipeline();
+    for (const id of ids) pipeline.lindex(this.#key(id), -1);
+    const results = (await pipeline.exec()) ?? [];
+    const runs: RunSummary[] = [];
+    for (const [error, raw] of results) {
+      if (error) throw error;
+      if (typeof raw === 'string') runs.push(summarize(JSON.parse(raw) as Checkpoint));
+    }
+    return runs;
+  }
+}
