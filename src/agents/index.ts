@@ -8,4 +8,5 @@ export {
   DEFAULT_WORKING_MEMORY_PROMPT,
   WorkingMemoryAgent,
   type WorkingMemoryAgentOptions,
+  type WorkingMemoryResult,
 } from './working-memory-agent.js';

@@ -1,5 +1,7 @@
 import type { LLMClient } from '../llm/llm-client.js';
 import type { MemoryManager } from '../memory/memory-types.js';
+import { throwIfAborted } from '../utils/abort.js';
+import { type Logger, silentLogger } from '../utils/logger.js';
 import type { AgentInput } from './agent.js';
 import { BaseAgent } from './base-agent.js';
 import { conversationIdOf } from './conversation-id.js';
@@ -10,6 +12,18 @@ export interface WorkingMemoryAgentOptions {
   memory: MemoryManager;
   /** Instructions for the model that rewrites the working memory after each exchange. */
   updatePrompt?: string;
+  /** Told when the memory could not be updated (the answer is still returned). @default silent */
+  logger?: Logger;
+}
+
+/** What {@link WorkingMemoryAgent.run} returns. */
+export interface WorkingMemoryResult {
+  /** The answer to the user. */
+  answer: string;
+  /** Whether the working memory was rewritten and stored. */
+  memoryUpdated: boolean;
+  /** Why it was not (the rewrite call or the store failed); the answer stands. */
+  memoryError?: Error;
 }
 
 /** The default instructions for updating the working memory. */
@@ -21,7 +35,8 @@ export const DEFAULT_WORKING_MEMORY_PROMPT =
 /**
  * An agent that keeps a per-conversation working-memory summary: it answers with the memory in
  * its system prompt, then asks the model to update the memory with the exchange and stores it.
- * Inputs must carry `metadata.conversationId`.
+ * Inputs must carry `metadata.conversationId`. When rewriting or storing the memory fails,
+ * the answer is still returned and the failure reported (`logger`, and `run()`'s result).
  *
  * @example
  * ```ts
@@ -32,11 +47,13 @@ export const DEFAULT_WORKING_MEMORY_PROMPT =
 export class WorkingMemoryAgent extends BaseAgent<string> {
   readonly memory: MemoryManager;
   readonly #updatePrompt: string;
+  readonly #logger: Logger;
 
   constructor(llmClient: LLMClient, systemPrompt: string, options: WorkingMemoryAgentOptions) {
     super(llmClient, systemPrompt, { updatePrompt: options.updatePrompt });
     this.memory = options.memory;
     this.#updatePrompt = options.updatePrompt ?? DEFAULT_WORKING_MEMORY_PROMPT;
+    this.#logger = options.logger ?? silentLogger;
   }
 
   /** The conversation's current working memory (empty string when none). */
@@ -49,6 +66,11 @@ export class WorkingMemoryAgent extends BaseAgent<string> {
   }
 
   async process(input: AgentInput): Promise<string> {
+    return (await this.run(input)).answer;
+  }
+
+  /** Like `process`, saying whether the working memory was updated. */
+  async run(input: AgentInput): Promise<WorkingMemoryResult> {
     const conversationId = conversationIdOf(input, true);
     const { signal } = input;
     const memory = await this.workingMemory(conversationId, signal);
@@ -57,18 +79,28 @@ export class WorkingMemoryAgent extends BaseAgent<string> {
       userMessage: input.message,
       ...(signal ? { signal } : {}),
     });
-    const update = await this.llmClient.chat({
-      systemPrompt: this.#updatePrompt,
-      userMessage:
-        `Current working memory:\n${memory || '(empty)'}\n\n` +
-        `Latest exchange:\nUser: ${input.message}\nAssistant: ${answer.llmResponse}`,
-      ...(signal ? { signal } : {}),
-    });
-    await this.memory.update<string>(
-      { conversationId, type: 'working', id: 'summary' },
-      { content: update.llmResponse.trim() },
-      { signal },
-    );
-    return answer.llmResponse;
+    try {
+      const update = await this.llmClient.chat({
+        systemPrompt: this.#updatePrompt,
+        userMessage:
+          `Current working memory:\n${memory || '(empty)'}\n\n` +
+          `Latest exchange:\nUser: ${input.message}\nAssistant: ${answer.llmResponse}`,
+        ...(signal ? { signal } : {}),
+      });
+      await this.memory.update<string>(
+        { conversationId, type: 'working', id: 'summary' },
+        { content: update.llmResponse.trim() },
+        { signal },
+      );
+      return { answer: answer.llmResponse, memoryUpdated: true };
+    } catch (error) {
+      throwIfAborted(signal); // the caller gave up: no answer is wanted
+      const memoryError = error instanceof Error ? error : new Error(String(error));
+      this.#logger.warn('arshai: working memory not updated', {
+        conversationId,
+        error: memoryError.name,
+      });
+      return { answer: answer.llmResponse, memoryUpdated: false, memoryError };
+    }
   }
 }

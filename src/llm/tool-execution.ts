@@ -1,4 +1,5 @@
 import { TimeoutError } from '../errors/abort-error.js';
+import { InvalidInputError } from '../errors/invalid-input-error.js';
 import { abortErrorFrom, deadline, raceAbort } from '../utils/abort.js';
 import type { Limiter } from '../utils/limiter.js';
 import type { ToolCall } from './message.js';
@@ -26,13 +27,21 @@ export interface ToolSet {
   startBackground: StartBackgroundTask;
 }
 
-/** Serialises a tool's return value for the model: strings as they are, the rest as JSON. */
+/**
+ * Serialises a tool's return value for the model: strings as they are, the rest as JSON.
+ * A value JSON cannot hold (a circular object, a `BigInt`) throws an `InvalidInputError`,
+ * which the tool loop sends to the model as the call's error.
+ */
 export function toolOutputText(output: unknown): string {
   if (typeof output === 'string') return output;
   try {
     return JSON.stringify(output ?? null) ?? 'null';
-  } catch {
-    return String(output);
+  } catch (error) {
+    throw new InvalidInputError(
+      'tool output',
+      `cannot be sent to the model as JSON (${(error as Error).message.split('\n')[0]})`,
+      { cause: error },
+    );
   }
 }
 

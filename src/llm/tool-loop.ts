@@ -8,6 +8,7 @@ import { abortErrorFrom, linkedController } from '../utils/abort.js';
 import { createLimiter } from '../utils/limiter.js';
 import type { Logger } from '../utils/logger.js';
 import { parseMedia } from '../utils/media.js';
+import { checkCount, checkTimeoutMs } from '../utils/option-checks.js';
 import type { LLMConfig } from './llm-config.js';
 import type { LLMInput } from './llm-input.js';
 import type { FinishReason, LLMResult, ToolCallRecord } from './llm-result.js';
@@ -22,7 +23,7 @@ import {
   type ToolOutcome,
   type ToolSet,
 } from './tool-execution.js';
-import { addUsage, emptyUsage, type Usage } from './usage.js';
+import { addUsage, emptyUsage, reportsUsage, type Usage } from './usage.js';
 
 const NEVER = new AbortController().signal;
 const NO_TOOLS = { regular: {}, background: {}, limiter: createLimiter(undefined) };
@@ -197,7 +198,9 @@ async function generateTurn<T>(
   const response = await callWithRetry(ctx, request.signal, () => ctx.adapter.generate(request));
   if (response.reasoning) emit?.({ type: 'reasoning-delta', text: response.reasoning });
   if (response.text) emit?.({ type: 'text-delta', text: response.text });
-  const turnUsage = addUsage(emptyUsage(ctx.adapter.provider, ctx.adapter.model), response.usage);
+  const turnUsage = emptyUsage(ctx.adapter.provider, ctx.adapter.model);
+  if (reportsUsage(response.usage)) addUsage(turnUsage, response.usage);
+  else turnUsage.unreported = 1;
   return {
     text: response.text,
     calls: response.toolCalls,
@@ -225,6 +228,7 @@ async function streamTurn<T>(
     usage: emptyUsage(ctx.adapter.provider, ctx.adapter.model),
     finishReason: 'stop',
   };
+  let reported = false;
   const apply = (part: ModelStreamPart) => {
     switch (part.type) {
       case 'text-delta':
@@ -239,6 +243,7 @@ async function streamTurn<T>(
         turn.outcomes.push(start(part.toolCall));
         break;
       case 'usage':
+        if (reportsUsage(part.usage)) reported = true;
         addUsage(turn.usage, part.usage);
         break;
       case 'finish':
@@ -256,6 +261,7 @@ async function streamTurn<T>(
     throw error;
   }
   if (turn.calls.length > 0 && turn.finishReason === 'stop') turn.finishReason = 'tool-calls';
+  if (!reported) turn.usage.unreported = 1;
   return turn;
 }
 
@@ -269,12 +275,10 @@ function validateInput<T>(input: LLMInput<T>, maxTurns: number): void {
   if (typeof input.userMessage !== 'string') {
     throw new InvalidInputError('userMessage', 'must be a string');
   }
-  if (!Number.isInteger(maxTurns) || maxTurns < 1) {
-    throw new InvalidInputError('maxTurns', 'must be a positive integer');
-  }
-  if (input.messages !== undefined && !Array.isArray(input.messages)) {
-    throw new InvalidInputError('messages', 'must be an array of messages');
-  }
+  checkCount(maxTurns, 'maxTurns');
+  checkCount(input.toolConcurrency, 'toolConcurrency');
+  checkTimeoutMs(input.timeoutMs, 'timeoutMs');
+  if (input.messages !== undefined) checkMessages(input.messages);
   if (input.regularFunctions) assertToolNames(input.regularFunctions, 'regularFunctions');
   if (input.backgroundTasks) {
     assertToolNames(input.backgroundTasks, 'backgroundTasks');
@@ -287,6 +291,27 @@ function validateInput<T>(input: LLMInput<T>, maxTurns: number): void {
       }
     }
   }
+}
+
+const ROLES = new Set(['user', 'assistant', 'tool']);
+
+/** Prior messages: an array of user, assistant and tool messages (never silently dropped). */
+function checkMessages(messages: unknown): void {
+  if (!Array.isArray(messages)) {
+    throw new InvalidInputError('messages', 'must be an array of messages');
+  }
+  messages.forEach((message: unknown, i) => {
+    const role = (message as { role?: unknown } | null)?.role;
+    if (role === 'system') {
+      throw new InvalidInputError(
+        `messages[${i}].role`,
+        '"system" is not a message role here: put system instructions in systemPrompt',
+      );
+    }
+    if (typeof role !== 'string' || !ROLES.has(role)) {
+      throw new InvalidInputError(`messages[${i}].role`, 'must be "user", "assistant" or "tool"');
+    }
+  });
 }
 
 function userMessage<T>(input: LLMInput<T>): UserMessage {

@@ -7,6 +7,11 @@ export interface Usage {
   reasoningTokens: number;
   /** Input tokens served from the provider's prompt cache, part of `inputTokens`. */
   cachedInputTokens: number;
+  /**
+   * Model calls whose provider reported no usage at all: their tokens are unknown, not zero
+   * (the counts above leave them out). Absent when every call reported usage.
+   */
+  unreported?: number;
   provider: string;
   model: string;
 }
@@ -27,6 +32,17 @@ export function emptyUsage(provider: string, model: string): Usage {
 /** Token counts a provider reports for one call; missing counts are zero. */
 export type UsageDelta = Partial<Omit<Usage, 'provider' | 'model'>>;
 
+/** Whether a provider's usage report counts any tokens at all (`{}` means: not reported). */
+export function reportsUsage(delta: UsageDelta | undefined): boolean {
+  return (
+    delta !== undefined &&
+    (delta.inputTokens !== undefined ||
+      delta.outputTokens !== undefined ||
+      delta.totalTokens !== undefined ||
+      delta.unreported !== undefined)
+  );
+}
+
 /** Adds `delta` into `total` (mutates and returns `total`). `totalTokens` is derived when absent. */
 export function addUsage(total: Usage, delta: UsageDelta | undefined): Usage {
   if (!delta) return total;
@@ -37,5 +53,6 @@ export function addUsage(total: Usage, delta: UsageDelta | undefined): Usage {
   total.totalTokens += delta.totalTokens ?? input + output;
   total.reasoningTokens += delta.reasoningTokens ?? 0;
   total.cachedInputTokens += delta.cachedInputTokens ?? 0;
+  if (delta.unreported) total.unreported = (total.unreported ?? 0) + delta.unreported;
   return total;
 }

@@ -50,6 +50,12 @@ export interface RetryOptions {
   shouldRetry?: (error: unknown, attempt: number) => boolean;
   /** Called before each wait; for logging and metrics. */
   onRetry?: (event: RetryEvent) => void;
+  /**
+   * How to wait `ms` before the next attempt; must reject when `signal` aborts. Tests pass a
+   * recording stand-in instead of real waits.
+   * @default a timer (`sleep(ms, signal)`)
+   */
+  delay?: (ms: number, signal: AbortSignal | undefined) => Promise<void>;
   /** @internal Random source in [0, 1), for tests. */
   random?: () => number;
 }
@@ -100,7 +106,12 @@ export async function retry<T>(
       const delayMs = retryDelay(attempt, error, options);
       if (delayMs > (options.maxRetryAfterMs ?? 60_000)) throw error;
       options.onRetry?.({ attempt, error, delayMs });
-      await sleep(delayMs, signal);
+      try {
+        await (options.delay ?? sleep)(delayMs, signal);
+      } catch (waitError) {
+        if (signal?.aborted) throw abortErrorFrom(signal);
+        throw waitError;
+      }
     }
   }
 }

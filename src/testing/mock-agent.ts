@@ -37,7 +37,7 @@ export class MockAgent<O = string> implements Agent<O> {
     if (reply === undefined) throw new Error('MockAgent has no replies');
     if (isReply(reply)) {
       if (reply.delayMs) await sleep(reply.delayMs, input.signal);
-      if ('error' in reply) throw reply.error;
+      if ('error' in reply) throw asError(reply.error);
       return reply.output;
     }
     return reply;
@@ -51,4 +51,9 @@ function isReply<O>(value: O | MockReply<O>): value is MockReply<O> {
     ('output' in value || 'error' in value) &&
     Object.keys(value).every((k) => k === 'output' || k === 'error' || k === 'delayMs')
   );
+}
+
+/** Scripts written in plain JavaScript may give a string: it is thrown as an `Error`. */
+function asError(error: unknown): Error {
+  return error instanceof Error ? error : new Error(String(error));
 }

@@ -17,6 +17,7 @@ export { toMermaid } from './mermaid.js';
 export { SqliteCheckpointer, type SqliteCheckpointerOptions } from './sqlite-checkpointer.js';
 export {
   CheckpointError,
+  InvalidNodeUpdateError,
   NodeExecutionError,
   RunConflictError,
   RunNotFoundError,

@@ -1,17 +1,24 @@
+import { InvalidInputError } from '../errors/invalid-input-error.js';
 import type { CompiledWorkflow } from './compiled-workflow.js';
+import type { WorkflowGraph } from './workflow-graph.js';
 import { END } from './workflow-state.js';
 
 /**
  * The workflow as a Mermaid flowchart: plain edges as arrows, conditional edges dotted and
  * labelled with their route keys, error routes labelled `error`. Node ids are prefixed
- * (`n_`), so names like `end` or `graph` never clash with Mermaid's keywords.
+ * (`n_`), so names like `end` or `graph` never clash with Mermaid's keywords. A
+ * `WorkflowGraph` is compiled first (an invalid one throws `WorkflowValidationError`).
  *
  * @example
  * ```ts
  * console.log(toMermaid(workflow)); // flowchart TD ...
  * ```
  */
-export function toMermaid<S extends object>(workflow: CompiledWorkflow<S>): string {
+export function toMermaid<S extends object>(graph: CompiledWorkflow<S> | WorkflowGraph<S>): string {
+  const workflow: CompiledWorkflow<S> = isGraph<S>(graph) ? graph.compile() : graph;
+  if (!(workflow?.nodes instanceof Map) || typeof workflow.entry !== 'string') {
+    throw new InvalidInputError('workflow', 'expected a compiled workflow or a WorkflowGraph');
+  }
   const id = (name: string) => (name === END ? '__end__' : `n_${name}`);
   const lines = ['flowchart TD', '  __start__([start])', '  __end__([end])'];
   for (const name of workflow.nodes.keys()) lines.push(`  ${id(name)}["${name}"]`);
@@ -40,4 +47,10 @@ export function toMermaid<S extends object>(workflow: CompiledWorkflow<S>): stri
 /** Text safe inside a quoted Mermaid label (Mermaid's `#code;` entities). */
 function quoted(text: string): string {
   return text.replace(/[#"<>]/g, (c) => `#${c.charCodeAt(0)};`);
+}
+
+function isGraph<S extends object>(
+  value: CompiledWorkflow<S> | WorkflowGraph<S>,
+): value is WorkflowGraph<S> {
+  return typeof (value as { compile?: unknown } | null)?.compile === 'function';
 }

@@ -1,6 +1,7 @@
 import { retry } from '../resilience/retry.js';
 import { abortErrorFrom, linkedController, raceAbort } from '../utils/abort.js';
 import type { CompiledWorkflow } from './compiled-workflow.js';
+import { InvalidNodeUpdateError } from './workflow-errors.js';
 import type { WorkflowEvent } from './workflow-events.js';
 import type { NodeContext } from './workflow-node.js';
 import type { StateUpdate, WorkflowState } from './workflow-state.js';
@@ -78,6 +79,7 @@ export async function executeNode<S extends object>(
       // A node that ignores its signal is still cut off when the run or its time limit aborts.
       const update = signal ? await raceAbort(Promise.resolve(running), signal) : await running;
       if (pending) throw pending;
+      checkUpdate(name, update);
       return update;
     } finally {
       limit?.dispose();
@@ -147,6 +149,32 @@ class Context implements NodeContext {
 
   get signal(): AbortSignal {
     return this.#signal ?? this.#idle();
+  }
+}
+
+/** The fields the engine keeps: no node may write them. */
+const ENGINE_FIELDS: ReadonlySet<string> = new Set([
+  'userContext',
+  'currentStep',
+  'stepCount',
+  'processingPath',
+  'input',
+]);
+
+/** A node's return value must be nothing or an object of state fields it may write. */
+function checkUpdate(node: string, update: unknown): void {
+  if (update === undefined || update === null) return;
+  if (typeof update !== 'object' || Array.isArray(update)) {
+    const got = Array.isArray(update) ? 'an array' : `a ${typeof update}`;
+    throw new InvalidNodeUpdateError(
+      node,
+      `returned ${got}; a node returns an object of the state fields it changes, or nothing`,
+    );
+  }
+  for (const field in update) {
+    if (ENGINE_FIELDS.has(field)) {
+      throw new InvalidNodeUpdateError(node, `wrote "${field}", which the engine maintains`);
+    }
   }
 }
 

@@ -2,6 +2,7 @@ import { ArshaiError } from '../errors/arshai-error.js';
 import type { CompiledWorkflow } from './compiled-workflow.js';
 import type { NodeOutcome } from './node-execution.js';
 import {
+  InvalidNodeUpdateError,
   NodeExecutionError,
   StateConflictError,
   type WorkflowRunError,
@@ -36,6 +37,16 @@ export function mergeStep<S extends object>(
   outcomes: NodeOutcome<S>[],
   now: () => Date,
 ): MergedStep<S> {
+  // A refused update fails the run before anything of the step is merged.
+  for (const o of outcomes) {
+    if (o.error && InvalidNodeUpdateError.isInstance(o.error)) {
+      return {
+        state: before,
+        next: [],
+        error: new NodeExecutionError(o.node, runId, before, o.error),
+      };
+    }
+  }
   if (outcomes.length > 1) {
     const conflict = findConflict(reducers, outcomes);
     if (conflict) {

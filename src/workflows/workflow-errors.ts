@@ -1,4 +1,5 @@
 import { ArshaiError, hasMarker } from '../errors/arshai-error.js';
+import { InvalidInputError } from '../errors/invalid-input-error.js';
 
 /** `compile()` found problems; `problems` lists every one. */
 export class WorkflowValidationError extends ArshaiError {
@@ -49,6 +50,24 @@ export class NodeExecutionError extends WorkflowRunError {
 
   static override isInstance(value: unknown): value is NodeExecutionError {
     return hasMarker(value, 'NodeExecutionError');
+  }
+}
+
+/**
+ * A node returned something that is not a state update: not an object (a string, an array),
+ * or an object writing the engine's own fields (`processingPath`, `stepCount`, ...). The run
+ * fails with a `NodeExecutionError` caused by this; nothing from that step is merged.
+ */
+export class InvalidNodeUpdateError extends InvalidInputError {
+  readonly node: string;
+
+  constructor(node: string, problem: string) {
+    super(`nodes.${node}`, problem);
+    this.node = node;
+  }
+
+  static override isInstance(value: unknown): value is InvalidNodeUpdateError {
+    return hasMarker(value, 'InvalidNodeUpdateError');
   }
 }
 

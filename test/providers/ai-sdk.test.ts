@@ -217,10 +217,19 @@ describe('AiSdkClient', () => {
     expect(calls).toBe(2);
   });
 
-  it('rejects options the specification has no place for', () => {
-    expect(() => new AiSdkClient(new MockLanguageModelV4(), { extraBody: { x: 1 } })).toThrow(
-      InvalidInputError,
-    );
+  it('rejects options the specification has no place for, without suggesting extraBody', () => {
+    for (const config of [{ extraBody: { x: 1 } }, { reasoningEffort: 'high' as const }]) {
+      const error = (() => {
+        try {
+          new AiSdkClient(new MockLanguageModelV4(), config);
+        } catch (e) {
+          return e;
+        }
+      })();
+      expect(InvalidInputError.isInstance(error)).toBe(true);
+      expect((error as Error).message).not.toMatch(/through extraBody/);
+      expect((error as Error).message).toContain('AI SDK model');
+    }
   });
 });
 

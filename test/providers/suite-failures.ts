@@ -15,14 +15,22 @@ export function failureSuite(f: ProviderFixture): void {
 
     it('waits as Retry-After asks after a 429, then succeeds', async () => {
       await start(f.error(429, { 'retry-after': '1' }), f.text('ok'));
-      const delays: number[] = [];
+      const waited: number[] = [];
       const result = await f
-        .client(server.url, { retry: { maxRetries: 2, onRetry: (e) => delays.push(e.delayMs) } })
+        .client(server.url, {
+          retry: {
+            maxRetries: 2,
+            // The retry's own wait, recorded instead of slept: no wall clock in the test.
+            delay: async (ms) => {
+              waited.push(ms);
+              expect(server.requests).toHaveLength(1); // the second request waits for it
+            },
+          },
+        })
         .chat(input);
       expect(result.llmResponse).toBe('ok');
-      expect(delays).toEqual([1000]);
-      const [first, second] = server.requests;
-      expect((second?.at ?? 0) - (first?.at ?? 0)).toBeGreaterThanOrEqual(990);
+      expect(waited).toEqual([1000]);
+      expect(server.requests).toHaveLength(2);
     });
 
     it('retries 500s, then fails with a typed retryable error', async () => {
@@ -136,6 +144,32 @@ export function failureSuite(f: ProviderFixture): void {
       expect(ProviderError.isInstance(error)).toBe(true);
       expect(error).toMatchObject({ retryable: false });
       expect((error as Error).message).toMatch(/malformed/);
+    });
+
+    it('a 200 response without the documented fields is a typed ProviderError, not a TypeError', async () => {
+      await start({ json: {} });
+      const error = await f
+        .client(server.url, { retry: false })
+        .chat(input)
+        .catch((e: unknown) => e);
+      expect(ProviderError.isInstance(error)).toBe(true);
+      expect(error).toMatchObject({ status: 200, retryable: false });
+      expect((error as Error).message).toMatch(/malformed/);
+    });
+
+    it('a response without usage reports its usage as unknown, not as 0 tokens', async () => {
+      const reply = f.text('no usage') as { json: Record<string, unknown> };
+      const json = structuredClone(reply.json);
+      delete json.usage;
+      delete json.usageMetadata;
+      await start({ ...reply, json }, f.text('with usage'));
+      const client = f.client(server.url, { retry: false });
+      const bare = await client.chat(input);
+      expect(bare.llmResponse).toBe('no usage');
+      expect(bare.usage).toMatchObject({ unreported: 1, totalTokens: 0 });
+      const counted = await client.chat(input);
+      expect(counted.usage.unreported).toBeUndefined();
+      expect(counted.usage.totalTokens).toBeGreaterThan(0);
     });
 
     it('fails with a typed error on a response body that is not JSON', async () => {

@@ -303,7 +303,7 @@ function parseInput(args: string): unknown {
 }
 
 function mapUsage(u: LanguageModelV4Usage | undefined): UsageDelta {
-  if (!u) return {};
+  if (!u || (u.inputTokens?.total === undefined && u.outputTokens?.total === undefined)) return {};
   const input = u.inputTokens.total ?? 0;
   const output = u.outputTokens.total ?? 0;
   return {

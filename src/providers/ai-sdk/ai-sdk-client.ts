@@ -36,10 +36,12 @@ export interface AiSdkClientConfig extends Partial<LLMConfig>, LLMClientOptions 
 export class AiSdkClient extends BaseLLMClient {
   constructor(model: AiSdkLanguageModel, config: AiSdkClientConfig = {}) {
     const llmConfig = { ...config, model: config.model ?? model.modelId };
-    rejectUnsupported(llmConfig, `The AI SDK model ${model.provider}`, [
-      'extraBody',
-      'reasoningEffort',
-    ]);
+    rejectUnsupported(
+      llmConfig,
+      `The AI SDK model ${model.provider}`,
+      ['extraBody', 'reasoningEffort'],
+      "remove it and set it on the AI SDK model itself (the provider's settings or model options)",
+    );
     super(new AiSdkAdapter(model, config.logger), pickLLMConfig(llmConfig), config);
   }
 }

@@ -15,6 +15,7 @@ import type {
   ModelStreamPart,
 } from '../../llm/model-adapter.js';
 import type { UsageDelta } from '../../llm/usage.js';
+import { malformed } from '../shared/malformed-response.js';
 import { type StructuredOutputMode, systemPromptFor } from '../shared/schema-instructions.js';
 import { toProviderError } from '../shared/sdk-error.js';
 import { streamFailure, truncatedStream } from '../shared/sse-guard.js';
@@ -61,6 +62,7 @@ export class AnthropicAdapter implements ModelAdapter {
     } catch (error) {
       throw this.#error(error);
     }
+    if (!Array.isArray(message?.content)) throw malformed(this.provider, 'content');
     let text = '';
     let reasoning = '';
     const toolCalls: ToolCall[] = [];
@@ -231,7 +233,8 @@ function mergeUsage(usage: Partial<AnthropicUsage>, delta: Partial<MessageDeltaU
 }
 
 /** Anthropic's `input_tokens` exclude cache reads and writes; arshai's input count includes them. */
-function mapUsage(u: Partial<AnthropicUsage>): UsageDelta {
+function mapUsage(u: Partial<AnthropicUsage> | null | undefined): UsageDelta {
+  if (!u || (u.input_tokens === undefined && u.output_tokens === undefined)) return {};
   const cacheRead = u.cache_read_input_tokens ?? 0;
   const input = (u.input_tokens ?? 0) + cacheRead + (u.cache_creation_input_tokens ?? 0);
   const output = u.output_tokens ?? 0;

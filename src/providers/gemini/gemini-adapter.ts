@@ -15,6 +15,7 @@ import type {
   ModelStreamPart,
 } from '../../llm/model-adapter.js';
 import type { UsageDelta } from '../../llm/usage.js';
+import { malformed } from '../shared/malformed-response.js';
 import { connectionError, isNetworkError, redactSecrets } from '../shared/sdk-error.js';
 import { malformedStream, streamFailure, truncatedStream } from '../shared/sse-guard.js';
 import { LOCAL_ID_PREFIX, toGeminiContents, toGeminiTools } from './gemini-messages.js';
@@ -46,6 +47,10 @@ export class GeminiAdapter implements ModelAdapter {
       response = await this.#client.models.generateContent(this.#params(request));
     } catch (error) {
       throw toGeminiError(error, request.signal);
+    }
+    // No candidates is an answer only when the prompt was blocked (promptFeedback says why).
+    if (!Array.isArray(response?.candidates) && !response?.promptFeedback) {
+      throw malformed(this.provider, 'candidates');
     }
     const read = this.#read(response);
     return {

@@ -13,6 +13,7 @@ import type {
   ModelStreamPart,
 } from '../../llm/model-adapter.js';
 import type { UsageDelta } from '../../llm/usage.js';
+import { malformed } from '../shared/malformed-response.js';
 import { type StructuredOutputMode, systemPromptFor } from '../shared/schema-instructions.js';
 import { toProviderError } from '../shared/sdk-error.js';
 import { malformedStream, streamFailure, truncatedStream } from '../shared/sse-guard.js';
@@ -74,13 +75,8 @@ export class OpenAIChatAdapter implements ModelAdapter {
     } catch (error) {
       throw this.#error(error);
     }
-    const choice = completion.choices[0];
-    if (!choice) {
-      throw new ProviderError('The response has no choices', {
-        provider: this.provider,
-        retryable: false,
-      });
-    }
+    const choice = Array.isArray(completion?.choices) ? completion.choices[0] : undefined;
+    if (!choice?.message) throw malformed(this.provider, 'choices[0].message');
     const message = choice.message;
     const toolCalls: ToolCall[] = (message.tool_calls ?? []).flatMap((c) =>
       c.type === 'function'

@@ -9,13 +9,12 @@ export function rejectUnsupported(
   config: LLMConfig,
   provider: string,
   unsupported: ReadonlyArray<keyof LLMConfig>,
+  /** What to do instead, for the error message. */
+  instead = 'remove it or pass a provider-specific field through extraBody',
 ): void {
   for (const key of unsupported) {
     if (config[key] !== undefined) {
-      throw new InvalidInputError(
-        key,
-        `${provider} does not support this option; remove it or pass a provider-specific field through extraBody`,
-      );
+      throw new InvalidInputError(key, `${provider} does not support this option; ${instead}`);
     }
   }
 }
