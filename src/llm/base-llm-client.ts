@@ -1,6 +1,7 @@
 import { AbortError } from '../errors/abort-error.js';
 import { ArshaiError } from '../errors/arshai-error.js';
 import { ProviderError } from '../errors/provider-error.js';
+import type { CircuitBreaker } from '../resilience/circuit-breaker.js';
 import type { RetryOptions } from '../resilience/retry.js';
 import { type Logger, silentLogger } from '../utils/logger.js';
 import { pushStream } from '../utils/push-stream.js';
@@ -33,6 +34,15 @@ export interface LLMClientOptions {
    * @default a `BackgroundTasks` of the client's own, with this client's logger and `onBackgroundTask`
    */
   backgroundTasks?: BackgroundTasks;
+  /**
+   * A circuit breaker (from the resilience toolkit) every model call goes through, outside
+   * the retries: once it opens, calls fail at once with a retryable `CircuitOpenError`, so a
+   * `FallbackLLMClient` skips this provider without waiting. Count only outages, e.g.
+   * `new CircuitBreaker({ isFailure: (e) => ProviderError.isInstance(e) && e.retryable })`.
+   * Share one breaker between clients of one provider to trip them together.
+   * @default none
+   */
+  circuitBreaker?: CircuitBreaker;
 }
 
 /**
@@ -68,6 +78,7 @@ export class BaseLLMClient implements LLMClient {
       config,
       logger,
       retry: options.retry === false ? false : withRetryLog(options.retry ?? {}, logger, adapter),
+      ...(options.circuitBreaker ? { breaker: options.circuitBreaker } : {}),
       startBackground: (name, call, tool, args) => tasks.start(name, call, tool, args),
     };
   }

@@ -4,6 +4,11 @@ export {
 } from './background-tasks.js';
 export { BaseLLMClient, type LLMClientOptions } from './base-llm-client.js';
 export {
+  type FallbackEvent,
+  FallbackLLMClient,
+  type FallbackLLMClientOptions,
+} from './fallback-llm-client.js';
+export {
   dropNullProperties,
   isZodSchema,
   type JsonSchema,

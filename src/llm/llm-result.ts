@@ -35,4 +35,9 @@ export interface LLMResult<T = string> {
   finishReason: FinishReason;
   /** The whole transcript: prior messages, the user message, and every turn after it. */
   messages: Message[];
+  /**
+   * Set by `FallbackLLMClient` when a client other than the first answered: its index, and
+   * the failures of the clients tried before it.
+   */
+  fallback?: { index: number; errors: unknown[] };
 }

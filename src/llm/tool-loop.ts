@@ -3,6 +3,7 @@ import { InvalidInputError } from '../errors/invalid-input-error.js';
 import { MaxTurnsExceededError } from '../errors/max-turns-exceeded-error.js';
 import { ProviderError } from '../errors/provider-error.js';
 import { StructuredOutputError } from '../errors/structured-output-error.js';
+import type { Policy } from '../resilience/policy.js';
 import { type RetryOptions, retry } from '../resilience/retry.js';
 import { abortErrorFrom, linkedController } from '../utils/abort.js';
 import { createLimiter } from '../utils/limiter.js';
@@ -34,6 +35,8 @@ export interface LoopContext {
   config: LLMConfig;
   logger: Logger;
   retry: RetryOptions | false;
+  /** Every model call (its retries included) runs through it, when given. */
+  breaker?: Policy;
   startBackground: StartBackgroundTask;
 }
 
@@ -186,7 +189,8 @@ function toTypedError(error: unknown, signal: AbortSignal, provider: string): Ar
 }
 
 function callWithRetry<R>(ctx: LoopContext, signal: AbortSignal, call: () => Promise<R>) {
-  return ctx.retry === false ? call() : retry(call, ctx.retry, signal);
+  const retried = () => (ctx.retry === false ? call() : retry(call, ctx.retry, signal));
+  return ctx.breaker ? ctx.breaker.execute(retried, signal) : retried();
 }
 
 async function generateTurn<T>(
