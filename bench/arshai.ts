@@ -152,6 +152,7 @@ export const implementation: Implementation = {
     });
     return check(result.llmResponse);
   },
+  modelCalls: () => counts.model,
   async s4(input) {
     return { output: await slowPipeline.execute(input), modelCalls: 3, toolCalls: 0 };
   },

@@ -30,6 +30,7 @@ async function s1(input: string): Promise<Check> {
 async function s4(input: string, delayMs: number): Promise<Check> {
   let current = input;
   for (let i = 0; i < 3; i++) {
+    modelCalls++;
     await wait(delayMs);
     current = script.step(current);
   }
@@ -95,6 +96,7 @@ export const implementation: Implementation = {
   s2,
   s3,
   s4,
+  modelCalls: () => modelCalls,
   s5: {
     none: async () => {
       let state: State = { count: 0, path: [] };

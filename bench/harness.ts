@@ -21,6 +21,8 @@ export interface Implementation {
   s3(input: string): Promise<Check>;
   /** S4: S1 with a model that answers after `delayMs`. */
   s4?(input: string, delayMs: number): Promise<Check>;
+  /** Model calls made so far by every fake model of this implementation (S4 checks them). */
+  modelCalls?(): number;
   /** S5: a 10-node linear workflow updating shared state. */
   s5?: Partial<Record<'none' | 'memory' | 'sqlite', () => Promise<Check>>>;
   /** Why a scenario is missing. */

@@ -109,6 +109,7 @@ export const implementation = {
     });
     return { output: r.text, modelCalls: counts.model, toolCalls: counts.tool };
   },
+  modelCalls: () => counts.model,
   async s4(input) {
     return { output: await pipeline(input, slowModel), modelCalls: 3, toolCalls: 0 };
   },

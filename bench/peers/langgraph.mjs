@@ -133,6 +133,7 @@ export const implementation = {
       toolCalls: counts.tool,
     };
   },
+  modelCalls: () => counts.model,
   async s4(input) {
     const r = await slowPipeline.invoke({ text: input });
     return { output: r.text, modelCalls: 3, toolCalls: 0 };

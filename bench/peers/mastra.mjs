@@ -160,6 +160,7 @@ export const implementation = {
     const r = await toolAgent.generate(input, { maxSteps: 10 });
     return { output: r.text, modelCalls: counts.model, toolCalls: counts.tool };
   },
+  modelCalls: () => counts.model,
   async s4(input) {
     return { output: await pipeline(input, slowSteps), modelCalls: 3, toolCalls: 0 };
   },

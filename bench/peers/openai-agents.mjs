@@ -127,6 +127,7 @@ export const implementation = {
     const r = await run(toolAgent, input, { maxTurns: 10 });
     return { output: r.finalOutput, modelCalls: counts.model, toolCalls: counts.tool };
   },
+  modelCalls: () => counts.model,
   async s4(input) {
     return { output: await pipeline(input, slowSteps), modelCalls: 3, toolCalls: 0 };
   },

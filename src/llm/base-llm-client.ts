@@ -11,8 +11,9 @@ import type { LLMConfig } from './llm-config.js';
 import type { LLMInput } from './llm-input.js';
 import type { LLMResult } from './llm-result.js';
 import type { ModelAdapter } from './model-adapter.js';
+import type { LoopContext } from './model-call.js';
 import type { LLMStreamEvent } from './stream-event.js';
-import { type LoopContext, runToolLoop } from './tool-loop.js';
+import { runToolLoop } from './tool-loop.js';
 
 /** Options every LLM client takes. */
 export interface LLMClientOptions {

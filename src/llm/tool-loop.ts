@@ -1,44 +1,29 @@
-import { ArshaiError } from '../errors/arshai-error.js';
 import { InvalidInputError } from '../errors/invalid-input-error.js';
 import { MaxTurnsExceededError } from '../errors/max-turns-exceeded-error.js';
-import { ProviderError } from '../errors/provider-error.js';
 import { StructuredOutputError } from '../errors/structured-output-error.js';
-import type { Policy } from '../resilience/policy.js';
-import { type RetryOptions, retry } from '../resilience/retry.js';
-import { abortErrorFrom, linkedController } from '../utils/abort.js';
+import { type LinkedController, linkedController } from '../utils/abort.js';
 import { createLimiter } from '../utils/limiter.js';
-import type { Logger } from '../utils/logger.js';
-import { parseMedia } from '../utils/media.js';
 import { checkCount, checkTimeoutMs } from '../utils/option-checks.js';
-import type { LLMConfig } from './llm-config.js';
 import type { LLMInput } from './llm-input.js';
 import type { FinishReason, LLMResult, ToolCallRecord } from './llm-result.js';
-import type { ContentPart, Message, ToolCall, UserMessage } from './message.js';
-import type { ModelAdapter, ModelRequest, ModelStreamPart, ToolSpec } from './model-adapter.js';
+import type { Message, ToolCall } from './message.js';
+import type { ModelRequest, ModelStreamPart, ToolSpec } from './model-adapter.js';
+import {
+  callWithRetry,
+  type LoopContext,
+  plainCall,
+  startMessages,
+  toTypedError,
+  turnUsage,
+} from './model-call.js';
 import type { LLMStreamEvent } from './stream-event.js';
 import { parseStructured, repairMessage, responseFormatFor } from './structured-output.js';
 import { assertToolNames, type Tool } from './tool.js';
-import {
-  executeToolCall,
-  type StartBackgroundTask,
-  type ToolOutcome,
-  type ToolSet,
-} from './tool-execution.js';
+import { executeToolCall, type ToolOutcome, type ToolSet } from './tool-execution.js';
 import { addUsage, emptyUsage, reportsUsage, type Usage } from './usage.js';
 
 const NEVER = new AbortController().signal;
 const NO_TOOLS = { regular: {}, background: {}, limiter: createLimiter(undefined) };
-
-/** What the loop needs from the client that runs it. */
-export interface LoopContext {
-  adapter: ModelAdapter;
-  config: LLMConfig;
-  logger: Logger;
-  retry: RetryOptions | false;
-  /** Every model call (its retries included) runs through it, when given. */
-  breaker?: Policy;
-  startBackground: StartBackgroundTask;
-}
 
 /** Receives stream events; absent for `chat()`. */
 export type Emit<T> = ((event: LLMStreamEvent<T>) => void) | undefined;
@@ -57,15 +42,17 @@ interface Turn {
  * native tool-result messages, structured output with one repair turn, `maxTurns` over every
  * round trip, usage summed over turns, abort and timeout.
  */
-export async function runToolLoop<T>(
+export function runToolLoop<T>(
   ctx: LoopContext,
   input: LLMInput<T>,
   emit: Emit<T>,
   streaming: boolean,
 ): Promise<LLMResult<T>> {
-  const maxTurns = input.maxTurns ?? 10;
-  validateInput(input, maxTurns);
-  // Aborted on failure too, so that tools still running stop with the run.
+  try {
+    validateInput(input, input.maxTurns ?? 10);
+  } catch (error) {
+    return Promise.reject(error);
+  }
   const hasTools = input.regularFunctions !== undefined || input.backgroundTasks !== undefined;
   // A controller of the run's own (aborted on failure, so running tools stop) only when there
   // is something to stop or a time limit; a plain call just passes the caller's signal on.
@@ -73,6 +60,19 @@ export async function runToolLoop<T>(
     hasTools || input.timeoutMs !== undefined
       ? linkedController(input.signal, input.timeoutMs, 'The LLM call')
       : undefined;
+  if (!hasTools && !streaming && !input.structureType) return plainCall(ctx, input, run);
+  return loop(ctx, input, emit, streaming, hasTools, run);
+}
+
+async function loop<T>(
+  ctx: LoopContext,
+  input: LLMInput<T>,
+  emit: Emit<T>,
+  streaming: boolean,
+  hasTools: boolean,
+  run: LinkedController | undefined,
+): Promise<LLMResult<T>> {
+  const maxTurns = input.maxTurns ?? 10;
   const signal = run?.signal ?? input.signal ?? NEVER;
   const tools: ToolSet = hasTools
     ? {
@@ -82,9 +82,7 @@ export async function runToolLoop<T>(
         startBackground: ctx.startBackground,
       }
     : { ...NO_TOOLS, startBackground: ctx.startBackground };
-  const messages: Message[] = input.messages
-    ? [...input.messages, userMessage(input)]
-    : [userMessage(input)];
+  const messages: Message[] = startMessages(input);
   const request: ModelRequest = {
     systemPrompt: input.systemPrompt,
     messages,
@@ -178,21 +176,6 @@ function isBackground(tools: ToolSet, call: ToolCall): boolean {
   return Object.hasOwn(tools.background, call.name);
 }
 
-/** Every failure leaving the loop is a typed arshai error; an aborted run reports the abort. */
-function toTypedError(error: unknown, signal: AbortSignal, provider: string): ArshaiError {
-  if (signal.aborted) return abortErrorFrom(signal);
-  if (ArshaiError.isInstance(error)) return error;
-  return new ProviderError(
-    `Model call failed: ${error instanceof Error ? error.message : String(error)}`,
-    { provider, cause: error, retryable: false },
-  );
-}
-
-function callWithRetry<R>(ctx: LoopContext, signal: AbortSignal, call: () => Promise<R>) {
-  const retried = () => (ctx.retry === false ? call() : retry(call, ctx.retry, signal));
-  return ctx.breaker ? ctx.breaker.execute(retried, signal) : retried();
-}
-
 async function generateTurn<T>(
   ctx: LoopContext,
   request: ModelRequest,
@@ -202,14 +185,11 @@ async function generateTurn<T>(
   const response = await callWithRetry(ctx, request.signal, () => ctx.adapter.generate(request));
   if (response.reasoning) emit?.({ type: 'reasoning-delta', text: response.reasoning });
   if (response.text) emit?.({ type: 'text-delta', text: response.text });
-  const turnUsage = emptyUsage(ctx.adapter.provider, ctx.adapter.model);
-  if (reportsUsage(response.usage)) addUsage(turnUsage, response.usage);
-  else turnUsage.unreported = 1;
   return {
     text: response.text,
     calls: response.toolCalls,
     outcomes: response.toolCalls.map(start),
-    usage: turnUsage,
+    usage: turnUsage(ctx, response.usage),
     finishReason: response.finishReason,
   };
 }
@@ -316,24 +296,6 @@ function checkMessages(messages: unknown): void {
       throw new InvalidInputError(`messages[${i}].role`, 'must be "user", "assistant" or "tool"');
     }
   });
-}
-
-function userMessage<T>(input: LLMInput<T>): UserMessage {
-  if (!input.images?.length && !input.pdfs?.length) {
-    return { role: 'user', content: input.userMessage };
-  }
-  const parts: ContentPart[] = [{ type: 'text', text: input.userMessage }];
-  input.images?.forEach((image, i) => {
-    parts.push({ type: 'image', ...parseMedia(image, `images[${i}]`) });
-  });
-  input.pdfs?.forEach((pdf, i) => {
-    const media = parseMedia(pdf, `pdfs[${i}]`);
-    if (media.mediaType !== 'application/pdf') {
-      throw new InvalidInputError(`pdfs[${i}]`, `expected a PDF, got ${media.mediaType}`);
-    }
-    parts.push({ type: 'file', ...media });
-  });
-  return { role: 'user', content: parts };
 }
 
 function toolSpecs(tools: ToolSet): ToolSpec[] {

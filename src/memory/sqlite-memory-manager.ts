@@ -215,7 +215,8 @@ function prepare(db: DatabaseSync) {
   return {
     upsert: s(`INSERT INTO arshai_memory
         (namespace, conversation_id, type, id, seq, content, metadata, created_at, updated_at, expires_at)
-        VALUES (?1, ?2, ?3, ?4, (SELECT COALESCE(MAX(seq), 0) + 1 FROM arshai_memory), ?5, ?6, ?7, ?8, ?9)
+        VALUES (?1, ?2, ?3, ?4, (SELECT COALESCE(MAX(seq), 0) + 1 FROM arshai_memory
+          WHERE namespace = ?1 AND conversation_id = ?2), ?5, ?6, ?7, ?8, ?9)
         ON CONFLICT (namespace, conversation_id, type, id) DO UPDATE SET
           content = excluded.content, metadata = excluded.metadata,
           updated_at = excluded.updated_at, expires_at = excluded.expires_at`),

@@ -86,32 +86,56 @@ function defaultShouldRetry(error: unknown): boolean {
  * const text = await retry((attempt, signal) => fetchText(url, signal), { maxRetries: 3 });
  * ```
  */
-export async function retry<T>(
+export function retry<T>(
   operation: (attempt: number, signal: AbortSignal | undefined) => Promise<T>,
   options: RetryOptions = {},
   signal?: AbortSignal,
 ): Promise<T> {
   const maxRetries = options.maxRetries ?? 2;
   if (!Number.isInteger(maxRetries) || maxRetries < 0) {
-    throw new InvalidInputError('retry.maxRetries', 'must be a non-negative integer');
+    return Promise.reject(
+      new InvalidInputError('retry.maxRetries', 'must be a non-negative integer'),
+    );
   }
+  if (signal?.aborted) return Promise.reject(abortErrorFrom(signal));
+  // The first attempt runs without a retry frame around it (most calls never fail): the
+  // retrying starts only when it has.
+  let first: Promise<T>;
+  try {
+    first = operation(1, signal);
+  } catch (error) {
+    first = Promise.reject(error);
+  }
+  return first.catch((error: unknown) => retryAfter(error, operation, options, signal, maxRetries));
+}
+
+/** The attempts after a failed first one. */
+async function retryAfter<T>(
+  failure: unknown,
+  operation: (attempt: number, signal: AbortSignal | undefined) => Promise<T>,
+  options: RetryOptions,
+  signal: AbortSignal | undefined,
+  maxRetries: number,
+): Promise<T> {
   const shouldRetry = options.shouldRetry ?? defaultShouldRetry;
+  let error = failure;
   for (let attempt = 1; ; attempt++) {
+    if (signal?.aborted) throw abortErrorFrom(signal);
+    if (attempt > maxRetries || !shouldRetry(error, attempt)) throw error;
+    const delayMs = retryDelay(attempt, error, options);
+    if (delayMs > (options.maxRetryAfterMs ?? 60_000)) throw error;
+    options.onRetry?.({ attempt, error, delayMs });
+    try {
+      await (options.delay ?? sleep)(delayMs, signal);
+    } catch (waitError) {
+      if (signal?.aborted) throw abortErrorFrom(signal);
+      throw waitError;
+    }
     throwIfAborted(signal);
     try {
-      return await operation(attempt, signal);
-    } catch (error) {
-      if (signal?.aborted) throw abortErrorFrom(signal);
-      if (attempt > maxRetries || !shouldRetry(error, attempt)) throw error;
-      const delayMs = retryDelay(attempt, error, options);
-      if (delayMs > (options.maxRetryAfterMs ?? 60_000)) throw error;
-      options.onRetry?.({ attempt, error, delayMs });
-      try {
-        await (options.delay ?? sleep)(delayMs, signal);
-      } catch (waitError) {
-        if (signal?.aborted) throw abortErrorFrom(signal);
-        throw waitError;
-      }
+      return await operation(attempt + 1, signal);
+    } catch (next) {
+      error = next;
     }
   }
 }

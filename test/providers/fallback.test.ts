@@ -162,7 +162,10 @@ describe('FallbackLLMClient', () => {
     const error = await new FallbackLLMClient(clients()).chat(ask).catch((e: unknown) => e);
     expect(AllAttemptsFailedError.isInstance(error)).toBe(true);
     const { errors } = error as AllAttemptsFailedError;
-    expect(errors.map((e) => (e as ProviderError).provider)).toEqual(['openai-compatible', 'anthropic']);
+    expect(errors.map((e) => (e as ProviderError).provider)).toEqual([
+      'openai-compatible',
+      'anthropic',
+    ]);
     expect(() => new FallbackLLMClient([])).toThrow(/at least one/);
   });
 });

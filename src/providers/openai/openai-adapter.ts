@@ -3,7 +3,6 @@ import type {
   ChatCompletionChunk,
   ChatCompletionCreateParamsBase,
 } from 'openai/resources/chat/completions';
-import { ProviderError } from '../../errors/provider-error.js';
 import type { FinishReason } from '../../llm/llm-result.js';
 import type { ToolCall } from '../../llm/message.js';
 import type {

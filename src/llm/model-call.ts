@@ -1,0 +1,122 @@
+import { ArshaiError } from '../errors/arshai-error.js';
+import { InvalidInputError } from '../errors/invalid-input-error.js';
+import { ProviderError } from '../errors/provider-error.js';
+import type { Policy } from '../resilience/policy.js';
+import { type RetryOptions, retry } from '../resilience/retry.js';
+import { abortErrorFrom, type LinkedController } from '../utils/abort.js';
+import type { Logger } from '../utils/logger.js';
+import { parseMedia } from '../utils/media.js';
+import type { LLMConfig } from './llm-config.js';
+import type { LLMInput } from './llm-input.js';
+import type { LLMResult } from './llm-result.js';
+import type { ContentPart, Message, UserMessage } from './message.js';
+import type { ModelAdapter, ModelRequest } from './model-adapter.js';
+import type { StartBackgroundTask } from './tool-execution.js';
+import { addUsage, emptyUsage, reportsUsage, type Usage, type UsageDelta } from './usage.js';
+
+/** What a model call (and the tool loop) needs from the client that runs it. */
+export interface LoopContext {
+  adapter: ModelAdapter;
+  config: LLMConfig;
+  logger: Logger;
+  retry: RetryOptions | false;
+  /** Every model call (its retries included) runs through it, when given. */
+  breaker?: Policy;
+  startBackground: StartBackgroundTask;
+}
+
+/** Every failure leaving the loop is a typed arshai error; an aborted run reports the abort. */
+export function toTypedError(error: unknown, signal: AbortSignal, provider: string): ArshaiError {
+  if (signal.aborted) return abortErrorFrom(signal);
+  if (ArshaiError.isInstance(error)) return error;
+  return new ProviderError(
+    `Model call failed: ${error instanceof Error ? error.message : String(error)}`,
+    { provider, cause: error, retryable: false },
+  );
+}
+
+/** Runs one model call through the client's circuit breaker and retries. */
+export function callWithRetry<R>(
+  ctx: LoopContext,
+  signal: AbortSignal,
+  call: () => Promise<R>,
+): Promise<R> {
+  const retried = () => (ctx.retry === false ? call() : retry(call, ctx.retry, signal));
+  return ctx.breaker ? ctx.breaker.execute(retried, signal) : retried();
+}
+
+/** The usage of one model call: its counts, or `unreported` when it reported none. */
+export function turnUsage(ctx: LoopContext, delta: UsageDelta | undefined): Usage {
+  const usage = emptyUsage(ctx.adapter.provider, ctx.adapter.model);
+  if (reportsUsage(delta)) addUsage(usage, delta);
+  else usage.unreported = 1;
+  return usage;
+}
+
+/** The transcript a call starts with: the prior messages, then the new user message. */
+export function startMessages<T>(input: LLMInput<T>): Message[] {
+  return input.messages ? [...input.messages, userMessage(input)] : [userMessage(input)];
+}
+
+function userMessage<T>(input: LLMInput<T>): UserMessage {
+  if (!input.images?.length && !input.pdfs?.length) {
+    return { role: 'user', content: input.userMessage };
+  }
+  const parts: ContentPart[] = [{ type: 'text', text: input.userMessage }];
+  input.images?.forEach((image, i) => {
+    parts.push({ type: 'image', ...parseMedia(image, `images[${i}]`) });
+  });
+  input.pdfs?.forEach((pdf, i) => {
+    const media = parseMedia(pdf, `pdfs[${i}]`);
+    if (media.mediaType !== 'application/pdf') {
+      throw new InvalidInputError(`pdfs[${i}]`, `expected a PDF, got ${media.mediaType}`);
+    }
+    parts.push({ type: 'file', ...media });
+  });
+  return { role: 'user', content: parts };
+}
+
+const NEVER = new AbortController().signal;
+
+/**
+ * A call without tools or structured output, not streamed: one model round trip. The same
+ * result as the tool loop's, in a small frame of its own — thousands of concurrent calls
+ * keep little memory while they wait for the model.
+ */
+export async function plainCall<T>(
+  ctx: LoopContext,
+  input: LLMInput<T>,
+  run: LinkedController | undefined,
+): Promise<LLMResult<T>> {
+  const signal = run?.signal ?? input.signal ?? NEVER;
+  const messages = startMessages(input);
+  const request: ModelRequest = {
+    systemPrompt: input.systemPrompt,
+    messages,
+    tools: [],
+    config: ctx.config,
+    signal,
+  };
+  if (input.extraHeaders) request.headers = input.extraHeaders;
+  try {
+    const response =
+      ctx.retry === false && !ctx.breaker
+        ? await ctx.adapter.generate(request)
+        : await callWithRetry(ctx, signal, () => ctx.adapter.generate(request));
+    messages.push({ role: 'assistant', content: response.text });
+    return {
+      llmResponse: response.text as T,
+      usage: turnUsage(ctx, response.usage),
+      toolCalls: [],
+      turns: 1,
+      finishReason: response.finishReason,
+      messages,
+    };
+  } catch (error) {
+    const typed = toTypedError(error, signal, ctx.adapter.provider);
+    run?.controller.abort(typed);
+    throw typed;
+  } finally {
+    run?.dispose();
+  }
+}
