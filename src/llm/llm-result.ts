@@ -4,6 +4,16 @@ import type { Usage } from './usage.js';
 /** Why the model stopped on its last turn. */
 export type FinishReason = 'stop' | 'length' | 'content-filter' | 'tool-calls' | 'other';
 
+/** What the provider said about why the model stopped, beyond `finishReason`. */
+export interface FinishDetails {
+  /** The provider's own reason, e.g. `refusal`, `SAFETY`, `PROHIBITED_CONTENT`. */
+  reason: string;
+  /** A policy category, when the provider names one (e.g. Anthropic's refusal categories). */
+  category?: string;
+  /** The provider's explanation, when it gives one. */
+  explanation?: string;
+}
+
 /** One tool call the loop executed, with its outcome. */
 export interface ToolCallRecord extends ToolCall {
   /** Turn number (1-based) in which the model made the call. */
@@ -33,6 +43,11 @@ export interface LLMResult<T = string> {
   /** Number of model round trips. */
   turns: number;
   finishReason: FinishReason;
+  /**
+   * Why the model stopped, as the provider explained it: set for refusals and blocked
+   * prompts (`finishReason: 'content-filter'`) where the provider says more.
+   */
+  finishDetails?: FinishDetails;
   /** The whole transcript: prior messages, the user message, and every turn after it. */
   messages: Message[];
   /**

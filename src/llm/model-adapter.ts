@@ -1,6 +1,6 @@
 import type { JsonSchema } from './json-schema.js';
 import type { LLMConfig } from './llm-config.js';
-import type { FinishReason } from './llm-result.js';
+import type { FinishDetails, FinishReason } from './llm-result.js';
 import type { Message, ToolCall } from './message.js';
 import type { UsageDelta } from './usage.js';
 
@@ -33,11 +33,19 @@ export interface ModelResponse {
   toolCalls: ToolCall[];
   usage?: UsageDelta;
   finishReason: FinishReason;
+  /** What the provider said about the stop (a refusal's category, a block reason). */
+  finishDetails?: FinishDetails;
+  /**
+   * The provider paused a long turn (Anthropic's `pause_turn`): the loop sends the turn back
+   * as it is and the model continues (another round trip, counted in `maxTurns`).
+   */
+  pause?: boolean;
 }
 
 /**
  * A piece of a streamed model call. Adapters emit `tool-call` once a call's arguments are
- * complete; `tool-call-delta` is optional progress.
+ * complete — never for a call the model did not finish (cut by the output limit): such a
+ * call is dropped and the turn finishes with `length`. `tool-call-delta` is optional progress.
  */
 export type ModelStreamPart =
   | { type: 'text-delta'; text: string }
@@ -45,7 +53,7 @@ export type ModelStreamPart =
   | { type: 'tool-call-delta'; index: number; id?: string; name?: string; argumentsDelta: string }
   | { type: 'tool-call'; toolCall: ToolCall }
   | { type: 'usage'; usage: UsageDelta }
-  | { type: 'finish'; finishReason: FinishReason };
+  | { type: 'finish'; finishReason: FinishReason; details?: FinishDetails; pause?: boolean };
 
 /**
  * What a provider implements: request/response mapping for one model call. The tool loop,

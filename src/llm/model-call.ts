@@ -1,5 +1,6 @@
 import { ArshaiError } from '../errors/arshai-error.js';
 import { InvalidInputError } from '../errors/invalid-input-error.js';
+import { MaxTurnsExceededError } from '../errors/max-turns-exceeded-error.js';
 import { ProviderError } from '../errors/provider-error.js';
 import type { Policy } from '../resilience/policy.js';
 import { type RetryOptions, retry } from '../resilience/retry.js';
@@ -9,7 +10,7 @@ import { parseMedia } from '../utils/media.js';
 import type { LLMConfig } from './llm-config.js';
 import type { LLMInput } from './llm-input.js';
 import type { LLMResult } from './llm-result.js';
-import type { ContentPart, Message, UserMessage } from './message.js';
+import type { AssistantMessage, ContentPart, Message, ToolCall, UserMessage } from './message.js';
 import type { ModelAdapter, ModelRequest } from './model-adapter.js';
 import type { StartBackgroundTask } from './tool-execution.js';
 import { addUsage, emptyUsage, reportsUsage, type Usage, type UsageDelta } from './usage.js';
@@ -43,6 +44,32 @@ export function callWithRetry<R>(
 ): Promise<R> {
   const retried = () => (ctx.retry === false ? call() : retry(call, ctx.retry, signal));
   return ctx.breaker ? ctx.breaker.execute(retried, signal) : retried();
+}
+
+/**
+ * Tool calls of one turn need an id each, all different (results are matched by id): a turn
+ * without is a malformed response, refused before any of its tools runs. Retryable: the
+ * model will most likely answer properly next time.
+ */
+export function checkCallIds(
+  calls: readonly ToolCall[],
+  provider: string,
+  seen = new Set<string>(),
+): void {
+  for (const call of calls) {
+    if (typeof call.id !== 'string' || call.id === '') {
+      throw malformedTurn(provider, `a call of "${call.name}" has no id`);
+    }
+    if (seen.has(call.id)) throw malformedTurn(provider, `two tool calls have the id "${call.id}"`);
+    seen.add(call.id);
+  }
+}
+
+function malformedTurn(provider: string, what: string): ProviderError {
+  return new ProviderError(`The ${provider} response is malformed: ${what}`, {
+    provider,
+    retryable: true,
+  });
 }
 
 /** The usage of one model call: its counts, or `unreported` when it reported none. */
@@ -99,19 +126,34 @@ export async function plainCall<T>(
   };
   if (input.extraHeaders) request.headers = input.extraHeaders;
   try {
-    const response =
-      ctx.retry === false && !ctx.breaker
-        ? await ctx.adapter.generate(request)
-        : await callWithRetry(ctx, signal, () => ctx.adapter.generate(request));
-    messages.push({ role: 'assistant', content: response.text });
-    return {
-      llmResponse: response.text as T,
-      usage: turnUsage(ctx, response.usage),
-      toolCalls: [],
-      turns: 1,
-      finishReason: response.finishReason,
-      messages,
-    };
+    const usage = emptyUsage(ctx.adapter.provider, ctx.adapter.model);
+    const maxTurns = input.maxTurns ?? 10;
+    // Text of paused turns and of their continuation make one answer, one assistant message.
+    let answer: AssistantMessage | undefined;
+    for (let turn = 1; ; turn++) {
+      const response =
+        ctx.retry === false && !ctx.breaker
+          ? await ctx.adapter.generate(request)
+          : await callWithRetry(ctx, signal, () => ctx.adapter.generate(request));
+      addUsage(usage, turnUsage(ctx, response.usage));
+      if (answer) answer.content += response.text;
+      else if (response.text) {
+        answer = { role: 'assistant', content: response.text };
+        messages.push(answer);
+      }
+      // A paused turn (Anthropic's pause_turn) is sent back as it is; the model continues.
+      if (response.pause && turn < maxTurns) continue;
+      if (response.pause) throw new MaxTurnsExceededError(maxTurns, messages, usage);
+      return {
+        llmResponse: (answer?.content ?? '') as T,
+        usage,
+        toolCalls: [],
+        turns: turn,
+        finishReason: response.finishReason,
+        ...(response.finishDetails ? { finishDetails: response.finishDetails } : {}),
+        messages,
+      };
+    }
   } catch (error) {
     const typed = toTypedError(error, signal, ctx.adapter.provider);
     run?.controller.abort(typed);

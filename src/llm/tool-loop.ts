@@ -5,11 +5,12 @@ import { type LinkedController, linkedController } from '../utils/abort.js';
 import { createLimiter } from '../utils/limiter.js';
 import { checkCount, checkTimeoutMs } from '../utils/option-checks.js';
 import type { LLMInput } from './llm-input.js';
-import type { FinishReason, LLMResult, ToolCallRecord } from './llm-result.js';
-import type { Message, ToolCall } from './message.js';
+import type { FinishDetails, FinishReason, LLMResult, ToolCallRecord } from './llm-result.js';
+import type { AssistantMessage, Message, ToolCall } from './message.js';
 import type { ModelRequest, ModelStreamPart, ToolSpec } from './model-adapter.js';
 import {
   callWithRetry,
+  checkCallIds,
   type LoopContext,
   plainCall,
   startMessages,
@@ -35,6 +36,9 @@ interface Turn {
   outcomes: Promise<ToolOutcome>[];
   usage: Usage;
   finishReason: FinishReason;
+  details?: FinishDetails;
+  /** The provider paused the turn: send it back and the model continues. */
+  pause?: boolean;
 }
 
 /**
@@ -96,6 +100,8 @@ async function loop<T>(
   const usage = emptyUsage(ctx.adapter.provider, ctx.adapter.model);
   const records: ToolCallRecord[] = [];
   let repaired = false;
+  // The answer being continued after a paused turn, if any.
+  let paused: AssistantMessage | undefined;
   try {
     for (let turn = 1; turn <= maxTurns; turn++) {
       emit?.({ type: 'turn-start', turn });
@@ -117,9 +123,15 @@ async function loop<T>(
         : await generateTurn(ctx, request, emit, start);
       addUsage(usage, result.usage);
       emit?.({ type: 'usage', usage: result.usage, turn });
-      const assistant: Message = { role: 'assistant', content: result.text };
+      // After a paused turn the model continues the same answer, in the same message.
+      const assistant: AssistantMessage = paused ?? { role: 'assistant', content: '' };
+      assistant.content += result.text;
       if (result.calls.length > 0) assistant.toolCalls = result.calls;
-      messages.push(assistant);
+      // An empty answer never becomes an empty message (providers refuse those).
+      const said = assistant.content !== '' || result.calls.length > 0;
+      if (said && !messages.includes(assistant)) messages.push(assistant);
+      paused = result.pause && result.calls.length === 0 ? assistant : undefined;
+      if (paused) continue;
 
       if (result.calls.length > 0) {
         const outcomes = await Promise.all(result.outcomes);
@@ -139,14 +151,15 @@ async function loop<T>(
             background: o.background,
           });
         }
-        continue;
+        // Cut by the output limit: the calls that ran were complete; the turn ends here.
+        if (result.finishReason !== 'length') continue;
       }
 
-      let answer: unknown = result.text;
+      let answer: unknown = assistant.content;
       if (input.structureType) {
-        const parsed = parseStructured(result.text, input.structureType);
+        const parsed = parseStructured(assistant.content, input.structureType);
         if (!parsed.success) {
-          if (repaired) throw new StructuredOutputError(result.text, parsed.issues, usage);
+          if (repaired) throw new StructuredOutputError(assistant.content, parsed.issues, usage);
           repaired = true;
           messages.push({ role: 'user', content: repairMessage(parsed.issues) });
           continue;
@@ -159,6 +172,7 @@ async function loop<T>(
         toolCalls: records,
         turns: turn,
         finishReason: result.finishReason,
+        ...(result.details ? { finishDetails: result.details } : {}),
         messages,
       };
     }
@@ -182,15 +196,23 @@ async function generateTurn<T>(
   emit: Emit<T>,
   start: (call: ToolCall) => Promise<ToolOutcome>,
 ): Promise<Turn> {
-  const response = await callWithRetry(ctx, request.signal, () => ctx.adapter.generate(request));
+  const response = await callWithRetry(ctx, request.signal, async () => {
+    const answer = await ctx.adapter.generate(request);
+    checkCallIds(answer.toolCalls, ctx.adapter.provider); // a malformed turn is retried
+    return answer;
+  });
   if (response.reasoning) emit?.({ type: 'reasoning-delta', text: response.reasoning });
   if (response.text) emit?.({ type: 'text-delta', text: response.text });
+  // A turn cut by the output limit may end in an unfinished call: none of its calls runs.
+  const calls = response.finishReason === 'length' ? [] : response.toolCalls;
   return {
     text: response.text,
-    calls: response.toolCalls,
-    outcomes: response.toolCalls.map(start),
+    calls,
+    outcomes: calls.map(start),
     usage: turnUsage(ctx, response.usage),
     finishReason: response.finishReason,
+    ...(response.finishDetails ? { details: response.finishDetails } : {}),
+    ...(response.pause ? { pause: true } : {}),
   };
 }
 
@@ -213,6 +235,7 @@ async function streamTurn<T>(
     finishReason: 'stop',
   };
   let reported = false;
+  const ids = new Set<string>();
   const apply = (part: ModelStreamPart) => {
     switch (part.type) {
       case 'text-delta':
@@ -223,6 +246,7 @@ async function streamTurn<T>(
         emit?.({ type: 'reasoning-delta', text: part.text });
         break;
       case 'tool-call':
+        checkCallIds([part.toolCall], ctx.adapter.provider, ids);
         turn.calls.push(part.toolCall);
         turn.outcomes.push(start(part.toolCall));
         break;
@@ -232,6 +256,8 @@ async function streamTurn<T>(
         break;
       case 'finish':
         turn.finishReason = part.finishReason;
+        if (part.details) turn.details = part.details;
+        if (part.pause) turn.pause = true;
         break;
       default:
         break;

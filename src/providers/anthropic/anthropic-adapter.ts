@@ -5,8 +5,9 @@ import type {
   MessageDeltaUsage,
   OutputConfig,
   RawMessageStreamEvent,
+  RefusalStopDetails,
 } from '@anthropic-ai/sdk/resources/messages';
-import type { FinishReason } from '../../llm/llm-result.js';
+import type { FinishDetails, FinishReason } from '../../llm/llm-result.js';
 import type { ToolCall } from '../../llm/message.js';
 import type {
   ModelAdapter,
@@ -18,7 +19,7 @@ import type { UsageDelta } from '../../llm/usage.js';
 import { malformed } from '../shared/malformed-response.js';
 import { type StructuredOutputMode, systemPromptFor } from '../shared/schema-instructions.js';
 import { toProviderError } from '../shared/sdk-error.js';
-import { streamFailure, truncatedStream } from '../shared/sse-guard.js';
+import { notAnEventStream, streamFailure, truncatedStream } from '../shared/sse-guard.js';
 import { ToolCallAccumulator } from '../shared/tool-call-accumulator.js';
 import { toAnthropicMessages, toAnthropicTools } from './anthropic-messages.js';
 import { type ThinkingBlock, withThinking } from './anthropic-thinking.js';
@@ -89,17 +90,18 @@ export class AnthropicAdapter implements ModelAdapter {
       ...(reasoning ? { reasoning } : {}),
       toolCalls,
       usage: mapUsage(message.usage),
-      finishReason: mapStop(message.stop_reason),
+      ...stopOf(message.stop_reason, message.stop_details),
     };
   }
 
   async *stream(request: ModelRequest): AsyncGenerator<ModelStreamPart> {
     let stream: AsyncIterable<RawMessageStreamEvent>;
     try {
-      stream = await this.#client.messages.create(
-        { ...this.#params(request), stream: true },
-        this.#options(request),
-      );
+      const { data, response } = await this.#client.messages
+        .create({ ...this.#params(request), stream: true }, this.#options(request))
+        .withResponse();
+      notAnEventStream(this.provider, response);
+      stream = data;
     } catch (error) {
       throw this.#error(error);
     }
@@ -108,8 +110,21 @@ export class AnthropicAdapter implements ModelAdapter {
     const openThinking = new Map<number, ThinkingBlock>();
     let thinking: ThinkingBlock[] = [];
     let usage: Partial<AnthropicUsage> = {};
-    let finish: FinishReason = 'stop';
+    let finish: Pick<ModelResponse, 'finishReason' | 'finishDetails' | 'pause'> = {
+      finishReason: 'stop',
+    };
     let stopped = false;
+    // A closed tool_use block whose input is a whole JSON object is complete: its tool starts
+    // at once. One with no input or a partial one may have been cut by max_tokens: it is held
+    // until the model moves on (another block, or a stop reason other than the limit), and
+    // dropped when the limit cut it, so an unfinished call never runs.
+    let held: ToolCall | undefined;
+    const release = function* (): Generator<ModelStreamPart> {
+      // A held call the model moved on from: no input means `{}` (a tool without arguments).
+      if (held)
+        yield { type: 'tool-call', toolCall: { ...held, arguments: held.arguments || '{}' } };
+      held = undefined;
+    };
     try {
       for await (const event of stream) {
         switch (event.type) {
@@ -117,6 +132,7 @@ export class AnthropicAdapter implements ModelAdapter {
             usage = { ...event.message.usage };
             break;
           case 'content_block_start': {
+            yield* release();
             const block = event.content_block;
             if (block.type === 'tool_use') {
               const { id, name } = block;
@@ -153,17 +169,20 @@ export class AnthropicAdapter implements ModelAdapter {
             // The call's input is complete: its tool starts now.
             const call = calls.close(event.index);
             if (call) {
-              const toolCall = withThinking(
-                { ...call, arguments: call.arguments || '{}' },
-                thinking,
-              );
+              const toolCall = withThinking(call, thinking);
               thinking = [];
-              yield { type: 'tool-call', toolCall };
+              if (isWholeJson(call.arguments)) yield { type: 'tool-call', toolCall };
+              else held = toolCall;
             }
             break;
           }
           case 'message_delta':
-            if (event.delta.stop_reason) finish = mapStop(event.delta.stop_reason);
+            if (event.delta.stop_reason) {
+              finish = stopOf(event.delta.stop_reason, event.delta.stop_details);
+              if (finish.finishReason === 'length')
+                held = undefined; // cut: never runs
+              else yield* release();
+            }
             mergeUsage(usage, event.usage);
             break;
           case 'message_stop':
@@ -177,8 +196,18 @@ export class AnthropicAdapter implements ModelAdapter {
       throw streamFailure(error, this.provider, (e) => this.#error(e));
     }
     if (!stopped) throw truncatedStream(this.provider);
+    yield* release();
+    // A tool_use block that never closed is unfinished: cut by the limit, or a broken turn.
+    if (calls.openIndexes().length > 0 && finish.finishReason !== 'length') {
+      throw malformed(this.provider, 'content_block_stop for a tool_use block', true);
+    }
     yield { type: 'usage', usage: mapUsage(usage) };
-    yield { type: 'finish', finishReason: finish };
+    yield {
+      type: 'finish',
+      finishReason: finish.finishReason,
+      ...(finish.finishDetails ? { details: finish.finishDetails } : {}),
+      ...(finish.pause ? { pause: true } : {}),
+    };
   }
 
   #params(request: ModelRequest): MessageCreateParamsBase {
@@ -246,12 +275,37 @@ function mapUsage(u: Partial<AnthropicUsage> | null | undefined): UsageDelta {
   };
 }
 
+function isWholeJson(text: string): boolean {
+  if (text.trim() === '') return false;
+  try {
+    JSON.parse(text);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The stop reason, its details (a refusal's category and explanation), and a pause. */
+function stopOf(
+  reason: string | null | undefined,
+  details: RefusalStopDetails | null | undefined,
+): Pick<ModelResponse, 'finishReason' | 'finishDetails' | 'pause'> {
+  if (reason === 'pause_turn') return { finishReason: 'stop', pause: true };
+  const finishReason = mapStop(reason);
+  if (reason !== 'refusal') return { finishReason };
+  const finishDetails: FinishDetails = { reason: 'refusal' };
+  if (details?.category) finishDetails.category = details.category;
+  if (details?.explanation) finishDetails.explanation = details.explanation;
+  return { finishReason, finishDetails };
+}
+
 function mapStop(reason: string | null | undefined): FinishReason {
   switch (reason) {
     case 'end_turn':
     case 'stop_sequence':
       return 'stop';
     case 'max_tokens':
+    case 'model_context_window_exceeded':
       return 'length';
     case 'tool_use':
       return 'tool-calls';

@@ -6,7 +6,7 @@ import {
   type GoogleGenAI,
 } from '@google/genai';
 import { ProviderError } from '../../errors/provider-error.js';
-import type { FinishReason } from '../../llm/llm-result.js';
+import type { FinishDetails, FinishReason } from '../../llm/llm-result.js';
 import type { ToolCall } from '../../llm/message.js';
 import type {
   ModelAdapter,
@@ -48,15 +48,18 @@ export class GeminiAdapter implements ModelAdapter {
     } catch (error) {
       throw toGeminiError(error, request.signal);
     }
+    const usage = mapUsage(response?.usageMetadata);
     // No candidates is an answer only when the prompt was blocked (promptFeedback says why).
-    if (!Array.isArray(response?.candidates) && !response?.promptFeedback) {
+    const blocked = blockedPrompt(response);
+    if (blocked) return { text: '', toolCalls: [], usage, ...blocked };
+    if (!Array.isArray(response?.candidates) || response.candidates.length === 0) {
       throw malformed(this.provider, 'candidates');
     }
     const read = this.#read(response);
     return {
       ...read,
       finishReason: read.finishReason ?? 'stop',
-      usage: mapUsage(response.usageMetadata),
+      usage,
     };
   }
 
@@ -69,8 +72,18 @@ export class GeminiAdapter implements ModelAdapter {
     }
     let usage: GenerateContentResponseUsageMetadata | undefined;
     let finish: FinishReason | undefined;
+    let details: FinishDetails | undefined;
+    let chunks = 0;
     try {
       for await (const chunk of stream) {
+        chunks++;
+        const blocked = blockedPrompt(chunk);
+        if (blocked) {
+          finish = blocked.finishReason;
+          details = blocked.finishDetails;
+          if (chunk.usageMetadata) usage = chunk.usageMetadata;
+          continue;
+        }
         const read = this.#read(chunk);
         if (read.reasoning) yield { type: 'reasoning-delta', text: read.reasoning };
         if (read.text) yield { type: 'text-delta', text: read.text };
@@ -78,13 +91,17 @@ export class GeminiAdapter implements ModelAdapter {
         for (const toolCall of read.toolCalls) yield { type: 'tool-call', toolCall };
         if (chunk.usageMetadata) usage = chunk.usageMetadata;
         if (read.finishReason) finish = read.finishReason;
+        if (read.finishDetails) details = read.finishDetails;
       }
     } catch (error) {
-      throw streamFailure(error, this.provider, (e) => streamError(e, request.signal));
+      if (ProviderError.isInstance(error)) throw error;
+      throw streamFailure(error, this.provider, (e) => streamError(e, request.signal, chunks));
     }
+    // A body that ended cleanly without one event was no event stream (a JSON or HTML body).
+    if (chunks === 0) throw notAnEventStream(undefined);
     if (finish === undefined) throw truncatedStream(this.provider);
     if (usage) yield { type: 'usage', usage: mapUsage(usage) };
-    yield { type: 'finish', finishReason: finish };
+    yield { type: 'finish', finishReason: finish, ...(details ? { details } : {}) };
   }
 
   #read(response: GenerateContentResponse) {
@@ -109,8 +126,14 @@ export class GeminiAdapter implements ModelAdapter {
       }
     }
     const raw = candidate?.finishReason;
-    const finishReason = raw ? mapFinish(raw, toolCalls.length > 0) : undefined;
-    return { text, reasoning, toolCalls, finishReason };
+    const finish = raw ? mapFinish(raw, toolCalls.length > 0, candidate?.finishMessage) : undefined;
+    return {
+      text,
+      reasoning,
+      toolCalls,
+      finishReason: finish?.finishReason,
+      ...(finish?.finishDetails ? { finishDetails: finish.finishDetails } : {}),
+    };
   }
 
   #params(request: ModelRequest) {
@@ -175,11 +198,21 @@ function toGeminiError(error: unknown, signal: AbortSignal): unknown {
 }
 
 /** Failures the SDK raises while it reads a stream, as typed stream errors. */
-function streamError(error: unknown, signal: AbortSignal): unknown {
+function streamError(error: unknown, signal: AbortSignal, chunks: number): unknown {
   const text = error instanceof Error && !(error instanceof ApiError) ? error.message : '';
-  if (text.startsWith('Incomplete JSON segment')) return truncatedStream('gemini', error);
+  if (text.startsWith('Incomplete JSON segment')) {
+    // Not one event before the body ended: what came back was no event stream at all.
+    return chunks === 0 ? notAnEventStream(error) : truncatedStream('gemini', error);
+  }
   if (text.startsWith('exception parsing stream chunk')) return malformedStream('gemini', error);
   return toGeminiError(error, signal);
+}
+
+function notAnEventStream(cause: unknown): ProviderError {
+  return new ProviderError(
+    'The gemini stream request was answered with a body that is not an event stream',
+    { provider: 'gemini', status: 200, retryable: false, ...(cause ? { cause } : {}) },
+  );
 }
 
 interface ErrorBody {
@@ -215,20 +248,61 @@ function mapUsage(u: GenerateContentResponseUsageMetadata | undefined): UsageDel
   };
 }
 
-function mapFinish(reason: string, hasCalls: boolean): FinishReason {
-  if (hasCalls) return 'tool-calls';
-  switch (reason) {
-    case 'STOP':
-      return 'stop';
-    case 'MAX_TOKENS':
-      return 'length';
-    case 'SAFETY':
-    case 'RECITATION':
-    case 'BLOCKLIST':
-    case 'PROHIBITED_CONTENT':
-    case 'SPII':
-      return 'content-filter';
-    default:
-      return 'other';
+type Finish = { finishReason: FinishReason; finishDetails?: FinishDetails };
+
+/** Reasons Gemini stops for a safety or policy filter. */
+const FILTERED = new Set([
+  'SAFETY',
+  'RECITATION',
+  'BLOCKLIST',
+  'PROHIBITED_CONTENT',
+  'SPII',
+  'IMAGE_SAFETY',
+  'IMAGE_PROHIBITED_CONTENT',
+  'LANGUAGE',
+]);
+
+/**
+ * Each finish reason mapped on purpose: filters are `content-filter` with the reason, a turn
+ * the model got wrong (a malformed call or response) is a retryable typed error, a tool call
+ * Gemini refused to make is a typed error — never an empty success.
+ */
+function mapFinish(reason: string, hasCalls: boolean, message: string | undefined): Finish {
+  if (reason === 'MALFORMED_FUNCTION_CALL' || reason === 'MALFORMED_RESPONSE') {
+    throw new ProviderError(`The gemini model produced a malformed turn (${reason})`, {
+      provider: 'gemini',
+      status: 200,
+      retryable: true,
+    });
   }
+  if (reason === 'UNEXPECTED_TOOL_CALL' || reason === 'TOO_MANY_TOOL_CALLS') {
+    throw new ProviderError(`The gemini model stopped: ${reason}`, {
+      provider: 'gemini',
+      status: 200,
+      retryable: false,
+    });
+  }
+  if (FILTERED.has(reason)) {
+    return {
+      finishReason: 'content-filter',
+      finishDetails: { reason, ...(message ? { explanation: message } : {}) },
+    };
+  }
+  if (hasCalls) return { finishReason: 'tool-calls' };
+  if (reason === 'STOP') return { finishReason: 'stop' };
+  if (reason === 'MAX_TOKENS') return { finishReason: 'length' };
+  return { finishReason: 'other', finishDetails: { reason } };
+}
+
+/** A prompt Gemini blocked (`promptFeedback.blockReason`): a content filter, explained. */
+function blockedPrompt(response: GenerateContentResponse | undefined): Finish | undefined {
+  const feedback = response?.promptFeedback;
+  if (!feedback?.blockReason || (response?.candidates?.length ?? 0) > 0) return undefined;
+  return {
+    finishReason: 'content-filter',
+    finishDetails: {
+      reason: feedback.blockReason,
+      ...(feedback.blockReasonMessage ? { explanation: feedback.blockReasonMessage } : {}),
+    },
+  };
 }

@@ -36,3 +36,17 @@ export function streamFailure(
   if (isNetworkError(error)) return truncatedStream(provider, error);
   return mapError(error);
 }
+
+/**
+ * Throws when a stream request was answered with something other than an event stream (a
+ * JSON body, an HTML page): a typed, non-retryable error saying what came back, instead of
+ * an empty stream mistaken for a cut one.
+ */
+export function notAnEventStream(provider: string, response: { headers: Headers }): void {
+  const type = response.headers.get('content-type') ?? '';
+  if (type.includes('text/event-stream')) return;
+  throw new ProviderError(
+    `The ${provider} stream request was answered with ${type ? `"${type.split(';')[0]}"` : 'no content type'}, not an event stream`,
+    { provider, status: 200, retryable: false },
+  );
+}
