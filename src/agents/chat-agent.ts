@@ -6,7 +6,11 @@ import type { Tool } from '../llm/tool.js';
 import type { ConversationHistory } from '../memory/conversation-history.js';
 import type { AgentInput } from './agent.js';
 import { BaseAgent } from './base-agent.js';
-import { conversationIdOf } from './conversation-id.js';
+import { conversationIdOf, userIdOf } from './conversation-id.js';
+
+function scoped(signal: AbortSignal | undefined, userId: string | undefined) {
+  return { ...(signal ? { signal } : {}), ...(userId ? { userId } : {}) };
+}
 
 /** Options of {@link ChatAgent}. */
 export interface ChatAgentOptions {
@@ -15,7 +19,9 @@ export interface ChatAgentOptions {
   tools?: Record<string, Tool<any, unknown>>;
   /**
    * Conversation memory: with it, inputs carrying `metadata.conversationId` see the earlier
-   * messages of that conversation, and each exchange is appended.
+   * messages of that conversation, and each exchange is appended. With `metadata.userId`
+   * (`StatefulOrchestrator` passes it) the history is that user's own: two users sharing a
+   * conversation id never see each other's messages.
    */
   history?: ConversationHistory;
   /** @default 10 */
@@ -43,18 +49,19 @@ export class ChatAgent extends BaseAgent<string> {
   }
 
   async process(input: AgentInput): Promise<string> {
-    const { llmInput, conversationId, prior } = await this.#prepare(input);
+    const { llmInput, conversationId, userId, prior } = await this.#prepare(input);
     const result = await this.llmClient.chat(llmInput);
-    await this.#remember(conversationId, result.messages.slice(prior), input.signal);
+    await this.#remember(conversationId, userId, result.messages.slice(prior), input.signal);
     return result.llmResponse;
   }
 
   /** Streams the answer; the exchange is remembered when the stream finishes. */
   async *stream(input: AgentInput): AsyncGenerator<LLMStreamEvent> {
-    const { llmInput, conversationId, prior } = await this.#prepare(input);
+    const { llmInput, conversationId, userId, prior } = await this.#prepare(input);
     for await (const event of this.llmClient.stream(llmInput)) {
       if (event.type === 'finish') {
-        await this.#remember(conversationId, event.result.messages.slice(prior), input.signal);
+        const said = event.result.messages.slice(prior);
+        await this.#remember(conversationId, userId, said, input.signal);
       }
       yield event;
     }
@@ -63,9 +70,10 @@ export class ChatAgent extends BaseAgent<string> {
   async #prepare(input: AgentInput) {
     const { history, tools, maxTurns, timeoutMs } = this.#options;
     const conversationId = history ? conversationIdOf(input) : undefined;
+    const userId = history ? userIdOf(input) : undefined;
     const messages: Message[] =
       history && conversationId
-        ? await history.messages(conversationId, undefined, { signal: input.signal })
+        ? await history.messages(conversationId, undefined, scoped(input.signal, userId))
         : [];
     const llmInput: LLMInput = {
       systemPrompt: this.systemPrompt,
@@ -76,12 +84,17 @@ export class ChatAgent extends BaseAgent<string> {
       ...(timeoutMs ? { timeoutMs } : {}),
       ...(input.signal ? { signal: input.signal } : {}),
     };
-    return { llmInput, conversationId, prior: messages.length };
+    return { llmInput, conversationId, userId, prior: messages.length };
   }
 
-  async #remember(conversationId: string | undefined, messages: Message[], signal?: AbortSignal) {
+  async #remember(
+    conversationId: string | undefined,
+    userId: string | undefined,
+    messages: Message[],
+    signal: AbortSignal | undefined,
+  ) {
     if (this.#options.history && conversationId) {
-      await this.#options.history.append(conversationId, messages, { signal });
+      await this.#options.history.append(conversationId, messages, scoped(signal, userId));
     }
   }
 }

@@ -1,10 +1,11 @@
 import type { LLMClient } from '../llm/llm-client.js';
 import type { MemoryManager } from '../memory/memory-types.js';
 import { throwIfAborted } from '../utils/abort.js';
+import { assertId } from '../utils/ids.js';
 import { type Logger, silentLogger } from '../utils/logger.js';
 import type { AgentInput } from './agent.js';
 import { BaseAgent } from './base-agent.js';
-import { conversationIdOf } from './conversation-id.js';
+import { conversationIdOf, userIdOf } from './conversation-id.js';
 
 /** Options of {@link WorkingMemoryAgent}. */
 export interface WorkingMemoryAgentOptions {
@@ -35,7 +36,8 @@ export const DEFAULT_WORKING_MEMORY_PROMPT =
 /**
  * An agent that keeps a per-conversation working-memory summary: it answers with the memory in
  * its system prompt, then asks the model to update the memory with the exchange and stores it.
- * Inputs must carry `metadata.conversationId`. When rewriting or storing the memory fails,
+ * Inputs must carry `metadata.conversationId`; with `metadata.userId` (as `StatefulOrchestrator`
+ * passes it) the memory is that user's own. When rewriting or storing the memory fails,
  * the answer is still returned and the failure reported (`logger`, and `run()`'s result).
  *
  * @example
@@ -56,13 +58,21 @@ export class WorkingMemoryAgent extends BaseAgent<string> {
     this.#logger = options.logger ?? silentLogger;
   }
 
-  /** The conversation's current working memory (empty string when none). */
-  async workingMemory(conversationId: string, signal?: AbortSignal): Promise<string> {
+  /**
+   * The conversation's current working memory (empty string when none); with `userId`, that
+   * user's own (entry `summary@<userId>`), so users sharing a conversation id stay apart.
+   */
+  async workingMemory(
+    conversationId: string,
+    signal?: AbortSignal,
+    userId?: string,
+  ): Promise<string> {
+    const id = summaryId(userId);
     const entries = await this.memory.retrieve<string>(
       { conversationId, type: 'working' },
       { signal },
     );
-    return entries.find((e) => e.id === 'summary')?.content ?? '';
+    return entries.find((e) => e.id === id)?.content ?? '';
   }
 
   async process(input: AgentInput): Promise<string> {
@@ -72,8 +82,11 @@ export class WorkingMemoryAgent extends BaseAgent<string> {
   /** Like `process`, saying whether the working memory was updated. */
   async run(input: AgentInput): Promise<WorkingMemoryResult> {
     const conversationId = conversationIdOf(input, true);
+    const userId = userIdOf(input);
+    // Checked before any model call: the summary's id must be a valid memory id.
+    assertId(summaryId(userId), 'metadata.userId');
     const { signal } = input;
-    const memory = await this.workingMemory(conversationId, signal);
+    const memory = await this.workingMemory(conversationId, signal, userId);
     const answer = await this.llmClient.chat({
       systemPrompt: `${this.systemPrompt}\n\nWorking memory of this conversation:\n${memory || '(empty)'}`,
       userMessage: input.message,
@@ -88,7 +101,7 @@ export class WorkingMemoryAgent extends BaseAgent<string> {
         ...(signal ? { signal } : {}),
       });
       await this.memory.update<string>(
-        { conversationId, type: 'working', id: 'summary' },
+        { conversationId, type: 'working', id: summaryId(userId) },
         { content: update.llmResponse.trim() },
         { signal },
       );
@@ -103,4 +116,9 @@ export class WorkingMemoryAgent extends BaseAgent<string> {
       return { answer: answer.llmResponse, memoryUpdated: false, memoryError };
     }
   }
+}
+
+/** The memory entry of a conversation's summary: one per user when the input names one. */
+function summaryId(userId: string | undefined): string {
+  return userId === undefined ? 'summary' : `summary@${userId}`;
 }

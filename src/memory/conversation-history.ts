@@ -1,4 +1,5 @@
 import type { Message } from '../llm/message.js';
+import { assertId } from '../utils/ids.js';
 import type { MemoryCallOptions, MemoryManager } from './memory-types.js';
 
 /** Options of {@link ConversationHistory}. */
@@ -10,9 +11,19 @@ export interface ConversationHistoryOptions {
   window?: number;
 }
 
+/** Per-call options of {@link ConversationHistory}. */
+export interface ConversationHistoryCallOptions extends MemoryCallOptions {
+  /**
+   * Whose messages: with a user, a conversation id shared by two users holds two separate
+   * histories, and one user never reads the other's. Without one, only messages stored
+   * without a user are read.
+   */
+  userId?: string;
+}
+
 /**
  * The messages of a conversation, kept in a `MemoryManager` as short-term entries, ready for
- * `LLMInput.messages`.
+ * `LLMInput.messages`. Messages stored for a user (`userId`) are that user's only.
  *
  * @example
  * ```ts
@@ -34,15 +45,16 @@ export class ConversationHistory {
   async append(
     conversationId: string,
     messages: Message[],
-    options?: MemoryCallOptions,
+    options?: ConversationHistoryCallOptions,
   ): Promise<void> {
+    const user = checkedUser(options);
     for (const message of messages) {
       await this.memory.store(
         {
           conversationId,
           type: 'short-term',
           content: message,
-          metadata: { kind: 'message', role: message.role },
+          metadata: { kind: 'message', role: message.role, ...(user ? { user } : {}) },
         },
         options,
       );
@@ -53,10 +65,10 @@ export class ConversationHistory {
   async messages(
     conversationId: string,
     limit = this.#window,
-    options?: MemoryCallOptions,
+    options?: ConversationHistoryCallOptions,
   ): Promise<Message[]> {
     const entries = await this.memory.retrieve<Message>(
-      { conversationId, type: 'short-term', filters: { kind: 'message' }, limit },
+      { conversationId, type: 'short-term', filters: messageFilter(options), limit },
       options,
     );
     const messages = entries.map((e) => e.content);
@@ -66,12 +78,22 @@ export class ConversationHistory {
   }
 
   /** Forgets the conversation's messages. */
-  async clear(conversationId: string, options?: MemoryCallOptions): Promise<void> {
+  async clear(conversationId: string, options?: ConversationHistoryCallOptions): Promise<void> {
     const entries = await this.memory.retrieve(
-      { conversationId, type: 'short-term', filters: { kind: 'message' } },
+      { conversationId, type: 'short-term', filters: messageFilter(options) },
       options,
     );
     for (const e of entries)
       await this.memory.delete({ conversationId, type: 'short-term', id: e.id }, options);
   }
+}
+
+function checkedUser(options: ConversationHistoryCallOptions | undefined): string | undefined {
+  if (options?.userId !== undefined) assertId(options.userId, 'userId');
+  return options?.userId;
+}
+
+/** The user's messages; without a user, the messages stored without one (`user` absent). */
+function messageFilter(options: ConversationHistoryCallOptions | undefined) {
+  return { kind: 'message', user: checkedUser(options) };
 }

@@ -1,5 +1,6 @@
 export {
   ConversationHistory,
+  type ConversationHistoryCallOptions,
   type ConversationHistoryOptions,
 } from './conversation-history.js';
 export { InMemoryManager, type InMemoryManagerOptions } from './in-memory-manager.js';

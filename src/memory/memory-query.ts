@@ -17,7 +17,10 @@ export function matchesQuery(
   if (query.query && !contentJson.toLowerCase().includes(query.query.toLowerCase())) return false;
   if (query.filters) {
     for (const [key, value] of Object.entries(query.filters)) {
-      if (!sameValue(entry.metadata[key], value)) return false;
+      // Own keys only: a filter named like `__proto__` or `constructor` matches stored data,
+      // never what every object inherits.
+      const stored = Object.hasOwn(entry.metadata, key) ? entry.metadata[key] : undefined;
+      if (!sameValue(stored, value)) return false;
     }
   }
   return true;

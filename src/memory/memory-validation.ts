@@ -1,4 +1,8 @@
 import { InvalidInputError } from '../errors/invalid-input-error.js';
+import { assertId } from '../utils/ids.js';
+
+export { assertId };
+
 import {
   DEFAULT_MEMORY_TTL,
   type DeleteQuery,
@@ -10,18 +14,6 @@ import {
   type RetrieveQuery,
   type StoreInput,
 } from './memory-types.js';
-
-const ID = /^[A-Za-z0-9_.@+=-]{1,128}$/;
-
-/** Throws `InvalidInputError` unless `value` is a safe id (no `*`, `:`, `/`, `..`, spaces). */
-export function assertId(value: unknown, field: string): asserts value is string {
-  if (typeof value !== 'string' || !ID.test(value) || value.includes('..')) {
-    throw new InvalidInputError(
-      field,
-      'must be 1-128 characters of letters, digits, _ - . @ + = (no "..")',
-    );
-  }
-}
 
 export function assertType(value: unknown, field = 'type'): asserts value is MemoryType {
   if (!MEMORY_TYPES.includes(value as MemoryType)) {

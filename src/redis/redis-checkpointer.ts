@@ -1,4 +1,5 @@
 import type { Redis } from 'ioredis';
+import { assertId } from '../utils/ids.js';
 import {
   type Checkpoint,
   type Checkpointer,
@@ -9,7 +10,7 @@ import {
   summarize,
 } from '../workflows/checkpointer.js';
 import { RunConflictError } from '../workflows/workflow-errors.js';
-import { RedisConnection, type RedisConnectionOptions } from './redis-connection.js';
+import { keyPrefix, RedisConnection, type RedisConnectionOptions } from './redis-connection.js';
 
 /** Options of {@link RedisCheckpointer}. */
 export interface RedisCheckpointerOptions extends RedisConnectionOptions {
@@ -46,6 +47,8 @@ return n`;
  * Checkpoints in Redis: a list per run (one entry per step) and a sorted set of runs by last
  * update, written atomically by one script that also refuses a version the run already has.
  * Keys are `<prefix>run:<runId>` and `<prefix>runs` (the index): a run id is never the index.
+ * The prefix always ends with `:` (one is added when missing), and run ids follow the id rule
+ * (no `:`), so two prefixes or two run ids never share a key.
  * While Redis is unreachable each call fails within its signal or `timeoutMs` (default 5 s)
  * with a retryable `StoreError`, and calls work again when Redis is back.
  *
@@ -60,12 +63,14 @@ export class RedisCheckpointer implements Checkpointer {
   readonly #conn: RedisConnection;
 
   constructor(options: RedisCheckpointerOptions = {}) {
-    this.#prefix = options.keyPrefix ?? 'arshai:checkpoints:';
+    this.#prefix = keyPrefix(options.keyPrefix ?? 'arshai:checkpoints:');
     this.#ttlMs = Math.max(0, Math.ceil(options.ttlMs ?? 0));
     this.#conn = new RedisConnection(options, 'checkpoints');
   }
 
+  /** A run's key; run ids are checked, so no run id can name another run's key or the index. */
   #key(runId: string): string {
+    assertId(runId, 'runId');
     return `${this.#prefix}run:${runId}`;
   }
 

@@ -1,5 +1,6 @@
 import { Redis, type RedisOptions } from 'ioredis';
 import { ArshaiError } from '../errors/arshai-error.js';
+import { InvalidInputError } from '../errors/invalid-input-error.js';
 import { StoreError } from '../errors/store-error.js';
 import { abortErrorFrom, linkedController, raceAbort, throwIfAborted } from '../utils/abort.js';
 import { type Logger, silentLogger } from '../utils/logger.js';
@@ -19,6 +20,15 @@ export interface RedisConnectionOptions {
   timeoutMs?: number;
   /** Receives connection errors (never the URL or its password). @default silent */
   logger?: Logger;
+}
+
+/**
+ * A key prefix that ends with `:`, so that prefix + namespace (or run id) can be read back
+ * one way only: `tenant` + `2acme` and `tenant2` + `acme` are different keys.
+ */
+export function keyPrefix(prefix: string): string {
+  if (typeof prefix !== 'string') throw new InvalidInputError('keyPrefix', 'must be a string');
+  return prefix === '' || prefix.endsWith(':') ? prefix : `${prefix}:`;
 }
 
 /** The default time limit of one Redis call. */

@@ -27,7 +27,7 @@ import {
 } from '../memory/memory-validation.js';
 import { throwIfAborted } from '../utils/abort.js';
 import { createLimiter, type Limiter } from '../utils/limiter.js';
-import { RedisConnection, type RedisConnectionOptions } from './redis-connection.js';
+import { keyPrefix, RedisConnection, type RedisConnectionOptions } from './redis-connection.js';
 
 /** Options of {@link RedisMemoryManager}. */
 export interface RedisMemoryManagerOptions
@@ -74,8 +74,9 @@ return redis.call('INCR', KEYS[1])`;
  * connection (safe across processes).
  *
  * Keys: `<prefix><namespace>:<conversationId>` (index) and `...:<conversationId>:<type>:<id>`
- * (entries); ids never contain `:`, and internal keys use an empty conversation id, so no id
- * can name another key. While Redis is unreachable each call fails within its signal or
+ * (entries); the prefix always ends with `:` (one is added when missing: `tenant` and
+ * `tenant2` stay apart), ids never contain `:`, and internal keys use an empty conversation
+ * id, so no id can name another key. While Redis is unreachable each call fails within its signal or
  * `timeoutMs` (default 5 s) with a retryable `StoreError`, nothing is queued for later, and
  * calls work again when Redis is back. Redis errors go to `logger`, never to the console.
  *
@@ -96,7 +97,7 @@ export class RedisMemoryManager implements MemoryManager {
 
   constructor(options: RedisMemoryManagerOptions = {}) {
     this.#options = resolveOptions(options);
-    this.#prefix = options.keyPrefix ?? 'arshai:memory:';
+    this.#prefix = keyPrefix(options.keyPrefix ?? 'arshai:memory:');
     this.#maxAttempts = options.maxUpdateAttempts ?? 100;
     this.#conn = new RedisConnection(options, 'memory');
   }

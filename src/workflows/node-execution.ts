@@ -175,6 +175,10 @@ function checkUpdate(node: string, update: unknown): void {
     if (ENGINE_FIELDS.has(field)) {
       throw new InvalidNodeUpdateError(node, `wrote "${field}", which the engine maintains`);
     }
+    // Assigning it would replace the state's prototype instead of storing a value.
+    if (field === '__proto__') {
+      throw new InvalidNodeUpdateError(node, 'wrote "__proto__", which cannot be a state field');
+    }
   }
 }
 

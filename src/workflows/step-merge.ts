@@ -66,12 +66,11 @@ export function mergeStep<S extends object>(
   for (const o of done) {
     const update = o.update as Record<string, unknown> | undefined;
     for (const key in update) {
-      const reducer = reducers[key];
+      const reducer = reducerOf(reducers, key);
       const value = update[key];
+      const current = Object.hasOwn(state, key) ? state[key] : undefined;
       state[key] =
-        reducer && state[key] !== undefined && value !== undefined
-          ? reducer(state[key], value)
-          : value;
+        reducer && current !== undefined && value !== undefined ? reducer(current, value) : value;
     }
     if (o.error) {
       errors ??= [];
@@ -155,7 +154,7 @@ function findConflict<S extends object>(
     }
   }
   for (const [key, nodes] of writers) {
-    if (nodes.length > 1 && (!reducers[key] || isDefaultMerge(reducers, key)))
+    if (nodes.length > 1 && (!reducerOf(reducers, key) || isDefaultMerge(reducers, key)))
       return { key, nodes };
   }
   return undefined;
@@ -163,5 +162,13 @@ function findConflict<S extends object>(
 
 /** `agentData` / `workingMemories` with the engine's own key-by-key merge (not yours). */
 function isDefaultMerge(reducers: Readonly<Record<string, Reducer>>, key: string): boolean {
-  return MERGED_KEYS.has(key) && reducers[key] === DEFAULT_REDUCERS[key];
+  return MERGED_KEYS.has(key) && reducerOf(reducers, key) === DEFAULT_REDUCERS[key];
+}
+
+/**
+ * The reducer of a key, looked up by own key: state keys named like `constructor` or
+ * `toString` (parsed model output can carry them) are data, never a member of `Object`.
+ */
+function reducerOf(reducers: Readonly<Record<string, Reducer>>, key: string): Reducer | undefined {
+  return Object.hasOwn(reducers, key) ? reducers[key] : undefined;
 }

@@ -3,6 +3,7 @@ import { AbortError } from '../errors/abort-error.js';
 import { ArshaiError } from '../errors/arshai-error.js';
 import { InvalidInputError } from '../errors/invalid-input-error.js';
 import { abortErrorFrom, deadline, throwIfAborted } from '../utils/abort.js';
+import { assertId } from '../utils/ids.js';
 import { pushStream } from '../utils/push-stream.js';
 import type { Checkpoint, Checkpointer, RunStatus } from './checkpointer.js';
 import type { CompiledWorkflow } from './compiled-workflow.js';
@@ -188,8 +189,7 @@ export class WorkflowRunner<S extends object = object> {
   async #resume(runId: string, options: ResumeOptions, emit: Emit<S>): Promise<WorkflowResult<S>> {
     if (!this.checkpointer)
       throw new InvalidInputError('checkpointer', 'resume needs a checkpointer');
-    if (typeof runId !== 'string' || runId === '')
-      throw new InvalidInputError('runId', 'must be a non-empty string');
+    assertId(runId, 'runId');
     const limit = timeLimit(options.signal, options.timeoutMs);
     try {
       const last = await this.#latest(runId, limit.signal);
@@ -370,14 +370,15 @@ function checkInput<S extends object>(input: ExecuteWorkflowInput<S>): void {
   if (typeof input?.userId !== 'string' || input.userId === '') {
     throw new InvalidInputError('userId', 'a user id string is required');
   }
-  if (input.runId !== undefined && (typeof input.runId !== 'string' || input.runId === '')) {
-    throw new InvalidInputError('runId', 'must be a non-empty string');
-  }
+  if (input.runId !== undefined) assertId(input.runId, 'runId');
   if (
     input.state !== undefined &&
     (typeof input.state !== 'object' || Array.isArray(input.state))
   ) {
     throw new InvalidInputError('state', 'must be an object of your state fields');
+  }
+  if (input.state && Object.hasOwn(input.state, '__proto__')) {
+    throw new InvalidInputError('state.__proto__', 'cannot be a state field');
   }
   const count = input.interactionCount;
   if (count !== undefined && !(Number.isInteger(count) && count >= 0)) {
