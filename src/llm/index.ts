@@ -23,6 +23,7 @@ export type {
 export { type LLMConfig, pickLLMConfig } from './llm-config.js';
 export type { LLMInput } from './llm-input.js';
 export type { FinishReason, LLMResult, ToolCallRecord } from './llm-result.js';
+export { MaxTurnsExceededError } from './max-turns-exceeded-error.js';
 export type {
   AssistantMessage,
   ContentPart,
@@ -39,6 +40,7 @@ export type {
   ToolSpec,
 } from './model-adapter.js';
 export type { LLMStreamEvent } from './stream-event.js';
+export { StructuredOutputError } from './structured-output-error.js';
 export { type Tool, type ToolArgsCheck, type ToolContext, type ToolOptions, tool } from './tool.js';
 export { toolOutputText } from './tool-execution.js';
 export { addUsage, emptyUsage, type Usage, type UsageDelta } from './usage.js';

@@ -1,15 +1,15 @@
 import { ArshaiError } from '../errors/arshai-error.js';
 import { InvalidInputError } from '../errors/invalid-input-error.js';
-import { MaxTurnsExceededError } from '../errors/max-turns-exceeded-error.js';
 import { ProviderError } from '../errors/provider-error.js';
 import type { Policy } from '../resilience/policy.js';
-import { type RetryOptions, retry } from '../resilience/retry.js';
 import { abortErrorFrom, type LinkedController } from '../utils/abort.js';
 import type { Logger } from '../utils/logger.js';
 import { parseMedia } from '../utils/media.js';
+import { type RetryOptions, retry } from '../utils/retry.js';
 import type { LLMConfig } from './llm-config.js';
 import type { LLMInput } from './llm-input.js';
 import type { LLMResult } from './llm-result.js';
+import { MaxTurnsExceededError } from './max-turns-exceeded-error.js';
 import type { AssistantMessage, ContentPart, Message, ToolCall, UserMessage } from './message.js';
 import type { ModelAdapter, ModelRequest } from './model-adapter.js';
 import type { StartBackgroundTask } from './tool-execution.js';

@@ -1,11 +1,10 @@
 import { InvalidInputError } from '../errors/invalid-input-error.js';
-import { MaxTurnsExceededError } from '../errors/max-turns-exceeded-error.js';
-import { StructuredOutputError } from '../errors/structured-output-error.js';
 import { type LinkedController, linkedController } from '../utils/abort.js';
 import { createLimiter } from '../utils/limiter.js';
 import { checkCount, checkTimeoutMs } from '../utils/option-checks.js';
 import type { LLMInput } from './llm-input.js';
 import type { FinishDetails, FinishReason, LLMResult, ToolCallRecord } from './llm-result.js';
+import { MaxTurnsExceededError } from './max-turns-exceeded-error.js';
 import type { AssistantMessage, Message, ToolCall } from './message.js';
 import type { ModelRequest, ModelStreamPart, ToolSpec } from './model-adapter.js';
 import {
@@ -19,6 +18,7 @@ import {
 } from './model-call.js';
 import type { LLMStreamEvent } from './stream-event.js';
 import { parseStructured, repairMessage, responseFormatFor } from './structured-output.js';
+import { StructuredOutputError } from './structured-output-error.js';
 import { assertToolNames, type Tool } from './tool.js';
 import { executeToolCall, type ToolOutcome, type ToolSet } from './tool-execution.js';
 import { addUsage, emptyUsage, reportsUsage, type Usage } from './usage.js';

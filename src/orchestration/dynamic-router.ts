@@ -2,8 +2,8 @@ import { z } from 'zod';
 import type { Agent } from '../agents/agent.js';
 import { callAgent } from '../agents/call-agent.js';
 import { InvalidInputError } from '../errors/invalid-input-error.js';
-import { StructuredOutputError } from '../errors/structured-output-error.js';
 import type { LLMClient } from '../llm/llm-client.js';
+import { StructuredOutputError } from '../llm/structured-output-error.js';
 import { raceAbort, throwIfAborted } from '../utils/abort.js';
 
 /** Why the router picked the agent it did. */

@@ -1,8 +1,8 @@
 import type { Agent } from '../agents/agent.js';
 import { InvalidInputError } from '../errors/invalid-input-error.js';
-import { retryDelay } from '../resilience/retry.js';
 import { linkedController, raceAbort, sleep, throwIfAborted } from '../utils/abort.js';
 import { checkCount, checkTimeoutMs } from '../utils/option-checks.js';
+import { retryDelay } from '../utils/retry.js';
 import { asError } from './agent-output.js';
 import { type AgentAttemptError, AllAgentsFailedError } from './orchestration-errors.js';
 

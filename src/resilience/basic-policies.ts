@@ -1,10 +1,10 @@
 import { abortErrorFrom, linkedController, raceAbort, throwIfAborted } from '../utils/abort.js';
 import { createLimiter } from '../utils/limiter.js';
 import { checkCount, checkTimeoutMs } from '../utils/option-checks.js';
+import { type RetryOptions, retry } from '../utils/retry.js';
 import type { Policy } from './policy.js';
 import { signalOrNever } from './policy.js';
 import { AllAttemptsFailedError, BulkheadRejectedError } from './resilience-errors.js';
-import { type RetryOptions, retry } from './retry.js';
 
 /**
  * Retries failures the `shouldRetry` predicate accepts (default: typed errors marked

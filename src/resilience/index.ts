@@ -1,3 +1,4 @@
+export { type RetryEvent, type RetryOptions, retry, retryDelay } from '../utils/retry.js';
 export {
   type BulkheadOptions,
   bulkheadPolicy,
@@ -16,5 +17,3 @@ export {
   BulkheadRejectedError,
   CircuitOpenError,
 } from './resilience-errors.js';
-export { type RetryEvent, type RetryOptions, retry, retryDelay } from './retry.js';
-export { resilientTool, withResilience } from './with-resilience.js';

@@ -1,5 +1,5 @@
-import { retry } from '../resilience/retry.js';
 import { abortErrorFrom, linkedController, raceAbort } from '../utils/abort.js';
+import { retry } from '../utils/retry.js';
 import type { CompiledWorkflow } from './compiled-workflow.js';
 import { InvalidNodeUpdateError } from './workflow-errors.js';
 import type { WorkflowEvent } from './workflow-events.js';

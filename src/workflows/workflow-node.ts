@@ -1,5 +1,5 @@
 import type { Agent } from '../agents/agent.js';
-import type { RetryOptions } from '../resilience/retry.js';
+import type { RetryOptions } from '../utils/retry.js';
 import type { StateUpdate, WorkflowState } from './workflow-state.js';
 
 /** What a node receives besides the state and the run's input. */

@@ -1,6 +1,6 @@
-import type { Message } from '../llm/message.js';
-import type { Usage } from '../llm/usage.js';
-import { ArshaiError, hasMarker } from './arshai-error.js';
+import { ArshaiError, hasMarker } from '../errors/arshai-error.js';
+import type { Message } from './message.js';
+import type { Usage } from './usage.js';
 
 /**
  * The model was still calling tools after `maxTurns` round trips. Carries the partial

@@ -1,6 +1,6 @@
 import { ArshaiError } from '../errors/arshai-error.js';
 import { InvalidInputError } from '../errors/invalid-input-error.js';
-import { abortErrorFrom, sleep, throwIfAborted } from '../utils/abort.js';
+import { abortErrorFrom, sleep, throwIfAborted } from './abort.js';
 
 /** Information about a retry about to happen. */
 export interface RetryEvent {

@@ -1,5 +1,5 @@
-import type { Usage } from '../llm/usage.js';
-import { ArshaiError, hasMarker } from './arshai-error.js';
+import { ArshaiError, hasMarker } from '../errors/arshai-error.js';
+import type { Usage } from './usage.js';
 
 /**
  * The model's final answer did not match `structureType`, even after one repair turn.

@@ -1,9 +1,9 @@
-import type { Agent } from '../agents/agent.js';
-import { callAgent } from '../agents/call-agent.js';
 import type { Tool } from '../llm/tool.js';
 import { tool } from '../llm/tool.js';
+import type { Policy } from '../resilience/policy.js';
 import { raceAbort } from '../utils/abort.js';
-import type { Policy } from './policy.js';
+import type { Agent } from './agent.js';
+import { callAgent } from './call-agent.js';
 
 /**
  * Wraps an agent so that every `process` call runs under `policy` (retry, timeout, breaker,
