@@ -1,4 +1,4 @@
-import { ArshaiError, hasMarker } from './arshai-error.js';
+import { ArshaiError } from './arshai-error.js';
 
 /**
  * The operation was cancelled through its `AbortSignal`.
@@ -11,25 +11,21 @@ import { ArshaiError, hasMarker } from './arshai-error.js';
  * ```
  */
 export class AbortError extends ArshaiError {
+  static override readonly code: string = 'AbortError';
+
   constructor(message = 'The operation was aborted', options: { cause?: unknown } = {}) {
     super(message, options);
-  }
-
-  static override isInstance(value: unknown): value is AbortError {
-    return hasMarker(value, 'AbortError');
   }
 }
 
 /** The operation ran out of time. A `TimeoutError` is also an `AbortError`. */
 export class TimeoutError extends AbortError {
+  static override readonly code: string = 'TimeoutError';
+
   readonly timeoutMs: number;
 
   constructor(timeoutMs: number, what = 'The operation', options: { cause?: unknown } = {}) {
     super(`${what} timed out after ${timeoutMs} ms`, options);
     this.timeoutMs = timeoutMs;
-  }
-
-  static override isInstance(value: unknown): value is TimeoutError {
-    return hasMarker(value, 'TimeoutError');
   }
 }

@@ -1,4 +1,4 @@
-import { ArshaiError, hasMarker } from './arshai-error.js';
+import { ArshaiError } from './arshai-error.js';
 
 /**
  * The caller passed something arshai cannot accept. `field` names what was wrong.
@@ -9,14 +9,12 @@ import { ArshaiError, hasMarker } from './arshai-error.js';
  * ```
  */
 export class InvalidInputError extends ArshaiError {
+  static override readonly code: string = 'InvalidInputError';
+
   readonly field: string;
 
   constructor(field: string, problem: string, options: { cause?: unknown } = {}) {
     super(`Invalid ${field}: ${problem}`, options);
     this.field = field;
-  }
-
-  static override isInstance(value: unknown): value is InvalidInputError {
-    return hasMarker(value, 'InvalidInputError');
   }
 }

@@ -1,4 +1,4 @@
-import { ArshaiError, hasMarker } from './arshai-error.js';
+import { ArshaiError } from './arshai-error.js';
 
 /** Statuses worth repeating: timeout, conflict, rate limit and server errors. */
 export function isRetryableStatus(status: number | undefined): boolean {
@@ -30,6 +30,8 @@ export interface ProviderErrorOptions {
  * ```
  */
 export class ProviderError extends ArshaiError {
+  static override readonly code: string = 'ProviderError';
+
   readonly provider: string;
   readonly status: number | undefined;
   readonly requestId: string | undefined;
@@ -44,9 +46,5 @@ export class ProviderError extends ArshaiError {
     this.status = options.status;
     this.requestId = options.requestId;
     this.retryAfterMs = options.retryAfterMs;
-  }
-
-  static override isInstance(value: unknown): value is ProviderError {
-    return hasMarker(value, 'ProviderError');
   }
 }

@@ -1,4 +1,4 @@
-import { ArshaiError, hasMarker } from './arshai-error.js';
+import { ArshaiError } from './arshai-error.js';
 
 /** What {@link StoreError} takes. */
 export interface StoreErrorOptions {
@@ -23,6 +23,8 @@ export interface StoreErrorOptions {
  * ```
  */
 export class StoreError extends ArshaiError {
+  static override readonly code: string = 'StoreError';
+
   readonly store: string;
   readonly operation: string;
 
@@ -30,9 +32,5 @@ export class StoreError extends ArshaiError {
     super(message, { cause: options.cause, retryable: options.retryable });
     this.store = options.store;
     this.operation = options.operation;
-  }
-
-  static override isInstance(value: unknown): value is StoreError {
-    return hasMarker(value, 'StoreError');
   }
 }

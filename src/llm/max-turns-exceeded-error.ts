@@ -1,4 +1,4 @@
-import { ArshaiError, hasMarker } from '../errors/arshai-error.js';
+import { ArshaiError } from '../errors/arshai-error.js';
 import type { Message } from './message.js';
 import type { Usage } from './usage.js';
 
@@ -12,6 +12,8 @@ import type { Usage } from './usage.js';
  * ```
  */
 export class MaxTurnsExceededError extends ArshaiError {
+  static override readonly code: string = 'MaxTurnsExceededError';
+
   readonly maxTurns: number;
   readonly messages: Message[];
   readonly usage: Usage;
@@ -21,9 +23,5 @@ export class MaxTurnsExceededError extends ArshaiError {
     this.maxTurns = maxTurns;
     this.messages = messages;
     this.usage = usage;
-  }
-
-  static override isInstance(value: unknown): value is MaxTurnsExceededError {
-    return hasMarker(value, 'MaxTurnsExceededError');
   }
 }

@@ -1,4 +1,4 @@
-import { ArshaiError, hasMarker } from '../errors/arshai-error.js';
+import { ArshaiError } from '../errors/arshai-error.js';
 import type { Usage } from './usage.js';
 
 /**
@@ -11,6 +11,8 @@ import type { Usage } from './usage.js';
  * ```
  */
 export class StructuredOutputError extends ArshaiError {
+  static override readonly code: string = 'StructuredOutputError';
+
   readonly text: string;
   readonly issues: string;
   readonly usage: Usage | undefined;
@@ -20,9 +22,5 @@ export class StructuredOutputError extends ArshaiError {
     this.text = text;
     this.issues = issues;
     this.usage = usage;
-  }
-
-  static override isInstance(value: unknown): value is StructuredOutputError {
-    return hasMarker(value, 'StructuredOutputError');
   }
 }

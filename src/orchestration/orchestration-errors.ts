@@ -1,7 +1,9 @@
-import { ArshaiError, hasMarker } from '../errors/arshai-error.js';
+import { ArshaiError } from '../errors/arshai-error.js';
 
 /** A pipeline stage failed; `stage` is its 0-based index, `cause` the agent's error. */
 export class PipelineStageError extends ArshaiError {
+  static override readonly code: string = 'PipelineStageError';
+
   readonly stage: number;
   readonly stageName: string;
 
@@ -16,37 +18,29 @@ export class PipelineStageError extends ArshaiError {
     this.stage = stage;
     this.stageName = stageName;
   }
-
-  static override isInstance(value: unknown): value is PipelineStageError {
-    return hasMarker(value, 'PipelineStageError');
-  }
 }
 
 /** An event cascade emitted more events than `maxEvents` allows. */
 export class MaxEventsExceededError extends ArshaiError {
+  static override readonly code: string = 'MaxEventsExceededError';
+
   readonly maxEvents: number;
 
   constructor(maxEvents: number) {
     super(`The event cascade exceeded maxEvents=${maxEvents}`);
     this.maxEvents = maxEvents;
   }
-
-  static override isInstance(value: unknown): value is MaxEventsExceededError {
-    return hasMarker(value, 'MaxEventsExceededError');
-  }
 }
 
 /** The primary agent and every fallback failed; `errors` lists each attempt's failure. */
 export class AllAgentsFailedError extends ArshaiError {
+  static override readonly code: string = 'AllAgentsFailedError';
+
   readonly errors: AgentAttemptError[];
 
   constructor(errors: AgentAttemptError[]) {
     super(`All agents failed (${errors.length} attempts)`, { cause: errors[0]?.error });
     this.errors = errors;
-  }
-
-  static override isInstance(value: unknown): value is AllAgentsFailedError {
-    return hasMarker(value, 'AllAgentsFailedError');
   }
 }
 

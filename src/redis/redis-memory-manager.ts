@@ -47,6 +47,8 @@ export interface RedisMemoryManagerOptions
 
 /** The store could not complete an atomic update (too much contention). */
 export class MemoryConflictError extends ArshaiError {
+  static override readonly code: string = 'MemoryConflictError';
+
   constructor(key: string, attempts: number) {
     super(`Update of ${key} lost to concurrent writers ${attempts} times`, { retryable: true });
   }

@@ -1,4 +1,10 @@
-export { type RetryEvent, type RetryOptions, retry, retryDelay } from '../utils/retry.js';
+export {
+  isRetryableError,
+  type RetryEvent,
+  type RetryOptions,
+  retry,
+  retryDelay,
+} from '../utils/retry.js';
 export {
   type BulkheadOptions,
   bulkheadPolicy,

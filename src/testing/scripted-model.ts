@@ -1,4 +1,4 @@
-import { ArshaiError, hasMarker } from '../errors/arshai-error.js';
+import { ArshaiError } from '../errors/arshai-error.js';
 import type { JsonSchema } from '../llm/json-schema.js';
 import type { LLMConfig } from '../llm/llm-config.js';
 import type { FinishReason } from '../llm/llm-result.js';
@@ -72,12 +72,10 @@ export interface RecordedCall {
 
 /** The scripted model was called more times than it has steps. */
 export class UnexpectedModelCallError extends ArshaiError {
+  static override readonly code: string = 'UnexpectedModelCallError';
+
   constructor(callNumber: number, steps: number) {
     super(`Unexpected model call #${callNumber}: the script has only ${steps} step(s)`);
-  }
-
-  static override isInstance(value: unknown): value is UnexpectedModelCallError {
-    return hasMarker(value, 'UnexpectedModelCallError');
   }
 }
 

@@ -73,7 +73,16 @@ export function retryDelay(attempt: number, error: unknown, options: RetryOption
   return base / 2 + (options.random ?? Math.random)() * (base / 2);
 }
 
-function defaultShouldRetry(error: unknown): boolean {
+/**
+ * The one rule of what is worth repeating: a typed arshai error marked `retryable` (rate
+ * limits, outages, timeouts of a provider). Used by `retry`'s default and by workflow nodes.
+ *
+ * @example
+ * ```ts
+ * isRetryableError(new ProviderError('busy', { provider: 'openai', status: 429 })); // true
+ * ```
+ */
+export function isRetryableError(error: unknown): boolean {
   return ArshaiError.isInstance(error) && error.retryable;
 }
 
@@ -117,7 +126,7 @@ async function retryAfter<T>(
   signal: AbortSignal | undefined,
   maxRetries: number,
 ): Promise<T> {
-  const shouldRetry = options.shouldRetry ?? defaultShouldRetry;
+  const shouldRetry = options.shouldRetry ?? isRetryableError;
   let error = failure;
   for (let attempt = 1; ; attempt++) {
     if (signal?.aborted) throw abortErrorFrom(signal);

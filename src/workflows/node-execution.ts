@@ -1,5 +1,5 @@
 import { abortErrorFrom, linkedController, raceAbort } from '../utils/abort.js';
-import { retry } from '../utils/retry.js';
+import { isRetryableError, retry } from '../utils/retry.js';
 import type { CompiledWorkflow } from './compiled-workflow.js';
 import { InvalidNodeUpdateError } from './workflow-errors.js';
 import type { WorkflowEvent } from './workflow-events.js';
@@ -91,7 +91,8 @@ export async function executeNode<S extends object>(
           attempt,
           {
             ...retryOptions,
-            shouldRetry: (e, n) => !pending && (retryOptions.shouldRetry?.(e, n) ?? isRetryable(e)),
+            shouldRetry: (e, n) =>
+              !pending && (retryOptions.shouldRetry?.(e, n) ?? isRetryableError(e)),
           },
           x.signal,
         )
@@ -180,12 +181,4 @@ function checkUpdate(node: string, update: unknown): void {
       throw new InvalidNodeUpdateError(node, 'wrote "__proto__", which cannot be a state field');
     }
   }
-}
-
-function isRetryable(error: unknown): boolean {
-  return (
-    typeof error === 'object' &&
-    error !== null &&
-    (error as { retryable?: unknown }).retryable === true
-  );
 }

@@ -1,22 +1,22 @@
-import { ArshaiError, hasMarker } from '../errors/arshai-error.js';
+import { ArshaiError } from '../errors/arshai-error.js';
 import { InvalidInputError } from '../errors/invalid-input-error.js';
 
 /** `compile()` found problems; `problems` lists every one. */
 export class WorkflowValidationError extends ArshaiError {
+  static override readonly code: string = 'WorkflowValidationError';
+
   readonly problems: string[];
 
   constructor(problems: string[]) {
     super(`The workflow is not valid:\n- ${problems.join('\n- ')}`);
     this.problems = problems;
   }
-
-  static override isInstance(value: unknown): value is WorkflowValidationError {
-    return hasMarker(value, 'WorkflowValidationError');
-  }
 }
 
 /** Base of the errors that end a run; carries the run id and the last state. */
 export class WorkflowRunError extends ArshaiError {
+  static override readonly code: string = 'WorkflowRunError';
+
   readonly runId: string;
   readonly state: unknown;
 
@@ -30,14 +30,12 @@ export class WorkflowRunError extends ArshaiError {
     this.runId = runId;
     this.state = state;
   }
-
-  static override isInstance(value: unknown): value is WorkflowRunError {
-    return hasMarker(value, 'WorkflowRunError');
-  }
 }
 
 /** A node failed and no error route was declared. */
 export class NodeExecutionError extends WorkflowRunError {
+  static override readonly code: string = 'NodeExecutionError';
+
   readonly node: string;
 
   constructor(node: string, runId: string, state: unknown, cause: unknown) {
@@ -47,10 +45,6 @@ export class NodeExecutionError extends WorkflowRunError {
     });
     this.node = node;
   }
-
-  static override isInstance(value: unknown): value is NodeExecutionError {
-    return hasMarker(value, 'NodeExecutionError');
-  }
 }
 
 /**
@@ -59,34 +53,32 @@ export class NodeExecutionError extends WorkflowRunError {
  * fails with a `NodeExecutionError` caused by this; nothing from that step is merged.
  */
 export class InvalidNodeUpdateError extends InvalidInputError {
+  static override readonly code: string = 'InvalidNodeUpdateError';
+
   readonly node: string;
 
   constructor(node: string, problem: string) {
     super(`nodes.${node}`, problem);
     this.node = node;
   }
-
-  static override isInstance(value: unknown): value is InvalidNodeUpdateError {
-    return hasMarker(value, 'InvalidNodeUpdateError');
-  }
 }
 
 /** The run reached `maxSteps` node executions (a runaway cycle). */
 export class StepLimitExceededError extends WorkflowRunError {
+  static override readonly code: string = 'StepLimitExceededError';
+
   readonly maxSteps: number;
 
   constructor(maxSteps: number, runId: string, state: unknown) {
     super(`The workflow exceeded maxSteps=${maxSteps} node executions`, runId, state);
     this.maxSteps = maxSteps;
   }
-
-  static override isInstance(value: unknown): value is StepLimitExceededError {
-    return hasMarker(value, 'StepLimitExceededError');
-  }
 }
 
 /** Parallel branches wrote the same key, and no reducer says how to merge them. */
 export class StateConflictError extends WorkflowRunError {
+  static override readonly code: string = 'StateConflictError';
+
   readonly key: string;
   readonly nodes: string[];
 
@@ -99,23 +91,17 @@ export class StateConflictError extends WorkflowRunError {
     this.key = key;
     this.nodes = nodes;
   }
-
-  static override isInstance(value: unknown): value is StateConflictError {
-    return hasMarker(value, 'StateConflictError');
-  }
 }
 
 /** `resume` was asked for a run the checkpointer does not know. */
 export class RunNotFoundError extends ArshaiError {
+  static override readonly code: string = 'RunNotFoundError';
+
   readonly runId: string;
 
   constructor(runId: string) {
     super(`No checkpoint for run "${runId}"`);
     this.runId = runId;
-  }
-
-  static override isInstance(value: unknown): value is RunNotFoundError {
-    return hasMarker(value, 'RunNotFoundError');
   }
 }
 
@@ -131,6 +117,8 @@ export class RunNotFoundError extends ArshaiError {
  * ```
  */
 export class RunConflictError extends ArshaiError {
+  static override readonly code: string = 'RunConflictError';
+
   readonly runId: string;
   /** The checkpoint version both wanted to write. */
   readonly version: number;
@@ -139,10 +127,6 @@ export class RunConflictError extends ArshaiError {
     super(`Run "${runId}" was continued by another runner (${why})`);
     this.runId = runId;
     this.version = version;
-  }
-
-  static override isInstance(value: unknown): value is RunConflictError {
-    return hasMarker(value, 'RunConflictError');
   }
 }
 
@@ -157,6 +141,8 @@ export class RunConflictError extends ArshaiError {
  * ```
  */
 export class CheckpointError extends ArshaiError {
+  static override readonly code: string = 'CheckpointError';
+
   readonly runId: string;
   /** The step of the checkpoint (`-1` for a read of the latest one). */
   readonly step: number;
@@ -173,10 +159,6 @@ export class CheckpointError extends ArshaiError {
     this.runId = runId;
     this.step = step;
     this.operation = operation;
-  }
-
-  static override isInstance(value: unknown): value is CheckpointError {
-    return hasMarker(value, 'CheckpointError');
   }
 }
 

@@ -98,7 +98,7 @@ describe('BatchProcessor', () => {
       signal: batch.signal,
     });
     setTimeout(() => batch.abort(), 20);
-    await expect(stopped).rejects.toSatisfy(AbortError.isInstance);
+    await expect(stopped).rejects.toSatisfy((e: unknown) => AbortError.isInstance(e));
   });
 });
 

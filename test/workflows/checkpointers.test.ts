@@ -136,7 +136,9 @@ describe.each(backends)('%s conformance', (_name, create, reopen) => {
     }
     const history = await cp.history(runId);
     expect(history.map((c) => c.version)).toEqual([0, 1]);
-    await expect(cp.put(checkpoint(runId, 0))).rejects.toSatisfy(RunConflictError.isInstance);
+    await expect(cp.put(checkpoint(runId, 0))).rejects.toSatisfy((e: unknown) =>
+      RunConflictError.isInstance(e),
+    );
     await cp.put(checkpoint(runId, 2, 'completed'));
     expect((await cp.getLatest(runId))?.status).toBe('completed');
     await cp.close();
@@ -153,7 +155,9 @@ describe.each(backends)('%s conformance', (_name, create, reopen) => {
     );
     const circular = checkpoint(runId, 0);
     circular.state.agentData.self = circular.state;
-    await expect(cp.put(circular)).rejects.toSatisfy(InvalidInputError.isInstance);
+    await expect(cp.put(circular)).rejects.toSatisfy((e: unknown) =>
+      InvalidInputError.isInstance(e),
+    );
     expect(await cp.getLatest(runId)).toBeUndefined();
     expect((await cp.listRuns()).map((r) => r.runId)).not.toContain(runId);
     const dated = checkpoint(runId, 0);
@@ -204,7 +208,9 @@ it('SqliteCheckpointer migrates a schema-1 database: versions numbered per run, 
     [2, 2],
   ]);
   expect((await cp.getLatest('y'))?.version).toBe(1);
-  await expect(cp.put(checkpoint('x', 2))).rejects.toSatisfy(RunConflictError.isInstance);
+  await expect(cp.put(checkpoint('x', 2))).rejects.toSatisfy((e: unknown) =>
+    RunConflictError.isInstance(e),
+  );
   await cp.put(checkpoint('x', 3));
   await cp.close();
   const again = new SqliteCheckpointer({ path });

@@ -311,7 +311,7 @@ describe('running workflows', () => {
     });
     await new Promise((r) => setTimeout(r, 5));
     controller.abort();
-    await expect(waiting).rejects.toSatisfy(AbortError.isInstance);
+    await expect(waiting).rejects.toSatisfy((e: unknown) => AbortError.isInstance(e));
     expect(seen[2]?.aborted).toBe(true);
   });
 

@@ -156,7 +156,7 @@ describe('human in the loop', () => {
     const runner = new WorkflowRunner(graph.compile(), { checkpointer });
     const paused = await runner.executeWorkflow({ userId: 'u' });
     await expect(runner.resume(paused.runId, { value: 'yes', timeoutMs: 50 })).rejects.toSatisfy(
-      TimeoutError.isInstance,
+      (e: unknown) => TimeoutError.isInstance(e),
     );
     expect(await checkpointer.getLatest(paused.runId)).toMatchObject({
       status: 'running',
@@ -213,7 +213,7 @@ describe('human in the loop', () => {
     const checkpointer = new InMemoryCheckpointer();
     const runner = new WorkflowRunner(graph.compile(), { checkpointer });
     const run = runner.executeWorkflow({ userId: 'u', runId: 'timed', timeoutMs: 30 });
-    await expect(run).rejects.toSatisfy(TimeoutError.isInstance);
+    await expect(run).rejects.toSatisfy((e: unknown) => TimeoutError.isInstance(e));
     expect((await checkpointer.getLatest('timed'))?.next).toEqual(['slow']);
     const done = await runner.resume('timed');
     expect(done.state.agentData).toEqual({ fast: true, slow: true });
