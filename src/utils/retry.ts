@@ -74,8 +74,9 @@ export function retryDelay(attempt: number, error: unknown, options: RetryOption
 }
 
 /**
- * The one rule of what is worth repeating: a typed arshai error marked `retryable` (rate
- * limits, outages, timeouts of a provider). Used by `retry`'s default and by workflow nodes.
+ * The one rule of what is worth repeating: an error whose `retryable` flag is `true` — every
+ * arshai error has one (rate limits, outages and provider timeouts set it), and your own
+ * errors may carry one too. Used by `retry`'s default and by workflow nodes.
  *
  * @example
  * ```ts
@@ -83,7 +84,12 @@ export function retryDelay(attempt: number, error: unknown, options: RetryOption
  * ```
  */
 export function isRetryableError(error: unknown): boolean {
-  return ArshaiError.isInstance(error) && error.retryable;
+  if (ArshaiError.isInstance(error)) return error.retryable;
+  return (
+    typeof error === 'object' &&
+    error !== null &&
+    (error as { retryable?: unknown }).retryable === true
+  );
 }
 
 /**
