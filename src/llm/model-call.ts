@@ -2,7 +2,7 @@ import { ArshaiError } from '../errors/arshai-error.js';
 import { InvalidInputError } from '../errors/invalid-input-error.js';
 import { ProviderError } from '../errors/provider-error.js';
 import type { Policy } from '../resilience/policy.js';
-import { abortErrorFrom, type LinkedController } from '../utils/abort.js';
+import { abortErrorFrom, type LinkedController, neverAborts } from '../utils/abort.js';
 import type { Logger } from '../utils/logger.js';
 import { parseMedia } from '../utils/media.js';
 import { type RetryOptions, retry } from '../utils/retry.js';
@@ -103,8 +103,6 @@ function userMessage<T>(input: LLMInput<T>): UserMessage {
   return { role: 'user', content: parts };
 }
 
-const NEVER = new AbortController().signal;
-
 /**
  * A call without tools or structured output, not streamed: one model round trip. The same
  * result as the tool loop's, in a small frame of its own — thousands of concurrent calls
@@ -115,7 +113,7 @@ export async function plainCall<T>(
   input: LLMInput<T>,
   run: LinkedController | undefined,
 ): Promise<LLMResult<T>> {
-  const signal = run?.signal ?? input.signal ?? NEVER;
+  const signal = run?.signal ?? input.signal ?? neverAborts();
   const messages = startMessages(input);
   const request: ModelRequest = {
     systemPrompt: input.systemPrompt,

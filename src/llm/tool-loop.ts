@@ -1,5 +1,5 @@
 import { InvalidInputError } from '../errors/invalid-input-error.js';
-import { type LinkedController, linkedController } from '../utils/abort.js';
+import { type LinkedController, linkedController, neverAborts } from '../utils/abort.js';
 import { createLimiter } from '../utils/limiter.js';
 import { checkCount, checkTimeoutMs } from '../utils/option-checks.js';
 import type { LLMInput } from './llm-input.js';
@@ -23,7 +23,6 @@ import { assertToolNames, type Tool } from './tool.js';
 import { executeToolCall, type ToolOutcome, type ToolSet } from './tool-execution.js';
 import { addUsage, emptyUsage, reportsUsage, type Usage } from './usage.js';
 
-const NEVER = new AbortController().signal;
 const NO_TOOLS = { regular: {}, background: {}, limiter: createLimiter(undefined) };
 
 /** Receives stream events; absent for `chat()`. */
@@ -77,7 +76,7 @@ async function loop<T>(
   run: LinkedController | undefined,
 ): Promise<LLMResult<T>> {
   const maxTurns = input.maxTurns ?? 10;
-  const signal = run?.signal ?? input.signal ?? NEVER;
+  const signal = run?.signal ?? input.signal ?? neverAborts();
   const tools: ToolSet = hasTools
     ? {
         regular: input.regularFunctions ?? {},

@@ -1,4 +1,5 @@
 import { ArshaiError } from '../errors/arshai-error.js';
+import { AllAttemptsFailedError } from '../resilience/resilience-errors.js';
 
 /** A pipeline stage failed; `stage` is its 0-based index, `cause` the agent's error. */
 export class PipelineStageError extends ArshaiError {
@@ -32,14 +33,20 @@ export class MaxEventsExceededError extends ArshaiError {
   }
 }
 
-/** The primary agent and every fallback failed; `errors` lists each attempt's failure. */
-export class AllAgentsFailedError extends ArshaiError {
+/**
+ * The primary agent and every fallback failed; `errors` lists each attempt's failure (which
+ * agent, which attempt). A kind of `AllAttemptsFailedError`.
+ */
+export class AllAgentsFailedError extends AllAttemptsFailedError {
   static override readonly code: string = 'AllAgentsFailedError';
 
-  readonly errors: AgentAttemptError[];
+  override readonly errors: AgentAttemptError[];
 
   constructor(errors: AgentAttemptError[]) {
-    super(`All agents failed (${errors.length} attempts)`, { cause: errors[0]?.error });
+    super(
+      errors.map((e) => e.error),
+      'agent attempts',
+    );
     this.errors = errors;
   }
 }

@@ -1,15 +1,19 @@
-import type { Agent } from '../agents/agent.js';
+import type { Agent, AgentInput } from '../agents/agent.js';
+import { callAgent } from '../agents/call-agent.js';
+import { TimeoutError } from '../errors/abort-error.js';
+import { ArshaiError } from '../errors/arshai-error.js';
 import { InvalidInputError } from '../errors/invalid-input-error.js';
-import { linkedController, raceAbort, sleep, throwIfAborted } from '../utils/abort.js';
+import { retryPolicy, timeoutPolicy, withFallback } from '../resilience/basic-policies.js';
+import { AllAttemptsFailedError } from '../resilience/resilience-errors.js';
 import { checkCount, checkTimeoutMs } from '../utils/option-checks.js';
-import { retryDelay } from '../utils/retry.js';
 import { asError } from './agent-output.js';
 import { type AgentAttemptError, AllAgentsFailedError } from './orchestration-errors.js';
 
-/** Options of {@link RobustOrchestrator.execute}; defaults as in the seed. */
+/** Options of {@link RobustOrchestrator.execute}. */
 export interface RobustOptions {
   /**
-   * Retries of the primary agent after its first attempt (`0`: exactly one attempt).
+   * Retries of the primary agent after its first attempt: `maxRetries: 3` makes up to four
+   * primary attempts (the seed's `max_retries=3` made three: pass `2` for that). `0`: one.
    * @default 3
    */
   maxRetries?: number;
@@ -25,6 +29,11 @@ export interface RobustOptions {
   timeoutMs?: number;
   /** @default true */
   jitter?: boolean;
+  /**
+   * Whether a failed primary attempt is worth another. An attempt that timed out is retried.
+   * @default every error that does not say it is not retryable (a 401 or an invalid input is not retried)
+   */
+  shouldRetry?: (error: unknown, attempt: number) => boolean;
   signal?: AbortSignal;
   metadata?: Record<string, unknown>;
 }
@@ -42,10 +51,18 @@ export interface RobustResult<O> {
   errors: AgentAttemptError[];
 }
 
+/** Seed semantics: retry failures, except those that say they are not worth repeating. */
+function worthRetrying(error: unknown): boolean {
+  if (TimeoutError.isInstance(error)) return true;
+  if (ArshaiError.isInstance(error)) return error.retryable;
+  return (error as { retryable?: unknown } | null)?.retryable !== false;
+}
+
 /**
- * Pattern 7, retry and fallback: the primary agent is retried with exponential backoff and
- * jitter, each attempt under a timeout that really aborts its work; then each fallback gets
- * one attempt, in order. When every agent fails, `AllAgentsFailedError` carries all errors.
+ * Pattern 7, retry and fallback, built from the resilience policies: the primary agent runs
+ * under `retryPolicy` (exponential backoff with jitter) with each attempt under
+ * `timeoutPolicy` (its work really aborts); then `withFallback` gives each fallback agent one
+ * attempt, in order. When every agent fails, `AllAgentsFailedError` carries all errors.
  *
  * @example
  * ```ts
@@ -53,7 +70,7 @@ export interface RobustResult<O> {
  * const { result, agent, attempts } = await robust.execute('Summarise this', { maxRetries: 2 });
  * ```
  */
-export class RobustOrchestrator<O = unknown> {
+export class RobustOrchestrator<O = unknown> implements Agent<O> {
   readonly primaryAgent: Agent<O>;
   readonly fallbackAgents: Agent<O>[];
 
@@ -62,59 +79,68 @@ export class RobustOrchestrator<O = unknown> {
     this.fallbackAgents = fallbackAgents;
   }
 
-  async execute(message: string, options: RobustOptions = {}): Promise<RobustResult<O>> {
-    checkOptions(options);
-    const maxRetries = options.maxRetries ?? 3;
-    const errors: AgentAttemptError[] = [];
-    let attempts = 0;
-    for (let attempt = 1; attempt <= maxRetries + 1; attempt++) {
-      attempts++;
-      try {
-        const result = await this.#attempt(this.primaryAgent, message, options);
-        return { result, agent: 'primary', attempts, errors };
-      } catch (error) {
-        throwIfAborted(options.signal);
-        errors.push({ agent: 'primary', attempt, error: asError(error) });
-        if (attempt <= maxRetries) {
-          const delay = retryDelay(attempt, undefined, {
-            initialDelayMs: options.retryDelay ?? 1000,
-            jitter: options.jitter ?? true,
-          });
-          await sleep(delay, options.signal);
-        }
-      }
-    }
-    const originalError = errors.at(-1)?.error;
-    for (const [i, fallback] of this.fallbackAgents.entries()) {
-      attempts++;
-      try {
-        const result = await this.#attempt(fallback, message, options);
-        return {
-          result,
-          agent: `fallback_${i}`,
-          attempts,
-          ...(originalError ? { originalError } : {}),
-          errors,
-        };
-      } catch (error) {
-        throwIfAborted(options.signal);
-        errors.push({ agent: `fallback_${i}`, attempt: 1, error: asError(error) });
-      }
-    }
-    throw new AllAgentsFailedError(errors);
+  /** As an agent: the answer of whichever agent answered (for pipelines, workflow nodes). */
+  async process(input: AgentInput): Promise<O> {
+    const options: RobustOptions = {
+      ...(input.signal ? { signal: input.signal } : {}),
+      ...(input.metadata ? { metadata: input.metadata } : {}),
+    };
+    return (await this.execute(input.message, options)).result;
   }
 
-  async #attempt(agent: Agent<O>, message: string, options: RobustOptions): Promise<O> {
-    const limit = linkedController(options.signal, options.timeoutMs ?? 10_000, 'Agent attempt');
+  async execute(message: string, options: RobustOptions = {}): Promise<RobustResult<O>> {
+    checkOptions(options);
+    const errors: AgentAttemptError[] = [];
+    let attempts = 0;
+    const timeout = timeoutPolicy(options.timeoutMs ?? 10_000, 'Agent attempt');
+    const attempt = (agent: Agent<O>, label: AgentAttemptError['agent']) => {
+      let tries = 0;
+      return async (signal: AbortSignal): Promise<O> => {
+        attempts++;
+        tries++;
+        try {
+          return await timeout.execute(
+            (s) =>
+              callAgent(agent, {
+                message,
+                signal: s,
+                ...(options.metadata ? { metadata: options.metadata } : {}),
+              }),
+            signal,
+          );
+        } catch (error) {
+          if (!signal.aborted) errors.push({ agent: label, attempt: tries, error: asError(error) });
+          throw error;
+        }
+      };
+    };
+    const primary = retryPolicy({
+      maxRetries: options.maxRetries ?? 3,
+      initialDelayMs: options.retryDelay ?? 1000,
+      jitter: options.jitter ?? true,
+      shouldRetry: options.shouldRetry ?? worthRetrying,
+    });
+    const first = attempt(this.primaryAgent, 'primary');
     try {
-      const work = agent.process({
-        message,
-        signal: limit.signal,
-        ...(options.metadata ? { metadata: options.metadata } : {}),
-      });
-      return await raceAbort(work, limit.signal);
-    } finally {
-      limit.dispose();
+      const { value, index } = await withFallback(
+        [
+          (signal) => primary.execute(first, signal),
+          ...this.fallbackAgents.map((agent, i) => attempt(agent, `fallback_${i}`)),
+        ],
+        options.signal,
+      );
+      if (index === 0) return { result: value, agent: 'primary', attempts, errors };
+      const originalError = errors.filter((e) => e.agent === 'primary').at(-1)?.error;
+      return {
+        result: value,
+        agent: `fallback_${index - 1}`,
+        attempts,
+        ...(originalError ? { originalError } : {}),
+        errors,
+      };
+    } catch (error) {
+      if (AllAttemptsFailedError.isInstance(error)) throw new AllAgentsFailedError(errors);
+      throw error;
     }
   }
 }

@@ -1,3 +1,5 @@
+import { neverAborts } from '../utils/abort.js';
+
 /**
  * A resilience policy: runs an operation with some protection (retry, timeout, circuit
  * breaker, bulkhead...). The operation receives the signal it must honour.
@@ -12,11 +14,9 @@ export interface Policy {
   execute<T>(operation: (signal: AbortSignal) => Promise<T>, signal?: AbortSignal): Promise<T>;
 }
 
-const never = new AbortController().signal;
-
-/** The signal to hand an operation when the caller gave none. */
+/** The signal to hand an operation when the caller gave none (a fresh never-aborting one). */
 export function signalOrNever(signal: AbortSignal | undefined): AbortSignal {
-  return signal ?? never;
+  return signal ?? neverAborts();
 }
 
 /**

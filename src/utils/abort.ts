@@ -63,13 +63,25 @@ export function deadline(
   timeoutMs: number | undefined,
   what = 'The operation',
 ): Deadline {
-  if (timeoutMs === undefined) {
-    return { signal: parent ?? new AbortController().signal, dispose: noop };
-  }
+  if (timeoutMs === undefined) return { signal: parent ?? neverAborts(), dispose: noop };
   return linkedController(parent, timeoutMs, what);
 }
 
 function noop(): void {}
+
+/**
+ * A signal that never aborts, for work whose caller gave none. A fresh one per call (or per
+ * run): listeners that the work adds to it are freed with it, where one shared signal would
+ * keep every listener ever added for the life of the process.
+ *
+ * @example
+ * ```ts
+ * const signal = input.signal ?? neverAborts();
+ * ```
+ */
+export function neverAborts(): AbortSignal {
+  return new AbortController().signal;
+}
 
 /**
  * Settles with `promise`, or rejects with the typed abort error as soon as `signal` aborts

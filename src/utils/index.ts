@@ -4,6 +4,7 @@ export {
   deadline,
   type LinkedController,
   linkedController,
+  neverAborts,
   raceAbort,
   sleep,
   throwIfAborted,

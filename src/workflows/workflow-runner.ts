@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { AbortError } from '../errors/abort-error.js';
 import { ArshaiError } from '../errors/arshai-error.js';
 import { InvalidInputError } from '../errors/invalid-input-error.js';
-import { abortErrorFrom, deadline, throwIfAborted } from '../utils/abort.js';
+import { abortErrorFrom, deadline, neverAborts, throwIfAborted } from '../utils/abort.js';
 import { assertId } from '../utils/ids.js';
 import { pushStream } from '../utils/push-stream.js';
 import type { Checkpoint, Checkpointer, RunStatus } from './checkpointer.js';
@@ -250,7 +250,7 @@ export class WorkflowRunner<S extends object = object> {
     const { runId } = position;
     let idle: AbortSignal | undefined;
     const idleSignal = () => {
-      idle ??= new AbortController().signal;
+      idle ??= neverAborts();
       return idle;
     };
     while (position.next.length > 0) {

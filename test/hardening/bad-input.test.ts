@@ -1,5 +1,6 @@
 import {
   type Agent,
+  AllAttemptsFailedError,
   DynamicRouter,
   END,
   EventDrivenOrchestrator,
@@ -13,6 +14,7 @@ import {
   ParallelOrchestrator,
   ProviderError,
   RobustOrchestrator,
+  SimplePipeline,
   StatefulOrchestrator,
   toMermaid,
   tool,
@@ -246,5 +248,26 @@ describe('bad input gets a typed error, and nothing stored is touched', () => {
     expect(ProviderError.isInstance(error)).toBe(true);
     expect(error).toMatchObject({ status: 401 });
     expect((fallback as MockAgent).callCount).toBe(0);
+  });
+});
+
+describe('RobustOrchestrator on the resilience policies', () => {
+  it('does not retry an error that says it is not retryable; AllAgentsFailedError is an AllAttemptsFailedError', async () => {
+    const unauthorized = new ProviderError('bad key', { provider: 'openai', status: 401 });
+    const primary = new MockAgent<string>([{ error: unauthorized }]);
+    const backup = new MockAgent<string>([{ error: new Error('backup down') }]);
+    const error = await new RobustOrchestrator(primary, [backup])
+      .execute('x', { retryDelay: 1 })
+      .catch((e: unknown) => e);
+    expect(primary.callCount).toBe(1);
+    expect(backup.callCount).toBe(1);
+    expect(AllAttemptsFailedError.isInstance(error)).toBe(true);
+    expect((error as { errors: Array<{ agent: string }> }).errors.map((e) => e.agent)).toEqual([
+      'primary',
+      'fallback_0',
+    ]);
+    // Used as an agent, it answers with whichever agent answered.
+    const ok = new RobustOrchestrator(new MockAgent(['fine']));
+    expect(await new SimplePipeline([ok]).execute('x')).toBe('fine');
   });
 });
