@@ -1,3 +1,5 @@
+import type { AgentInput } from '../agents/agent.js';
+
 /**
  * An agent's output as the next agent's message: strings as they are, everything else as
  * JSON (never `[object Object]`).
@@ -10,6 +12,17 @@ export function outputToMessage(output: unknown): string {
   } catch {
     return String(output);
   }
+}
+
+/** A pattern used as an agent: the input's signal and metadata as the pattern's options. */
+export function agentOptions(input: AgentInput): {
+  signal?: AbortSignal;
+  metadata?: Record<string, unknown>;
+} {
+  return {
+    ...(input.signal ? { signal: input.signal } : {}),
+    ...(input.metadata ? { metadata: input.metadata } : {}),
+  };
 }
 
 /** An error value as an `Error` (keeping it when it is one). */

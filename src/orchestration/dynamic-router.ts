@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { Agent } from '../agents/agent.js';
+import type { Agent, AgentInput } from '../agents/agent.js';
 import { callAgent } from '../agents/call-agent.js';
 import { InvalidInputError } from '../errors/invalid-input-error.js';
 import type { LLMClient } from '../llm/llm-client.js';
@@ -39,7 +39,7 @@ export function normalizeChoice(value: unknown): unknown {
  * Pattern 3, LLM-driven routing: the model picks the agent with structured output constrained
  * to the agent names (tolerant of case, quotes and punctuation); `context` reaches the routing
  * prompt; when the model's choice names no agent the default agent answers and the decision
- * records why. Failures of the routing call itself (a 401, an outage after retries) are not a
+ * records why (in `run()`'s result, `route()` and `onDecision`). Failures of the routing call itself (a 401, an outage after retries) are not a
  * bad choice: they propagate. When `signal` fires, `execute` rejects at once.
  *
  * @example
@@ -48,14 +48,12 @@ export function normalizeChoice(value: unknown): unknown {
  * const answer = await router.execute('How do I install this software?');
  * ```
  */
-export class DynamicRouter<O = unknown> {
+export class DynamicRouter<O = unknown> implements Agent<O> {
   readonly llmClient: LLMClient;
   readonly agents: Record<string, Agent<O>>;
   readonly #options: DynamicRouterOptions;
   readonly #byKey: Map<string, string>;
   readonly #schema;
-  /** The most recent decision. */
-  lastDecision: RouteDecision | undefined;
 
   constructor(
     llmClient: LLMClient,
@@ -83,13 +81,33 @@ export class DynamicRouter<O = unknown> {
     context?: string,
     options: { signal?: AbortSignal } = {},
   ): Promise<O> {
+    return (await this.run(userMessage, context, options)).output;
+  }
+
+  /** Like `execute`, with the decision that chose the agent (per call: safe when concurrent). */
+  async run(
+    userMessage: string,
+    context?: string,
+    options: { signal?: AbortSignal } = {},
+  ): Promise<{ output: O; decision: RouteDecision }> {
     const decision = await this.route(userMessage, context, options);
     const agent = this.agents[decision.agent] as Agent<O>;
-    return callAgent(agent, {
+    const output = await callAgent(agent, {
       message: userMessage,
       metadata: { route: decision, ...(context ? { context } : {}) },
       ...(options.signal ? { signal: options.signal } : {}),
     });
+    return { output, decision };
+  }
+
+  /** As an agent: `metadata.context` (a string) reaches the routing prompt. */
+  process(input: AgentInput): Promise<O> {
+    const context = input.metadata?.context;
+    return this.execute(
+      input.message,
+      typeof context === 'string' ? context : undefined,
+      input.signal ? { signal: input.signal } : {},
+    );
   }
 
   /** Asks the model which agent should answer, without running it. */
@@ -126,7 +144,6 @@ export class DynamicRouter<O = unknown> {
         ? { agent: named, source: 'llm', rawChoice: error.text }
         : { agent: this.#default(), source: 'fallback', rawChoice: error.text, error };
     }
-    this.lastDecision = decision;
     this.#options.onDecision?.(decision);
     return decision;
   }

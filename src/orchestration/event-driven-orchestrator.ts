@@ -1,5 +1,6 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomUUID } from 'node:crypto';
+import type { Agent, AgentInput } from '../agents/agent.js';
 import { raceAbort, throwIfAborted } from '../utils/abort.js';
 import { checkCount } from '../utils/option-checks.js';
 import { asError } from './agent-output.js';
@@ -63,7 +64,7 @@ interface Run {
  * const history = await bus.execute({ type: 'user_message', data: { message: 'Hello!' } });
  * ```
  */
-export class EventDrivenOrchestrator {
+export class EventDrivenOrchestrator implements Agent<OrchestrationEvent[]> {
   readonly handlers = new Map<string, EventHandler[]>();
   /** The most recent events of every run, oldest first, at most `historyLimit` of them. */
   readonly eventHistory: OrchestrationEvent[] = [];
@@ -128,6 +129,21 @@ export class EventDrivenOrchestrator {
       }
     }
     return event;
+  }
+
+  /**
+   * As an agent: emits a `message` event (`metadata.eventType` names another type) whose data
+   * is `{ message, ...metadata }`, and returns the run's events.
+   */
+  process(input: AgentInput): Promise<OrchestrationEvent[]> {
+    const { eventType, ...metadata } = input.metadata ?? {};
+    return this.execute(
+      {
+        type: typeof eventType === 'string' ? eventType : 'message',
+        data: { message: input.message, ...metadata },
+      },
+      input.signal ? { signal: input.signal } : {},
+    );
   }
 
   /** Emits `initialEvent` and waits for its whole cascade; returns the events of this run. */

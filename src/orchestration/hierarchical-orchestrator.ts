@@ -1,4 +1,4 @@
-import type { Agent } from '../agents/agent.js';
+import type { Agent, AgentInput } from '../agents/agent.js';
 import { agentAsTool } from '../agents/agent-as-tool.js';
 import type { LLMClient } from '../llm/llm-client.js';
 import type { LLMResult } from '../llm/llm-result.js';
@@ -31,7 +31,7 @@ const MASTER_PROMPT =
  * const answer = await team.execute('Research AI trends, size the market, write a summary');
  * ```
  */
-export class HierarchicalOrchestrator {
+export class HierarchicalOrchestrator implements Agent<string> {
   readonly masterLlm: LLMClient;
   readonly specialists: Record<string, Agent<unknown>>;
   /** The specialist tools the master sees. */
@@ -62,6 +62,11 @@ export class HierarchicalOrchestrator {
         ];
       }),
     );
+  }
+
+  /** As an agent: the master's final answer. */
+  process(input: AgentInput): Promise<string> {
+    return this.execute(input.message, input.signal ? { signal: input.signal } : {});
   }
 
   /** Runs the master to its final answer. */

@@ -1,8 +1,8 @@
-import type { Agent } from '../agents/agent.js';
+import type { Agent, AgentInput } from '../agents/agent.js';
 import { linkedController, raceAbort, throwIfAborted } from '../utils/abort.js';
 import { createLimiter } from '../utils/limiter.js';
 import { checkTimeoutMs } from '../utils/option-checks.js';
-import { asError } from './agent-output.js';
+import { agentOptions, asError } from './agent-output.js';
 
 /** An agent that failed inside a parallel run: `{ error }` keeps the error as thrown. */
 export class AgentFailure {
@@ -38,11 +38,16 @@ export interface ParallelOptions {
  * if (AgentFailure.is(results.summary)) console.error(results.summary.error);
  * ```
  */
-export class ParallelOrchestrator {
+export class ParallelOrchestrator implements Agent<Record<string, unknown>> {
   readonly agents: Record<string, Agent<unknown>>;
 
   constructor(agents: Record<string, Agent<unknown>>) {
     this.agents = agents;
+  }
+
+  /** As an agent: every agent's output (or `AgentFailure`) by name. */
+  process(input: AgentInput): Promise<Record<string, unknown>> {
+    return this.execute(input.message, agentOptions(input));
   }
 
   async execute(

@@ -1,7 +1,7 @@
-import type { Agent } from '../agents/agent.js';
+import type { Agent, AgentInput } from '../agents/agent.js';
 import { callAgent } from '../agents/call-agent.js';
 import { throwIfAborted } from '../utils/abort.js';
-import { outputToMessage } from './agent-output.js';
+import { agentOptions, outputToMessage } from './agent-output.js';
 import { PipelineStageError } from './orchestration-errors.js';
 
 /** Per-call options of {@link SimplePipeline.execute}. */
@@ -23,11 +23,16 @@ export interface PipelineOptions {
  * const report = await pipeline.execute('What are the latest AI trends?');
  * ```
  */
-export class SimplePipeline {
+export class SimplePipeline implements Agent<string> {
   readonly agents: Agent<unknown>[];
 
   constructor(agents: Agent<unknown>[]) {
     this.agents = agents;
+  }
+
+  /** As an agent (in a workflow node, inside another pattern): `execute` of the message. */
+  process(input: AgentInput): Promise<string> {
+    return this.execute(input.message, agentOptions(input));
   }
 
   async execute(initialInput: string, options: PipelineOptions = {}): Promise<string> {

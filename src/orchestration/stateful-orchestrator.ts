@@ -1,4 +1,4 @@
-import type { Agent } from '../agents/agent.js';
+import type { Agent, AgentInput } from '../agents/agent.js';
 import { callAgent } from '../agents/call-agent.js';
 import { InvalidInputError } from '../errors/invalid-input-error.js';
 import type { MemoryKey, MemoryManager } from '../memory/memory-types.js';
@@ -69,7 +69,7 @@ const STATE_ID_PREFIX = 'orchestration-state.';
  * await chat.execute('user-1', 'conv-1', 'Hello');
  * ```
  */
-export class StatefulOrchestrator<O = unknown> {
+export class StatefulOrchestrator<O = unknown> implements Agent<O> {
   readonly agent: Agent<O>;
   readonly memoryManager: MemoryManager;
   readonly #window: number;
@@ -92,6 +92,21 @@ export class StatefulOrchestrator<O = unknown> {
     this.#max = options.maxHistory ?? 100;
     this.#now = options.now ?? (() => new Date());
     this.#timeoutMs = options.timeoutMs;
+  }
+
+  /** As an agent: the input's `metadata.userId` and `metadata.conversationId` name the conversation. */
+  async process(input: AgentInput): Promise<O> {
+    const { userId, conversationId } = input.metadata ?? {};
+    if (typeof userId !== 'string') throw new InvalidInputError('metadata.userId', 'is required');
+    if (typeof conversationId !== 'string') {
+      throw new InvalidInputError('metadata.conversationId', 'is required');
+    }
+    return this.execute(
+      userId,
+      conversationId,
+      input.message,
+      input.signal ? { signal: input.signal } : {},
+    );
   }
 
   /** Processes `message` in the conversation's context and records the exchange. */

@@ -8,6 +8,7 @@ import { HierarchicalOrchestrator } from '../orchestration/hierarchical-orchestr
 import { AgentFailure, ParallelOrchestrator } from '../orchestration/parallel-orchestrator.js';
 import type { CompiledWorkflow } from '../workflows/compiled-workflow.js';
 import { WorkflowGraph } from '../workflows/workflow-graph.js';
+import { AgentNode } from '../workflows/workflow-node.js';
 import { END } from '../workflows/workflow-state.js';
 import { DESCRIPTIONS, PROMPTS } from './prompts.js';
 import { assessRefund, findOrderId, type SupportData } from './support-data.js';
@@ -100,106 +101,113 @@ export function buildSupportWorkflow(deps: SupportDeps): CompiledWorkflow<Suppor
     id: 'support-profile',
   });
 
-  return new WorkflowGraph<SupportState>()
-    .addNode('recall', async (state, _input, ctx) => {
-      const entries = await memory.retrieve<Profile>(
-        { conversationId: state.customerId, type: 'long-term' },
-        { signal: ctx.signal },
-      );
-      const profile = entries.find((e) => e.id === 'support-profile')?.content;
-      return {
-        interaction: (profile?.interactions ?? 0) + 1,
-        previously: profile?.lastMessage ?? 'nothing',
-      };
-    })
-    .addNode('triage', async (state, _input, ctx) => {
-      const decision = await router.route(
-        state.message,
-        `Customer ${state.customerId}, visit ${state.interaction}`,
-        { signal: ctx.signal },
-      );
-      return { route: { agent: decision.agent, source: decision.source } };
-    })
-    .addNode('analyze', async (state, _input, ctx) => {
-      const results = await analysis.execute(state.message, {
-        signal: ctx.signal,
-        timeoutMs: 60_000,
-      });
-      const clean = Object.fromEntries(
-        Object.entries(results).map(([k, v]) => [
-          k,
-          AgentFailure.is(v) ? `failed: ${v.error.message}` : v,
-        ]),
-      );
-      return { analysis: clean };
-    })
-    .addNode('investigate', async (state, _input, ctx) => ({
-      findings: await team.execute(state.message, { signal: ctx.signal }),
-    }))
-    .addNode('assess', (state) => ({
-      refund: assessRefund(data, findOrderId(state.message), deps.now()),
-    }))
-    .addNode('approval', (state, _input, ctx) => {
-      const answer = ctx.interrupt<string>({
-        question: `Approve a refund of $${state.refund?.amount.toFixed(2)} for order ${state.refund?.orderId}?`,
-        orderId: state.refund?.orderId,
-        amount: state.refund?.amount,
-        reason: state.refund?.reason,
-      });
-      return { approval: answer === 'approve' ? 'approved' : 'rejected' };
-    })
-    .addNode('reply', async (state, _input, ctx) => {
-      const customer = data.customers[state.customerId];
-      const refund = state.refund;
-      const approval = state.approval ?? (refund?.eligible ? 'automatic' : 'not-needed');
-      const decision =
-        refund?.eligible && approval !== 'rejected'
-          ? `We have refunded $${refund.amount.toFixed(2)} for order ${refund.orderId} (${refund.reason}).`
-          : refund?.eligible
-            ? 'A reviewer could not approve the refund right away; a colleague will contact you today.'
-            : `No refund was issued: ${refund?.reason ?? 'nothing to refund'}.`;
-      const message = [
-        `Customer name: ${customer?.name ?? state.customerId}`,
-        `Interaction: ${state.interaction}`,
-        `Previously: ${state.previously}`,
-        `Message: ${state.message}`,
-        `Findings: ${state.findings ?? 'none'}`,
-        `Decision: ${decision}`,
-      ].join('\n');
-      return { reply: await replyAgent.process({ message, signal: ctx.signal }), approval };
-    })
-    .addNode('remember', async (state, _input, ctx) => {
-      await memory.update<Profile>(
-        profileKey(state.customerId),
-        (current) => ({
-          content: {
-            interactions: (current?.content.interactions ?? 0) + 1,
-            lastMessage: state.message,
-          },
+  return (
+    new WorkflowGraph<SupportState>()
+      .addNode('recall', async (state, _input, ctx) => {
+        const entries = await memory.retrieve<Profile>(
+          { conversationId: state.customerId, type: 'long-term' },
+          { signal: ctx.signal },
+        );
+        const profile = entries.find((e) => e.id === 'support-profile')?.content;
+        return {
+          interaction: (profile?.interactions ?? 0) + 1,
+          previously: profile?.lastMessage ?? 'nothing',
+        };
+      })
+      .addNode('triage', async (state, _input, ctx) => {
+        const decision = await router.route(
+          state.message,
+          `Customer ${state.customerId}, visit ${state.interaction}`,
+          { signal: ctx.signal },
+        );
+        return { route: { agent: decision.agent, source: decision.source } };
+      })
+      .addNode('analyze', async (state, _input, ctx) => {
+        const results = await analysis.execute(state.message, {
+          signal: ctx.signal,
+          timeoutMs: 60_000,
+        });
+        const clean = Object.fromEntries(
+          Object.entries(results).map(([k, v]) => [
+            k,
+            AgentFailure.is(v) ? `failed: ${v.error.message}` : v,
+          ]),
+        );
+        return { analysis: clean };
+      })
+      // The specialist team is an agent too: the node runs it as it is.
+      .addNode(
+        'investigate',
+        new AgentNode<SupportState, string>(team, {
+          message: (state) => state.message,
+          output: (findings) => ({ findings }),
         }),
-        { signal: ctx.signal },
-      );
-      return {};
-    })
-    .addEdge('recall', 'triage')
-    .addConditionalEdges(
-      'triage',
-      (state) => (state.route?.agent === 'general' ? ['analyze'] : ['analyze', 'investigate']),
-      ['analyze', 'investigate'],
-    )
-    .addEdge('analyze', 'assess')
-    .addEdge('investigate', 'assess')
-    .addConditionalEdges(
-      'assess',
-      (state) =>
-        state.refund?.eligible && state.refund.amount > data.refundPolicy.autoApproveUpTo
-          ? 'needs approval'
-          : 'automatic',
-      { 'needs approval': 'approval', automatic: 'reply' },
-    )
-    .addEdge('approval', 'reply')
-    .addEdge('reply', 'remember')
-    .addEdge('remember', END)
-    .setEntryPoint('recall')
-    .compile({ name: SUPPORT_WORKFLOW });
+      )
+      .addNode('assess', (state) => ({
+        refund: assessRefund(data, findOrderId(state.message), deps.now()),
+      }))
+      .addNode('approval', (state, _input, ctx) => {
+        const answer = ctx.interrupt<string>({
+          question: `Approve a refund of $${state.refund?.amount.toFixed(2)} for order ${state.refund?.orderId}?`,
+          orderId: state.refund?.orderId,
+          amount: state.refund?.amount,
+          reason: state.refund?.reason,
+        });
+        return { approval: answer === 'approve' ? 'approved' : 'rejected' };
+      })
+      .addNode('reply', async (state, _input, ctx) => {
+        const customer = data.customers[state.customerId];
+        const refund = state.refund;
+        const approval = state.approval ?? (refund?.eligible ? 'automatic' : 'not-needed');
+        const decision =
+          refund?.eligible && approval !== 'rejected'
+            ? `We have refunded $${refund.amount.toFixed(2)} for order ${refund.orderId} (${refund.reason}).`
+            : refund?.eligible
+              ? 'A reviewer could not approve the refund right away; a colleague will contact you today.'
+              : `No refund was issued: ${refund?.reason ?? 'nothing to refund'}.`;
+        const message = [
+          `Customer name: ${customer?.name ?? state.customerId}`,
+          `Interaction: ${state.interaction}`,
+          `Previously: ${state.previously}`,
+          `Message: ${state.message}`,
+          `Findings: ${state.findings ?? 'none'}`,
+          `Decision: ${decision}`,
+        ].join('\n');
+        return { reply: await replyAgent.process({ message, signal: ctx.signal }), approval };
+      })
+      .addNode('remember', async (state, _input, ctx) => {
+        await memory.update<Profile>(
+          profileKey(state.customerId),
+          (current) => ({
+            content: {
+              interactions: (current?.content.interactions ?? 0) + 1,
+              lastMessage: state.message,
+            },
+          }),
+          { signal: ctx.signal },
+        );
+        return {};
+      })
+      .addEdge('recall', 'triage')
+      .addConditionalEdges(
+        'triage',
+        (state) => (state.route?.agent === 'general' ? ['analyze'] : ['analyze', 'investigate']),
+        ['analyze', 'investigate'],
+      )
+      .addEdge('analyze', 'assess')
+      .addEdge('investigate', 'assess')
+      .addConditionalEdges(
+        'assess',
+        (state) =>
+          state.refund?.eligible && state.refund.amount > data.refundPolicy.autoApproveUpTo
+            ? 'needs approval'
+            : 'automatic',
+        { 'needs approval': 'approval', automatic: 'reply' },
+      )
+      .addEdge('approval', 'reply')
+      .addEdge('reply', 'remember')
+      .addEdge('remember', END)
+      .setEntryPoint('recall')
+      .compile({ name: SUPPORT_WORKFLOW })
+  );
 }

@@ -143,16 +143,18 @@ describe('DynamicRouter', () => {
   it('falls back to the default agent on an unknown choice, recording why; a failed routing call propagates', async () => {
     const unknown = new ScriptedLLMClient([{ text: 'billing' }, { text: 'billing again' }]);
     const router = new DynamicRouter(unknown, agents(), { defaultAgent: 'support' });
-    expect(await router.execute('Help')).toBe('support answered: Help');
-    expect(router.lastDecision).toMatchObject({ agent: 'support', source: 'fallback' });
-    expect(router.lastDecision?.error?.name).toBe('StructuredOutputError');
+    const { output, decision } = await router.run('Help');
+    expect(output).toBe('support answered: Help');
+    expect(decision).toMatchObject({ agent: 'support', source: 'fallback' });
+    expect(decision.error?.name).toBe('StructuredOutputError');
 
     const down = new ScriptedLLMClient([{ error: new Error('LLM down') }], { retry: false });
     const routed = agents();
-    const router2 = new DynamicRouter(down, routed);
+    const decided: unknown[] = [];
+    const router2 = new DynamicRouter(down, routed, { onDecision: (d) => decided.push(d) });
     const failure = await router2.execute('Help').catch((e: unknown) => e);
     expect((failure as Error).message).toContain('LLM down');
-    expect(router2.lastDecision).toBeUndefined();
+    expect(decided).toEqual([]);
 
     const plain = new ScriptedLLMClient([{ text: 'Technical' }, { text: 'technical.' }]);
     expect((await new DynamicRouter(plain, agents()).route('x')).agent).toBe('technical');
@@ -351,5 +353,44 @@ describe('RobustOrchestrator', () => {
     const [first, second] = llm.calls;
     expect(first?.endedAt).toBeDefined();
     expect(first?.endedAt ?? Number.POSITIVE_INFINITY).toBeLessThanOrEqual(second?.startedAt ?? 0);
+  });
+});
+
+describe('patterns compose as agents', () => {
+  it('every pattern is an Agent: nested in a pipeline, and run by AgentNode in a workflow', async () => {
+    const { AgentNode, END: end, WorkflowGraph, WorkflowRunner } = await import('arshai');
+    const views = new ParallelOrchestrator({
+      tone: new MockAgent(['warm']),
+      topic: new MockAgent(['billing']),
+    });
+    const inner = new SimplePipeline([views, new MockAgent<string>((i) => `draft(${i.message})`)]);
+    const outer = new SimplePipeline([inner, new MockAgent<string>((i) => `final ${i.message}`)]);
+    expect(await outer.execute('x')).toBe('final draft({"tone":"warm","topic":"billing"})');
+
+    const chat = new StatefulOrchestrator(
+      new MockAgent<string>((i) => `#${i.metadata?.interactionCount}`),
+      new InMemoryManager(),
+    );
+    await expect(chat.process({ message: 'hi' })).rejects.toMatchObject({
+      field: 'metadata.userId',
+    });
+    expect(
+      await chat.process({ message: 'hi', metadata: { userId: 'u', conversationId: 'c' } }),
+    ).toBe('#1');
+
+    const bus = new EventDrivenOrchestrator();
+    const events = await bus.process({ message: 'hello', metadata: { eventType: 'greeting' } });
+    expect(events.map((e) => [e.type, e.data.message])).toEqual([['greeting', 'hello']]);
+
+    const workflow = new WorkflowGraph()
+      .addNode('team', new AgentNode(outer))
+      .addEdge('team', end)
+      .setEntryPoint('team')
+      .compile();
+    const result = await new WorkflowRunner(workflow).executeWorkflow({
+      userId: 'u',
+      inputData: 'x',
+    });
+    expect(result.state.agentData.team).toBe('final draft({"tone":"warm","topic":"billing"})');
   });
 });
