@@ -27,6 +27,9 @@ export interface LLMInput<T = string> {
   /** Tools the model may call; their results come back to it in the next turn. */
   // biome-ignore lint/suspicious/noExplicitAny: tools of any argument type are accepted
   regularFunctions?: Record<string, Tool<any, unknown>>;
+  /** The same as `regularFunctions` (the name `ChatAgent` uses); both may be given, with different names. */
+  // biome-ignore lint/suspicious/noExplicitAny: tools of any argument type are accepted
+  tools?: Record<string, Tool<any, unknown>>;
   /** Tools that start detached: the model is told they started and the loop goes on. */
   // biome-ignore lint/suspicious/noExplicitAny: tools of any argument type are accepted
   backgroundTasks?: Record<string, Tool<any, unknown>>;

@@ -56,7 +56,10 @@ export function runToolLoop<T>(
   } catch (error) {
     return Promise.reject(error);
   }
-  const hasTools = input.regularFunctions !== undefined || input.backgroundTasks !== undefined;
+  const hasTools =
+    input.regularFunctions !== undefined ||
+    input.tools !== undefined ||
+    input.backgroundTasks !== undefined;
   // A controller of the run's own (aborted on failure, so running tools stop) only when there
   // is something to stop or a time limit; a plain call just passes the caller's signal on.
   const run =
@@ -79,7 +82,7 @@ async function loop<T>(
   const signal = run?.signal ?? input.signal ?? neverAborts();
   const tools: ToolSet = hasTools
     ? {
-        regular: input.regularFunctions ?? {},
+        regular: regularTools(input),
         background: input.backgroundTasks ?? {},
         limiter: createLimiter(input.toolConcurrency),
         startBackground: ctx.startBackground,
@@ -289,10 +292,18 @@ function validateInput<T>(input: LLMInput<T>, maxTurns: number): void {
   checkTimeoutMs(input.timeoutMs, 'timeoutMs');
   if (input.messages !== undefined) checkMessages(input.messages);
   if (input.regularFunctions) assertToolNames(input.regularFunctions, 'regularFunctions');
+  if (input.tools) {
+    assertToolNames(input.tools, 'tools');
+    for (const name of Object.keys(input.tools)) {
+      if (input.regularFunctions && Object.hasOwn(input.regularFunctions, name)) {
+        throw new InvalidInputError(`tools.${name}`, 'is also in regularFunctions: name it once');
+      }
+    }
+  }
   if (input.backgroundTasks) {
     assertToolNames(input.backgroundTasks, 'backgroundTasks');
     for (const name of Object.keys(input.backgroundTasks)) {
-      if (input.regularFunctions && Object.hasOwn(input.regularFunctions, name)) {
+      if (Object.hasOwn(regularTools(input), name)) {
         throw new InvalidInputError(
           `backgroundTasks.${name}`,
           'a name cannot be both a regular function and a background task',
@@ -300,6 +311,12 @@ function validateInput<T>(input: LLMInput<T>, maxTurns: number): void {
       }
     }
   }
+}
+
+/** `regularFunctions` and `tools` together (their names were checked apart). */
+function regularTools<T>(input: LLMInput<T>): Record<string, Tool> {
+  if (!input.tools) return input.regularFunctions ?? {};
+  return input.regularFunctions ? { ...input.regularFunctions, ...input.tools } : input.tools;
 }
 
 const ROLES = new Set(['user', 'assistant', 'tool']);

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { DatabaseSync, StatementSync } from 'node:sqlite';
-import { DEFAULT_SQLITE_PATH, openSqlite, transaction } from '../storage/sqlite.js';
+import { LazyDatabase, transaction } from '../storage/sqlite.js';
 import { throwIfAborted } from '../utils/abort.js';
 import { expiryFor, matchesQuery, newest, resolvePatch } from './memory-query.js';
 import type {
@@ -64,24 +64,16 @@ const SCHEMA_VERSION = 1;
  */
 export class SqliteMemoryManager implements MemoryManager {
   readonly #options: ResolvedMemoryOptions;
-  readonly #path: string;
-  readonly #given: DatabaseSync | undefined;
-  #db: DatabaseSync | undefined;
-  #statements: ReturnType<typeof prepare> | undefined;
+  /** The database is opened on first use, not in the constructor. */
+  readonly #store: LazyDatabase<ReturnType<typeof prepare>>;
 
   constructor(options: SqliteMemoryManagerOptions = {}) {
     this.#options = resolveOptions(options);
-    this.#path = options.path ?? DEFAULT_SQLITE_PATH;
-    this.#given = options.database;
+    this.#store = new LazyDatabase(options, prepare);
   }
 
-  /** The database is opened on first use, not in the constructor. */
   #open() {
-    if (!this.#statements) {
-      this.#db = this.#given ?? openSqlite(this.#path);
-      this.#statements = prepare(this.#db);
-    }
-    return { db: this.#db as DatabaseSync, sql: this.#statements };
+    return this.#store.open();
   }
 
   async store<V>(input: StoreInput<V>, options?: MemoryCallOptions): Promise<MemoryEntry<V>> {
@@ -185,9 +177,7 @@ export class SqliteMemoryManager implements MemoryManager {
   }
 
   async close(): Promise<void> {
-    if (this.#db && !this.#given) this.#db.close();
-    this.#db = undefined;
-    this.#statements = undefined;
+    this.#store.close();
   }
 }
 

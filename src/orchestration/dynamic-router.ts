@@ -5,6 +5,7 @@ import { InvalidInputError } from '../errors/invalid-input-error.js';
 import type { LLMClient } from '../llm/llm-client.js';
 import { StructuredOutputError } from '../llm/structured-output-error.js';
 import { raceAbort, throwIfAborted } from '../utils/abort.js';
+import { describeAgent } from './agent-description.js';
 
 /** Why the router picked the agent it did. */
 export interface RouteDecision {
@@ -153,13 +154,9 @@ export class DynamicRouter<O = unknown> implements Agent<O> {
   }
 
   #prompt(userMessage: string, context: string | undefined): string {
-    const lines = Object.entries(this.agents).map(([name, agent]) => {
-      const described =
-        this.#options.descriptions?.[name] ??
-        (agent as { systemPrompt?: unknown }).systemPrompt ??
-        name;
-      return `- ${name}: ${String(described).slice(0, 100)}`;
-    });
+    const lines = Object.entries(this.agents).map(
+      ([name, agent]) => `- ${name}: ${describeAgent(name, agent, this.#options.descriptions)}`,
+    );
     return [
       'Available agents:',
       ...lines,

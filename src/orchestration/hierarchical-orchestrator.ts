@@ -3,6 +3,7 @@ import { agentAsTool } from '../agents/agent-as-tool.js';
 import type { LLMClient } from '../llm/llm-client.js';
 import type { LLMResult } from '../llm/llm-result.js';
 import type { Tool } from '../llm/tool.js';
+import { describeAgent } from './agent-description.js';
 
 /** Options of {@link HierarchicalOrchestrator}. */
 export interface HierarchicalOptions {
@@ -49,9 +50,7 @@ export class HierarchicalOrchestrator implements Agent<string> {
     this.tools = Object.fromEntries(
       Object.entries(specialists).map(([name, agent]) => {
         const toolName = `use_${name}_specialist`;
-        const about =
-          options.descriptions?.[name] ??
-          String((agent as { systemPrompt?: unknown }).systemPrompt ?? name).slice(0, 100);
+        const about = describeAgent(name, agent, options.descriptions);
         return [
           toolName,
           agentAsTool(agent, {

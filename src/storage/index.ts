@@ -1,1 +1,7 @@
-export { DEFAULT_SQLITE_PATH, type OpenSqliteOptions, openSqlite, transaction } from './sqlite.js';
+export {
+  DEFAULT_SQLITE_PATH,
+  LazyDatabase,
+  type OpenSqliteOptions,
+  openSqlite,
+  transaction,
+} from './sqlite.js';

@@ -46,3 +46,45 @@ export function transaction<T>(db: DatabaseSync, fn: () => T): T {
     throw error;
   }
 }
+
+/**
+ * A database opened on first use (never in a constructor), with its statements prepared once;
+ * the one lazy-open of every SQLite store. A database you pass in is used as it is and never
+ * closed by `close()`.
+ *
+ * @example
+ * ```ts
+ * const store = new LazyDatabase({ path: '.arshai/arshai.db' }, (db) => ({ get: db.prepare('SELECT 1') }));
+ * const { sql } = store.open();
+ * ```
+ */
+export class LazyDatabase<T> {
+  readonly #path: string;
+  readonly #given: DatabaseSync | undefined;
+  readonly #prepare: (db: DatabaseSync) => T;
+  #open: { db: DatabaseSync; sql: T } | undefined;
+
+  constructor(
+    source: { path?: string; database?: DatabaseSync },
+    prepare: (db: DatabaseSync) => T,
+  ) {
+    this.#path = source.path ?? DEFAULT_SQLITE_PATH;
+    this.#given = source.database;
+    this.#prepare = prepare;
+  }
+
+  /** The database and its prepared statements, opening and preparing them the first time. */
+  open(): { db: DatabaseSync; sql: T } {
+    if (!this.#open) {
+      const db = this.#given ?? openSqlite(this.#path);
+      this.#open = { db, sql: this.#prepare(db) };
+    }
+    return this.#open;
+  }
+
+  /** Closes a database this object opened; the next `open()` opens it again. */
+  close(): void {
+    if (this.#open && !this.#given) this.#open.db.close();
+    this.#open = undefined;
+  }
+}

@@ -1,5 +1,5 @@
 import type { DatabaseSync, StatementSync } from 'node:sqlite';
-import { DEFAULT_SQLITE_PATH, openSqlite, transaction } from '../storage/sqlite.js';
+import { LazyDatabase, transaction } from '../storage/sqlite.js';
 import {
   type Checkpoint,
   type Checkpointer,
@@ -35,22 +35,15 @@ const SQLITE_CONSTRAINT_UNIQUE = 2067;
  * ```
  */
 export class SqliteCheckpointer implements Checkpointer {
-  readonly #path: string;
-  readonly #given: DatabaseSync | undefined;
-  #db: DatabaseSync | undefined;
-  #sql: ReturnType<typeof prepare> | undefined;
+  /** The database is opened on first use, not in the constructor. */
+  readonly #store: LazyDatabase<ReturnType<typeof prepare>>;
 
   constructor(options: SqliteCheckpointerOptions = {}) {
-    this.#path = options.path ?? DEFAULT_SQLITE_PATH;
-    this.#given = options.database;
+    this.#store = new LazyDatabase(options, prepare);
   }
 
   #open() {
-    if (!this.#sql) {
-      this.#db = this.#given ?? openSqlite(this.#path);
-      this.#sql = prepare(this.#db);
-    }
-    return this.#sql;
+    return this.#store.open().sql;
   }
 
   async put(c: Checkpoint): Promise<void> {
@@ -94,9 +87,7 @@ export class SqliteCheckpointer implements Checkpointer {
   }
 
   async close(): Promise<void> {
-    if (this.#db && !this.#given) this.#db.close();
-    this.#db = undefined;
-    this.#sql = undefined;
+    this.#store.close();
   }
 }
 

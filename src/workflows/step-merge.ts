@@ -36,6 +36,31 @@ export function mergeStep<S extends object>(
   before: WorkflowState<S>,
   outcomes: NodeOutcome<S>[],
   now: () => Date,
+  stampEveryStep: boolean,
+): MergedStep<S> {
+  const merged = merge(workflow, reducers, runId, before, outcomes, now);
+  // `userContext.lastActive` moves with every persisted step, and when the run stops (no clock
+  // read per step when nothing is persisted).
+  const stops = merged.error !== undefined || merged.next.length === 0 || outcomes.some(asked);
+  if (stampEveryStep || stops) {
+    const state = merged.state === before ? { ...before } : merged.state;
+    state.userContext = { ...state.userContext, lastActive: now().toISOString() };
+    merged.state = state;
+  }
+  return merged;
+}
+
+function asked<S extends object>(outcome: NodeOutcome<S>): boolean {
+  return outcome.interrupt !== undefined;
+}
+
+function merge<S extends object>(
+  workflow: CompiledWorkflow<S>,
+  reducers: Readonly<Record<string, Reducer>>,
+  runId: string,
+  before: WorkflowState<S>,
+  outcomes: NodeOutcome<S>[],
+  now: () => Date,
 ): MergedStep<S> {
   // A refused update fails the run before anything of the step is merged.
   for (const o of outcomes) {
@@ -121,15 +146,13 @@ export function mergeStep<S extends object>(
       next.push(target);
     }
   }
-  return {
-    state: typed,
-    next:
-      next.length === 1
-        ? next[0] === END
-          ? []
-          : next
-        : [...new Set(next.filter((n) => n !== END))],
-  };
+  return { state: typed, next: nextNodes(next) };
+}
+
+/** The nodes of the next step: each once, without `END` (which only ends its branch). */
+function nextNodes(targets: string[]): string[] {
+  if (targets.length === 1) return targets[0] === END ? [] : targets;
+  return [...new Set(targets.filter((n) => n !== END))];
 }
 
 /** The first key (or merged entry, like `agentData.answer`) that parallel nodes both wrote. */

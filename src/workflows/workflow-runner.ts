@@ -275,7 +275,15 @@ export class WorkflowRunner<S extends object = object> {
       );
       throwIfAborted(signal);
       position.step++;
-      const merged = mergeStep(this.workflow, this.#reducers, runId, before, outcomes, this.#now);
+      const merged = mergeStep(
+        this.workflow,
+        this.#reducers,
+        runId,
+        before,
+        outcomes,
+        this.#now,
+        this.checkpointer !== undefined,
+      );
       position.state = merged.state;
       position.next = merged.next;
       if (merged.error) return this.#fail(position, merged.error, ran(outcomes), emit);
@@ -334,12 +342,6 @@ export class WorkflowRunner<S extends object = object> {
     ranNodes: string[],
     extra: Pick<Checkpoint, 'interrupt' | 'error'> = {},
   ): Promise<void> {
-    // lastActive moves with every persisted step, and when the run stops.
-    if (!this.checkpointer && status === 'running') return;
-    position.state.userContext = {
-      ...position.state.userContext,
-      lastActive: this.#now().toISOString(),
-    };
     if (!this.checkpointer) return;
     const checkpoint: Checkpoint = {
       runId: position.runId,
