@@ -8,6 +8,7 @@ export default defineConfig({
     alias: [
       { find: /^arshai$/, replacement: src('index.ts') },
       { find: /^arshai\/testing$/, replacement: src('testing/index.ts') },
+      { find: /^arshai\/adapter-kit$/, replacement: src('adapter-kit/index.ts') },
       { find: /^arshai\/redis$/, replacement: src('redis/index.ts') },
       {
         find: /^arshai\/(openai|anthropic|gemini|ai-sdk)$/,

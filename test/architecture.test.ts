@@ -11,7 +11,7 @@ const TIERS: string[][] = [
   ['utils'],
   ['resilience', 'storage'],
   ['llm'],
-  ['providers', 'memory'],
+  ['providers', 'memory', 'adapter-kit'],
   ['agents'],
   ['orchestration', 'workflows'],
   ['testing', 'redis'],

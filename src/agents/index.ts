@@ -3,7 +3,6 @@ export { type AgentAsToolOptions, agentAsTool } from './agent-as-tool.js';
 export { BaseAgent } from './base-agent.js';
 export { callAgent } from './call-agent.js';
 export { ChatAgent, type ChatAgentOptions } from './chat-agent.js';
-export { conversationIdOf } from './conversation-id.js';
 export { resilientTool, withResilience } from './with-resilience.js';
 export {
   DEFAULT_WORKING_MEMORY_PROMPT,

@@ -1,5 +1,5 @@
 export { AbortError, TimeoutError } from './abort-error.js';
 export { ArshaiError } from './arshai-error.js';
 export { InvalidInputError } from './invalid-input-error.js';
-export { isRetryableStatus, ProviderError, type ProviderErrorOptions } from './provider-error.js';
+export { ProviderError, type ProviderErrorOptions } from './provider-error.js';
 export { StoreError, type StoreErrorOptions } from './store-error.js';

@@ -8,19 +8,13 @@ export {
   FallbackLLMClient,
   type FallbackLLMClientOptions,
 } from './fallback-llm-client.js';
-export {
-  dropNullProperties,
-  isZodSchema,
-  type JsonSchema,
-  toJsonSchema,
-  toStrictJsonSchema,
-} from './json-schema.js';
+export type { JsonSchema } from './json-schema.js';
 export type {
   BackgroundTaskReport,
   BackgroundTasksSummary,
   LLMClient,
 } from './llm-client.js';
-export { type LLMConfig, pickLLMConfig } from './llm-config.js';
+export type { LLMConfig } from './llm-config.js';
 export type { LLMInput } from './llm-input.js';
 export type { FinishReason, LLMResult, ToolCallRecord } from './llm-result.js';
 export { MaxTurnsExceededError } from './max-turns-exceeded-error.js';
@@ -42,5 +36,4 @@ export type {
 export type { LLMStreamEvent } from './stream-event.js';
 export { StructuredOutputError } from './structured-output-error.js';
 export { type Tool, type ToolArgsCheck, type ToolContext, type ToolOptions, tool } from './tool.js';
-export { toolOutputText } from './tool-execution.js';
-export { addUsage, emptyUsage, type Usage, type UsageDelta } from './usage.js';
+export type { Usage, UsageDelta } from './usage.js';

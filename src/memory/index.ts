@@ -7,7 +7,6 @@ export { InMemoryManager, type InMemoryManagerOptions } from './in-memory-manage
 export {
   DEFAULT_MEMORY_TTL,
   type DeleteQuery,
-  MEMORY_TYPES,
   type MemoryCallOptions,
   type MemoryEntry,
   type MemoryKey,

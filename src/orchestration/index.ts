@@ -1,8 +1,6 @@
-export { outputToMessage } from './agent-output.js';
 export {
   DynamicRouter,
   type DynamicRouterOptions,
-  normalizeChoice,
   type RouteDecision,
 } from './dynamic-router.js';
 export {
@@ -31,7 +29,6 @@ export {
 } from './robust-orchestrator.js';
 export { type PipelineOptions, SimplePipeline } from './simple-pipeline.js';
 export {
-  buildContext,
   type HistoryEntry,
   type OrchestrationState,
   StatefulOrchestrator,

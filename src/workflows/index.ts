@@ -49,7 +49,6 @@ export {
   type WorkflowRunnerOptions,
 } from './workflow-runner.js';
 export {
-  DEFAULT_REDUCERS,
   END,
   type Reducer,
   type Reducers,

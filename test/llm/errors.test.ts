@@ -2,12 +2,12 @@ import * as root from 'arshai';
 import {
   AbortError,
   ArshaiError,
-  emptyUsage,
   InvalidInputError,
   MaxTurnsExceededError,
   ProviderError,
   TimeoutError,
 } from 'arshai';
+import { emptyUsage } from 'arshai/adapter-kit';
 import * as redis from 'arshai/redis';
 import * as testing from 'arshai/testing';
 import { describe, expect, it } from 'vitest';

@@ -1,4 +1,5 @@
-import { toJsonSchema, tool, toStrictJsonSchema } from 'arshai';
+import { tool } from 'arshai';
+import { toJsonSchema, toStrictJsonSchema } from 'arshai/adapter-kit';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 

@@ -277,3 +277,25 @@ describe('OpenAI-family specifics', () => {
     );
   });
 });
+
+describe('the environment is an explicit option', () => {
+  let envServer: FakeServer;
+  afterEach(async () => {
+    vi.unstubAllEnvs();
+    await envServer?.close();
+  });
+
+  it('a missing apiKey comes from `env` (default process.env); env: {} turns the lookup off', async () => {
+    envServer = await startFakeServer([{ json: completion({ content: 'ok' }) }]);
+    vi.stubEnv('OPENAI_API_KEY', 'from-process-env');
+    await new OpenAIClient({
+      model: 'm',
+      baseURL: `${envServer.url}/v1`,
+      env: { OPENAI_API_KEY: 'from-env-option' },
+    }).chat(ask);
+    expect(envServer.requests[0]?.headers.authorization).toBe('Bearer from-env-option');
+    expect(() => new OpenAIClient({ model: 'm', baseURL: `${envServer.url}/v1`, env: {} })).toThrow(
+      InvalidInputError,
+    );
+  });
+});

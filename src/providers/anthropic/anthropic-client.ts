@@ -2,14 +2,15 @@ import Anthropic from '@anthropic-ai/sdk';
 import { InvalidInputError } from '../../errors/invalid-input-error.js';
 import { BaseLLMClient, type LLMClientOptions } from '../../llm/base-llm-client.js';
 import { type LLMConfig, pickLLMConfig } from '../../llm/llm-config.js';
+import { apiKeyFrom, type EnvOption } from '../shared/env.js';
 import type { StructuredOutputMode } from '../shared/schema-instructions.js';
 import { sdkLogger } from '../shared/sdk-logger.js';
 import { rejectUnsupported } from '../shared/unsupported-options.js';
 import { AnthropicAdapter } from './anthropic-adapter.js';
 
 /** Settings of {@link AnthropicClient}: the model config plus connection options. */
-export interface AnthropicClientConfig extends LLMConfig, LLMClientOptions {
-  /** @default the `ANTHROPIC_API_KEY` environment variable (read by the SDK) */
+export interface AnthropicClientConfig extends LLMConfig, LLMClientOptions, EnvOption {
+  /** @default from `env`: `ANTHROPIC_API_KEY` */
   apiKey?: string;
   /** @default https://api.anthropic.com */
   baseURL?: string;
@@ -56,8 +57,10 @@ export class AnthropicClient extends BaseLLMClient {
     let client = config.client;
     if (!client) {
       try {
+        const apiKey = apiKeyFrom(config, 'ANTHROPIC_API_KEY');
         client = new Anthropic({
-          ...(config.apiKey !== undefined ? { apiKey: config.apiKey } : {}),
+          // null: no key at all (the SDK would read the environment again by itself)
+          apiKey: apiKey ?? null,
           ...(config.baseURL !== undefined ? { baseURL: config.baseURL } : {}),
           ...(config.defaultHeaders ? { defaultHeaders: config.defaultHeaders } : {}),
           ...(config.timeoutMs !== undefined ? { timeout: config.timeoutMs } : {}),

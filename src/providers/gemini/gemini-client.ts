@@ -2,14 +2,15 @@ import { GoogleGenAI } from '@google/genai';
 import { InvalidInputError } from '../../errors/invalid-input-error.js';
 import { BaseLLMClient, type LLMClientOptions } from '../../llm/base-llm-client.js';
 import { type LLMConfig, pickLLMConfig } from '../../llm/llm-config.js';
+import { apiKeyFrom, type EnvOption } from '../shared/env.js';
 import { GeminiAdapter } from './gemini-adapter.js';
 
 /** Settings of {@link GeminiClient}: the model config plus connection options. */
-export interface GeminiClientConfig extends LLMConfig, LLMClientOptions {
+export interface GeminiClientConfig extends LLMConfig, LLMClientOptions, EnvOption {
   /**
    * Required unless `client` is given.
-   * @default the `GOOGLE_API_KEY`, else the `GEMINI_API_KEY` environment variable, read once
-   * by the constructor (the SDK's order)
+   * @default from `env`: `GOOGLE_API_KEY`, else `GEMINI_API_KEY` (the SDK's order), read once
+   * by the constructor
    */
   apiKey?: string;
   /** @default https://generativelanguage.googleapis.com */
@@ -42,8 +43,7 @@ export class GeminiClient extends BaseLLMClient {
     let client = config.client;
     if (!client) {
       // Resolved here so that a missing key is a typed error, not an SDK console warning.
-      const apiKey =
-        config.apiKey ?? (process.env.GOOGLE_API_KEY || process.env.GEMINI_API_KEY || undefined);
+      const apiKey = apiKeyFrom(config, 'GOOGLE_API_KEY', 'GEMINI_API_KEY');
       if (!apiKey) {
         throw new InvalidInputError(
           'apiKey',

@@ -2,16 +2,17 @@ import OpenAI, { AzureOpenAI } from 'openai';
 import { InvalidInputError } from '../../errors/invalid-input-error.js';
 import { BaseLLMClient, type LLMClientOptions } from '../../llm/base-llm-client.js';
 import { type LLMConfig, pickLLMConfig } from '../../llm/llm-config.js';
+import { apiKeyFrom, type EnvOption } from '../shared/env.js';
 import type { StructuredOutputMode } from '../shared/schema-instructions.js';
 import { sdkLogger } from '../shared/sdk-logger.js';
 import { rejectUnsupported } from '../shared/unsupported-options.js';
 import { OpenAIChatAdapter } from './openai-adapter.js';
 
 /** Connection settings shared by the OpenAI-family clients. */
-interface ConnectionOptions extends LLMClientOptions {
+interface ConnectionOptions extends LLMClientOptions, EnvOption {
   /**
-   * @default the SDK's environment variable: `OPENAI_API_KEY` (`OpenAIClient`),
-   * `AZURE_OPENAI_API_KEY` (`AzureOpenAIClient`); `OPENROUTER_API_KEY` for `OpenRouterClient`
+   * @default from `env`: `OPENAI_API_KEY` (`OpenAIClient`), `AZURE_OPENAI_API_KEY`
+   * (`AzureOpenAIClient`), `OPENROUTER_API_KEY` (`OpenRouterClient`)
    */
   apiKey?: string;
   /** Headers sent with every request. */
@@ -69,12 +70,13 @@ export class OpenAIClient extends BaseLLMClient {
   constructor(config: OpenAIClientConfig) {
     const official = config.baseURL === undefined || OPENAI_URL.test(config.baseURL);
     if (official) rejectUnsupported(config, 'OpenAI', ['topK']);
+    const apiKey = config.client ? undefined : requiredKey(config, 'OPENAI_API_KEY');
     const client =
       config.client ??
       createSdk(
         () =>
           new OpenAI({
-            ...(config.apiKey !== undefined ? { apiKey: config.apiKey } : {}),
+            ...(apiKey !== undefined ? { apiKey } : {}),
             ...(config.baseURL !== undefined ? { baseURL: config.baseURL } : {}),
             ...(config.organization !== undefined ? { organization: config.organization } : {}),
             ...(config.project !== undefined ? { project: config.project } : {}),
@@ -132,13 +134,16 @@ export class AzureOpenAIClient extends BaseLLMClient {
   constructor(config: AzureOpenAIClientConfig) {
     rejectUnsupported(config, 'Azure OpenAI', ['topK']);
     const deployment = config.deployment ?? config.model;
+    const apiKey = config.azureADTokenProvider
+      ? undefined
+      : requiredKey(config, 'AZURE_OPENAI_API_KEY');
     const client = createSdk(
       () =>
         new AzureOpenAI({
           endpoint: config.endpoint,
           apiVersion: config.apiVersion,
           deployment,
-          ...(config.apiKey !== undefined ? { apiKey: config.apiKey } : {}),
+          ...(apiKey !== undefined ? { apiKey } : {}),
           ...(config.azureADTokenProvider
             ? { azureADTokenProvider: config.azureADTokenProvider }
             : {}),
@@ -191,7 +196,8 @@ const OPENROUTER_URL = 'https://openrouter.ai/api/v1';
  */
 export class OpenRouterClient extends OpenAIClient {
   constructor(config: OpenRouterClientConfig) {
-    const apiKey = config.apiKey ?? process.env.OPENROUTER_API_KEY;
+    // Never another provider's key: OPENAI_API_KEY is not looked up for OpenRouter.
+    const apiKey = requiredKey(config, 'OPENROUTER_API_KEY');
     super({
       ...config,
       ...(apiKey !== undefined ? { apiKey } : {}),
@@ -205,6 +211,18 @@ export class OpenRouterClient extends OpenAIClient {
       },
     });
   }
+}
+
+/** The key, from `apiKey` or `env`; a typed error naming both when there is none. */
+function requiredKey(config: ConnectionOptions, variable: string): string {
+  const key = apiKeyFrom(config, variable);
+  if (key === undefined) {
+    throw new InvalidInputError(
+      'apiKey',
+      `pass apiKey or set ${variable} (in env: process.env by default)`,
+    );
+  }
+  return key;
 }
 
 /** Runs an SDK constructor; its complaints (e.g. no credentials) become `InvalidInputError`. */
