@@ -1,10 +1,22 @@
 #!/usr/bin/env bash
 # Installs redis-server from Debian's packages when it is missing (tests start their own).
-set -euo pipefail
+# Says what it does; fails with a clear message (never a hang) when it cannot.
+set -uo pipefail
 if command -v redis-server >/dev/null 2>&1; then exit 0; fi
 SUDO=""
-if [ "$(id -u)" != "0" ]; then SUDO="sudo"; fi
-echo "redis-server not found: installing it (apt-get)..." >&2
-$SUDO apt-get update -qq
-DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq redis-server >/dev/null
-command -v redis-server >/dev/null
+if [ "$(id -u)" != "0" ]; then SUDO="sudo -n"; fi
+echo "arshai tests: redis-server is not installed; installing it with apt-get (Debian's redis-server package)..." >&2
+fail() {
+  echo "arshai tests: could not install redis-server: $1" >&2
+  echo "  Install it yourself (apt-get install -y redis-server), or wait for the other package" >&2
+  echo "  install holding apt's lock to finish, then run npm test again." >&2
+  exit 1
+}
+command -v apt-get >/dev/null 2>&1 || fail "this machine has no apt-get"
+# Waits at most 120 s for apt's lock (another install running), then gives up with a message.
+LOCK=(-o DPkg::Lock::Timeout=120)
+$SUDO apt-get "${LOCK[@]}" update -qq >&2 || fail "apt-get update failed (see above)"
+DEBIAN_FRONTEND=noninteractive $SUDO apt-get "${LOCK[@]}" install -y -qq redis-server >/dev/null ||
+  fail "apt-get install redis-server failed (see above)"
+command -v redis-server >/dev/null 2>&1 || fail "redis-server is still not on PATH after the install"
+echo "arshai tests: redis-server installed." >&2

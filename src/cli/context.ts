@@ -5,6 +5,8 @@ export interface CliContext {
   argv: string[];
   env: NodeJS.ProcessEnv;
   stdout: Output;
+  /** Where errors go (never `process.stderr` directly). */
+  stderr: Output;
   stdin: NodeJS.ReadStream;
   cwd: string;
 }

@@ -37,11 +37,11 @@ export async function main(context: CliContext): Promise<number> {
     return await command.run({ ...context, argv: rest });
   } catch (error) {
     if (error instanceof UsageError) {
-      process.stderr.write(`arshai: ${error.message}\n`);
+      context.stderr.write(`arshai: ${error.message}\n`);
       return EXIT.usage;
     }
     const typed = ArshaiError.isInstance(error) ? `${error.name}: ` : '';
-    process.stderr.write(`arshai: ${typed}${(error as Error)?.message ?? String(error)}\n`);
+    context.stderr.write(`arshai: ${typed}${(error as Error)?.message ?? String(error)}\n`);
     return EXIT.failed;
   }
 }

@@ -165,9 +165,11 @@ export async function askApproval(
   out: Output,
 ): Promise<'approve' | 'reject' | undefined> {
   if (!stdin.isTTY || !out.isTTY) return undefined;
-  const rl = createInterface({ input: stdin, output: process.stdout });
+  // The question goes through the injected output; readline only reads the answer.
+  const rl = createInterface({ input: stdin });
   try {
-    const answer = await rl.question(`${question} [y/N] `);
+    out.write(`${question} [y/N] `);
+    const answer = await rl.question('');
     return /^y(es)?$/i.test(answer.trim()) ? 'approve' : 'reject';
   } finally {
     rl.close();

@@ -57,7 +57,8 @@ export type ModelStreamPart =
 
 /**
  * What a provider implements: request/response mapping for one model call. The tool loop,
- * retries, validation and streaming logic live in `LLMEngine`, written once.
+ * retries, validation and streaming logic live in the one tool loop (`runToolLoop`, run by
+ * `BaseLLMClient`), written once.
  */
 export interface ModelAdapter {
   /** Provider id for usage and errors, e.g. `openai`. */

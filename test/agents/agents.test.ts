@@ -27,11 +27,13 @@ describe('BaseAgent', () => {
     const llm = new ScriptedLLMClient([{ text: 'hello' }]);
     const agent = new Upper(llm, 'Echo', { mode: 'loud' });
     expect(await agent.process({ message: 'hi' })).toEqual({ upper: 'HELLO' });
-    expect([agent.systemPrompt, agent.config, agent.llmClient]).toEqual([
-      'Echo',
-      { mode: 'loud' },
-      llm,
-    ]);
+    // The agent's prompt and message reached its model as the system prompt and user turn.
+    expect(llm.calls[0]).toMatchObject({
+      systemPrompt: 'Echo',
+      messages: [{ role: 'user', content: 'hi' }],
+    });
+    expect(agent.config).toEqual({ mode: 'loud' });
+    llm.assertConsumed();
   });
 });
 

@@ -147,3 +147,27 @@ describe('arshai CLI', () => {
     expect(out).toMatch(/steps\s+model calls\s+tool calls/);
   });
 });
+
+describe('the CLI writes only through the streams it is given', () => {
+  it('usage errors and failures go to the context stderr (captured in process)', async () => {
+    const { main } = await import('../../src/cli/main.js');
+    const out: string[] = [];
+    const err: string[] = [];
+    const context = {
+      env: {},
+      stdout: { write: (t: string) => void out.push(t), isTTY: false },
+      stderr: { write: (t: string) => void err.push(t), isTTY: false },
+      stdin: process.stdin,
+      cwd: dir,
+    };
+    expect(await main({ ...context, argv: ['nope'] })).toBe(2);
+    expect(err.join('')).toMatch(/^arshai: unknown command "nope"/);
+    expect(
+      await main({
+        ...context,
+        argv: ['runs', 'show', 'missing-run', '--store', join(dir, 'none.db')],
+      }),
+    ).not.toBe(0);
+    expect(err.length).toBeGreaterThan(1);
+  });
+});

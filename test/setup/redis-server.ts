@@ -16,9 +16,16 @@ declare module 'vitest' {
 let redis: RedisProcess | undefined;
 
 export async function setup(project: TestProject): Promise<void> {
-  execFileSync('bash', [join(import.meta.dirname, '../../scripts/ensure-redis.sh')], {
-    stdio: 'inherit',
-  });
+  try {
+    execFileSync('bash', [join(import.meta.dirname, '../../scripts/ensure-redis.sh')], {
+      stdio: 'inherit',
+    });
+  } catch {
+    // The script has said what failed and what to do; this says which step stopped the run.
+    throw new Error(
+      'The tests need redis-server, and scripts/ensure-redis.sh could not install it (its message is above).',
+    );
+  }
   redis = await startRedis();
   project.provide('redisUrl', redis.url);
 }

@@ -261,9 +261,13 @@ describe('running workflows', () => {
   });
 
   it('streams node events with timings, custom events and a final done', async () => {
+    let worked = 0;
     const graph = new WorkflowGraph()
-      .addNode('a', (_s, _i, ctx) => {
+      .addNode('a', async (_s, _i, ctx) => {
+        const started = performance.now();
         ctx.emit('progress', { pct: 50 });
+        await new Promise((r) => setTimeout(r, 5));
+        worked = performance.now() - started;
         return { agentData: { a: 1 } };
       })
       .addEdge('a', END)
@@ -280,7 +284,9 @@ describe('running workflows', () => {
       'done',
     ]);
     const end = events[3];
-    expect(end?.type === 'node-end' && end.durationMs).toBeGreaterThanOrEqual(0);
+    // The node's timing covers the node's own work (measured inside it), and carries its update.
+    expect(end?.type === 'node-end' && end.durationMs).toBeGreaterThanOrEqual(worked);
+    expect(end).toMatchObject({ node: 'a', step: 1, update: { agentData: { a: 1 } } });
     expect(events[2]).toMatchObject({ name: 'progress', data: { pct: 50 } });
   });
 
