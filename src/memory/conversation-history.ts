@@ -1,6 +1,6 @@
 import type { Message } from '../llm/message.js';
 import { assertId } from '../utils/ids.js';
-import type { MemoryCallOptions, MemoryManager } from './memory-types.js';
+import type { MemoryCallOptions, MemoryEntry, MemoryManager } from './memory-types.js';
 
 /** Options of {@link ConversationHistory}. */
 export interface ConversationHistoryOptions {
@@ -9,6 +9,12 @@ export interface ConversationHistoryOptions {
    * @default 20
    */
   window?: number;
+  /**
+   * Which history of the conversation this is, when several live side by side (the
+   * `StatefulOrchestrator` keeps its own, apart from its agent's).
+   * @default 'message'
+   */
+  kind?: string;
 }
 
 /** Per-call options of {@link ConversationHistory}. */
@@ -35,10 +41,12 @@ export interface ConversationHistoryCallOptions extends MemoryCallOptions {
 export class ConversationHistory {
   readonly memory: MemoryManager;
   readonly #window: number;
+  readonly #kind: string;
 
   constructor(memory: MemoryManager, options: ConversationHistoryOptions = {}) {
     this.memory = memory;
     this.#window = options.window ?? 20;
+    this.#kind = options.kind ?? 'message';
   }
 
   /** Appends messages in order. */
@@ -54,7 +62,7 @@ export class ConversationHistory {
           conversationId,
           type: 'short-term',
           content: message,
-          metadata: { kind: 'message', role: message.role, ...(user ? { user } : {}) },
+          metadata: { kind: this.#kind, role: message.role, ...(user ? { user } : {}) },
         },
         options,
       );
@@ -67,33 +75,53 @@ export class ConversationHistory {
     limit = this.#window,
     options?: ConversationHistoryCallOptions,
   ): Promise<Message[]> {
-    const entries = await this.memory.retrieve<Message>(
-      { conversationId, type: 'short-term', filters: messageFilter(options), limit },
-      options,
-    );
-    const messages = entries.map((e) => e.content);
+    const messages = (await this.entries(conversationId, limit, options)).map((e) => e.content);
     // Never start with tool results whose calls fell out of the window.
     while (messages[0]?.role === 'tool') messages.shift();
     return messages;
   }
 
-  /** Forgets the conversation's messages. */
-  async clear(conversationId: string, options?: ConversationHistoryCallOptions): Promise<void> {
-    const entries = await this.memory.retrieve(
-      { conversationId, type: 'short-term', filters: messageFilter(options) },
+  /** The newest `limit` stored messages with their entries (when each was stored), oldest first. */
+  entries(
+    conversationId: string,
+    limit: number | undefined,
+    options?: ConversationHistoryCallOptions,
+  ): Promise<MemoryEntry<Message>[]> {
+    return this.memory.retrieve<Message>(
+      {
+        conversationId,
+        type: 'short-term',
+        filters: this.#filter(options),
+        ...(limit === undefined ? {} : { limit }),
+      },
       options,
     );
-    for (const e of entries)
+  }
+
+  /** Keeps the newest `keep` messages and forgets older ones. */
+  async trim(
+    conversationId: string,
+    keep: number,
+    options?: ConversationHistoryCallOptions,
+  ): Promise<void> {
+    const entries = await this.entries(conversationId, undefined, options);
+    for (const e of entries.slice(0, Math.max(0, entries.length - keep))) {
       await this.memory.delete({ conversationId, type: 'short-term', id: e.id }, options);
+    }
+  }
+
+  /** Forgets the conversation's messages. */
+  async clear(conversationId: string, options?: ConversationHistoryCallOptions): Promise<void> {
+    await this.trim(conversationId, 0, options);
+  }
+
+  /** This history's messages of the user; without a user, those stored without one. */
+  #filter(options: ConversationHistoryCallOptions | undefined) {
+    return { kind: this.#kind, user: checkedUser(options) };
   }
 }
 
 function checkedUser(options: ConversationHistoryCallOptions | undefined): string | undefined {
   if (options?.userId !== undefined) assertId(options.userId, 'userId');
   return options?.userId;
-}
-
-/** The user's messages; without a user, the messages stored without one (`user` absent). */
-function messageFilter(options: ConversationHistoryCallOptions | undefined) {
-  return { kind: 'message', user: checkedUser(options) };
 }

@@ -1,18 +1,23 @@
 import type { Agent, AgentInput } from '../agents/agent.js';
 import { callAgent } from '../agents/call-agent.js';
 import { InvalidInputError } from '../errors/invalid-input-error.js';
+import { ConversationHistory } from '../memory/conversation-history.js';
 import type { MemoryKey, MemoryManager } from '../memory/memory-types.js';
 import { assertId, checkKey } from '../memory/memory-validation.js';
 import { deadline, raceAbort } from '../utils/abort.js';
 import { createLimiter, type Limiter } from '../utils/limiter.js';
 import { checkCount, checkTimeoutMs } from '../utils/option-checks.js';
+import { outputToMessage } from './agent-output.js';
 
-/** One line of a conversation's history. */
+/** One line of a conversation's history (a response is its text: JSON for non-strings). */
 export type HistoryEntry =
   | { message: string; timestamp: string }
   | { response: unknown; timestamp: string };
 
-/** The state kept per user and conversation. */
+/**
+ * The state kept per user and conversation. `history` is read from the conversation's
+ * `ConversationHistory` (the one store of conversation messages), oldest first.
+ */
 export interface OrchestrationState {
   conversationId: string;
   userId: string;
@@ -21,6 +26,9 @@ export interface OrchestrationState {
   context: Record<string, unknown>;
   createdAt: string;
 }
+
+/** What is stored in the state record; `history` only in records of earlier versions. */
+type StateRecord = Omit<OrchestrationState, 'history'> & { history?: HistoryEntry[] };
 
 /** Options of {@link StatefulOrchestrator}. */
 export interface StatefulOrchestratorOptions {
@@ -76,6 +84,8 @@ export class StatefulOrchestrator<O = unknown> implements Agent<O> {
   readonly #max: number;
   readonly #now: () => Date;
   readonly #timeoutMs: number | undefined;
+  /** The exchanges, kept apart from any history the agent keeps itself. */
+  readonly #history: ConversationHistory;
   readonly #locks = new Map<string, { limit: Limiter; users: number }>();
 
   constructor(
@@ -92,6 +102,7 @@ export class StatefulOrchestrator<O = unknown> implements Agent<O> {
     this.#max = options.maxHistory ?? 100;
     this.#now = options.now ?? (() => new Date());
     this.#timeoutMs = options.timeoutMs;
+    this.#history = new ConversationHistory(memoryManager, { kind: 'orchestration' });
   }
 
   /** As an agent: the input's `metadata.userId` and `metadata.conversationId` name the conversation. */
@@ -140,9 +151,10 @@ export class StatefulOrchestrator<O = unknown> implements Agent<O> {
     message: string,
     signal: AbortSignal,
   ): Promise<O> {
-    const options = { signal };
+    const scope = { signal, userId };
     const state =
-      (await this.getState(userId, conversationId, options)) ?? this.#fresh(userId, conversationId);
+      (await this.getState(userId, conversationId, { signal })) ??
+      this.#fresh(userId, conversationId);
     const asked = { message, timestamp: this.#now().toISOString() };
     const result = await callAgent(this.agent, {
       message,
@@ -154,16 +166,23 @@ export class StatefulOrchestrator<O = unknown> implements Agent<O> {
       },
       signal,
     });
-    const answered = { response: result, timestamp: this.#now().toISOString() };
-    await this.memoryManager.update<OrchestrationState>(
+    await this.#history.append(
+      conversationId,
+      [
+        { role: 'user', content: message },
+        { role: 'assistant', content: outputToMessage(result) },
+      ],
+      scope,
+    );
+    await this.memoryManager.update<StateRecord>(
       key,
       (current) => {
-        const base = current?.content ?? this.#fresh(userId, conversationId);
-        const history = [...base.history, asked, answered].slice(-this.#max * 2);
-        return { content: { ...base, interactionCount: base.interactionCount + 1, history } };
+        const base: StateRecord = current?.content ?? this.#record(userId, conversationId);
+        return { content: { ...base, interactionCount: base.interactionCount + 1 } };
       },
-      options,
+      { signal },
     );
+    await this.#history.trim(conversationId, this.#max * 2, scope);
     return result;
   }
 
@@ -174,11 +193,24 @@ export class StatefulOrchestrator<O = unknown> implements Agent<O> {
     options: { signal?: AbortSignal } = {},
   ): Promise<OrchestrationState | undefined> {
     const key = this.#key(userId, conversationId);
-    const entries = await this.memoryManager.retrieve<OrchestrationState>(
+    const entries = await this.memoryManager.retrieve<StateRecord>(
       { conversationId: key.conversationId, type: key.type },
       options,
     );
-    return entries.find((e) => e.id === key.id)?.content;
+    const record = entries.find((e) => e.id === key.id)?.content;
+    if (!record) return undefined;
+    const stored = await this.#history.entries(conversationId, this.#max * 2, {
+      ...options,
+      userId,
+    });
+    const history: HistoryEntry[] = stored.map((e) => {
+      const timestamp = new Date(e.createdAt).toISOString();
+      return e.content.role === 'user'
+        ? { message: String(e.content.content), timestamp }
+        : { response: e.content.content, timestamp };
+    });
+    // Records of earlier versions kept their history inline: it comes first.
+    return { ...record, history: [...(record.history ?? []), ...history] };
   }
 
   /** The memory key of a conversation's state, checked whole with the memory managers' rule. */
@@ -200,11 +232,14 @@ export class StatefulOrchestrator<O = unknown> implements Agent<O> {
   }
 
   #fresh(userId: string, conversationId: string): OrchestrationState {
+    return { ...this.#record(userId, conversationId), history: [] };
+  }
+
+  #record(userId: string, conversationId: string): StateRecord {
     return {
       conversationId,
       userId,
       interactionCount: 0,
-      history: [],
       context: {},
       createdAt: this.#now().toISOString(),
     };

@@ -394,3 +394,50 @@ describe('patterns compose as agents', () => {
     expect(result.state.agentData.team).toBe('final draft({"tone":"warm","topic":"billing"})');
   });
 });
+
+describe('StatefulOrchestrator history on ConversationHistory', () => {
+  it('keeps maxHistory interactions, reads states stored inline by earlier versions, and stays apart from the agent’s own history', async () => {
+    const memory = new InMemoryManager();
+    const agent = new MockAgent<string>((i) => `re: ${i.message}`);
+    const chat = new StatefulOrchestrator(agent, memory, { maxHistory: 2, historyWindow: 1 });
+    for (const m of ['a', 'b', 'c']) await chat.execute('u', 'c1', m);
+    const state = await chat.getState('u', 'c1');
+    expect(state?.interactionCount).toBe(3);
+    expect(state?.history.map((h) => ('message' in h ? h.message : h.response))).toEqual([
+      'b',
+      're: b',
+      'c',
+      're: c',
+    ]);
+    const { ConversationHistory } = await import('arshai');
+    expect(await new ConversationHistory(memory).messages('c1', 10, { userId: 'u' })).toEqual([]);
+
+    // A state record of an earlier version, history inline: still read, and the context uses it.
+    await memory.store({
+      conversationId: 'old',
+      type: 'working',
+      id: 'orchestration-state.u',
+      content: {
+        conversationId: 'old',
+        userId: 'u',
+        interactionCount: 1,
+        history: [
+          { message: 'from before', timestamp: '2026-01-01T00:00:00.000Z' },
+          { response: 'old reply', timestamp: '2026-01-01T00:00:01.000Z' },
+        ],
+        context: {},
+        createdAt: '2026-01-01T00:00:00.000Z',
+      },
+    });
+    await chat.execute('u', 'old', 'new question');
+    expect(agent.inputs.at(-1)?.metadata?.context).toBe('Assistant: old reply\nUser: new question');
+    const upgraded = await chat.getState('u', 'old');
+    expect(upgraded?.interactionCount).toBe(2);
+    expect(upgraded?.history.map((h) => ('message' in h ? h.message : h.response))).toEqual([
+      'from before',
+      'old reply',
+      'new question',
+      're: new question',
+    ]);
+  });
+});
