@@ -91,6 +91,8 @@ export function bulkheadPolicy(options: BulkheadOptions): Policy {
 export async function withFallback<T>(
   attempts: Array<(signal: AbortSignal) => Promise<T>>,
   signal?: AbortSignal,
+  /** What the attempts are, for the error message. @default 'attempts' */
+  what = 'attempts',
 ): Promise<{ value: T; index: number; errors: unknown[] }> {
   const errors: unknown[] = [];
   for (const [index, attempt] of attempts.entries()) {
@@ -102,5 +104,5 @@ export async function withFallback<T>(
       errors.push(error);
     }
   }
-  throw new AllAttemptsFailedError(errors);
+  throw new AllAttemptsFailedError(errors, what);
 }

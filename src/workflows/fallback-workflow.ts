@@ -1,6 +1,5 @@
 import { InvalidInputError } from '../errors/invalid-input-error.js';
-import { AllAttemptsFailedError } from '../resilience/resilience-errors.js';
-import { throwIfAborted } from '../utils/abort.js';
+import { withFallback } from '../resilience/basic-policies.js';
 import type { WorkflowRunnable } from './batch-processor.js';
 import type { WorkflowResult } from './workflow-events.js';
 import type { ExecuteWorkflowInput } from './workflow-runner.js';
@@ -30,20 +29,18 @@ export class FallbackWorkflow<S extends object = object> implements WorkflowRunn
   }
 
   async executeWorkflow(input: ExecuteWorkflowInput<S>): Promise<FallbackResult<S>> {
-    const errors: unknown[] = [];
-    for (const [i, workflow] of this.workflows.entries()) {
-      throwIfAborted(input.signal);
-      try {
+    // The toolkit's one fallback: a `failed` result counts as a failure of its workflow.
+    const { value, index } = await withFallback(
+      this.workflows.map((workflow, i) => async () => {
         const result = await workflow.executeWorkflow(
           input.runId && i > 0 ? { ...input, runId: `${input.runId}-fallback-${i}` } : input,
         );
-        if (result.status !== 'failed') return { ...result, workflowIndex: i };
-        errors.push(result.error);
-      } catch (error) {
-        throwIfAborted(input.signal);
-        errors.push(error);
-      }
-    }
-    throw new AllAttemptsFailedError(errors, 'workflows');
+        if (result.status === 'failed') throw result.error;
+        return result;
+      }),
+      input.signal,
+      'workflows',
+    );
+    return { ...value, workflowIndex: index };
   }
 }
