@@ -2,12 +2,13 @@ import { randomUUID } from 'node:crypto';
 import { AbortError } from '../errors/abort-error.js';
 import { ArshaiError } from '../errors/arshai-error.js';
 import { InvalidInputError } from '../errors/invalid-input-error.js';
-import { abortErrorFrom, deadline, neverAborts, throwIfAborted } from '../utils/abort.js';
+import { abortErrorFrom, neverAborts, throwIfAborted } from '../utils/abort.js';
 import { assertId } from '../utils/ids.js';
 import { pushStream } from '../utils/push-stream.js';
 import type { Checkpoint, Checkpointer, RunStatus } from './checkpointer.js';
 import type { CompiledWorkflow } from './compiled-workflow.js';
 import { executeNode, type NodeOutcome } from './node-execution.js';
+import { checkInput, timeLimit } from './run-input.js';
 import { mergeStep } from './step-merge.js';
 import {
   CheckpointError,
@@ -368,40 +369,6 @@ export class WorkflowRunner<S extends object = object> {
   }
 }
 
-function checkInput<S extends object>(input: ExecuteWorkflowInput<S>): void {
-  if (typeof input?.userId !== 'string' || input.userId === '') {
-    throw new InvalidInputError('userId', 'a user id string is required');
-  }
-  if (input.runId !== undefined) assertId(input.runId, 'runId');
-  if (
-    input.state !== undefined &&
-    (typeof input.state !== 'object' || Array.isArray(input.state))
-  ) {
-    throw new InvalidInputError('state', 'must be an object of your state fields');
-  }
-  if (input.state && Object.hasOwn(input.state, '__proto__')) {
-    throw new InvalidInputError('state.__proto__', 'cannot be a state field');
-  }
-  const count = input.interactionCount;
-  if (count !== undefined && !(Number.isInteger(count) && count >= 0)) {
-    throw new InvalidInputError('interactionCount', 'must be a non-negative integer');
-  }
-}
-
 function ran<S extends object>(outcomes: NodeOutcome<S>[]): string[] {
   return outcomes.filter((o) => o.interrupt === undefined).map((o) => o.node);
 }
-
-/** The run's signal: the caller's, limited by `timeoutMs` (no timer, no controller without one). */
-function timeLimit(
-  signal: AbortSignal | undefined,
-  timeoutMs: number | undefined,
-): { signal: AbortSignal | undefined; dispose(): void } {
-  if (timeoutMs === undefined) return { signal, dispose: noop };
-  if (!(timeoutMs > 0 && Number.isFinite(timeoutMs))) {
-    throw new InvalidInputError('timeoutMs', 'must be a positive number of milliseconds');
-  }
-  return deadline(signal, timeoutMs, 'The workflow run');
-}
-
-function noop(): void {}

@@ -1,0 +1,35 @@
+import { InvalidInputError } from '../errors/invalid-input-error.js';
+import { deadline } from '../utils/abort.js';
+import { assertId } from '../utils/ids.js';
+import { checkCount, checkTimeoutMs } from '../utils/option-checks.js';
+import type { ExecuteWorkflowInput } from './workflow-runner.js';
+
+/** Checks what `executeWorkflow` takes, before anything runs or is stored. */
+export function checkInput<S extends object>(input: ExecuteWorkflowInput<S>): void {
+  if (typeof input?.userId !== 'string' || input.userId === '') {
+    throw new InvalidInputError('userId', 'a user id string is required');
+  }
+  if (input.runId !== undefined) assertId(input.runId, 'runId');
+  if (
+    input.state !== undefined &&
+    (typeof input.state !== 'object' || Array.isArray(input.state))
+  ) {
+    throw new InvalidInputError('state', 'must be an object of your state fields');
+  }
+  if (input.state && Object.hasOwn(input.state, '__proto__')) {
+    throw new InvalidInputError('state.__proto__', 'cannot be a state field');
+  }
+  checkCount(input.interactionCount, 'interactionCount', 0);
+}
+
+/** The run's signal: the caller's, limited by `timeoutMs` (no timer, no controller without one). */
+export function timeLimit(
+  signal: AbortSignal | undefined,
+  timeoutMs: number | undefined,
+): { signal: AbortSignal | undefined; dispose(): void } {
+  if (timeoutMs === undefined) return { signal, dispose: noop };
+  checkTimeoutMs(timeoutMs, 'timeoutMs');
+  return deadline(signal, timeoutMs, 'The workflow run');
+}
+
+function noop(): void {}
