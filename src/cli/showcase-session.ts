@@ -211,7 +211,7 @@ export function printOutcome(
     )}\n`,
   );
   const diagram = join(dirname(session.storePath), 'customer-support.mmd');
-  writeFileSync(diagram, toMermaid(session.runner.workflow));
+  writeFileSync(diagram, toMermaid(session.runner.workflow), { mode: 0o600 });
   out.write(
     `\nWorkflow diagram (Mermaid): ${diagram}\nRun history: arshai runs show ${result.runId}\n`,
   );

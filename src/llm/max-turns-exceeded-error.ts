@@ -15,13 +15,15 @@ export class MaxTurnsExceededError extends ArshaiError {
   static override readonly code: string = 'MaxTurnsExceededError';
 
   readonly maxTurns: number;
-  readonly messages: Message[];
+  /** The partial transcript (not enumerable: `JSON.stringify(error)` leaves it out). */
+  declare readonly messages: Message[];
   readonly usage: Usage;
 
   constructor(maxTurns: number, messages: Message[], usage: Usage) {
     super(`The model did not finish within maxTurns=${maxTurns} round trips`);
     this.maxTurns = maxTurns;
-    this.messages = messages;
     this.usage = usage;
+    // Reachable, never serialised: JSON loggers must not record prompts and tool arguments.
+    Object.defineProperty(this, 'messages', { value: messages, enumerable: false });
   }
 }

@@ -3,16 +3,17 @@ import { InvalidInputError } from '../errors/invalid-input-error.js';
 import { ProviderError } from '../errors/provider-error.js';
 import type { Policy } from '../resilience/policy.js';
 import { abortErrorFrom, type LinkedController, neverAborts } from '../utils/abort.js';
+import { createLimiter } from '../utils/limiter.js';
 import type { Logger } from '../utils/logger.js';
 import { parseMedia } from '../utils/media.js';
 import { type RetryOptions, retry } from '../utils/retry.js';
 import type { LLMConfig } from './llm-config.js';
 import type { LLMInput } from './llm-input.js';
-import type { LLMResult } from './llm-result.js';
+import type { LLMResult, ToolCallRecord } from './llm-result.js';
 import { MaxTurnsExceededError } from './max-turns-exceeded-error.js';
 import type { AssistantMessage, ContentPart, Message, ToolCall, UserMessage } from './message.js';
 import type { ModelAdapter, ModelRequest } from './model-adapter.js';
-import type { StartBackgroundTask } from './tool-execution.js';
+import { executeToolCall, type StartBackgroundTask, type ToolSet } from './tool-execution.js';
 import { addUsage, emptyUsage, reportsUsage, type Usage, type UsageDelta } from './usage.js';
 
 /** What a model call (and the tool loop) needs from the client that runs it. */
@@ -128,12 +129,33 @@ export async function plainCall<T>(
     const maxTurns = input.maxTurns ?? 10;
     // Text of paused turns and of their continuation make one answer, one assistant message.
     let answer: AssistantMessage | undefined;
+    const records: ToolCallRecord[] = [];
     for (let turn = 1; ; turn++) {
       const response =
         ctx.retry === false && !ctx.breaker
           ? await ctx.adapter.generate(request)
           : await callWithRetry(ctx, signal, () => ctx.adapter.generate(request));
       addUsage(usage, turnUsage(ctx, response.usage));
+      if (response.toolCalls.length > 0 && response.finishReason !== 'length') {
+        // Calls to tools the model was not given go back to it as errors, as in the loop.
+        checkCallIds(response.toolCalls, ctx.adapter.provider);
+        answer = undefined;
+        messages.push({ role: 'assistant', content: response.text, toolCalls: response.toolCalls });
+        for (const call of response.toolCalls) {
+          const outcome = await executeToolCall(call, noTools(ctx), signal);
+          const { content, output } = outcome;
+          messages.push({
+            role: 'tool',
+            toolCallId: call.id,
+            toolName: call.name,
+            content,
+            isError: true,
+          });
+          records.push({ ...call, turn, output, isError: true, background: false });
+        }
+        if (turn < maxTurns) continue;
+        throw new MaxTurnsExceededError(maxTurns, messages, usage);
+      }
       if (answer) answer.content += response.text;
       else if (response.text) {
         answer = { role: 'assistant', content: response.text };
@@ -145,7 +167,7 @@ export async function plainCall<T>(
       return {
         llmResponse: (answer?.content ?? '') as T,
         usage,
-        toolCalls: [],
+        toolCalls: records,
         turns: turn,
         finishReason: response.finishReason,
         ...(response.finishDetails ? { finishDetails: response.finishDetails } : {}),
@@ -159,4 +181,14 @@ export async function plainCall<T>(
   } finally {
     run?.dispose();
   }
+}
+
+/** The tool set of a call that was given no tools. */
+function noTools(ctx: LoopContext): ToolSet {
+  return {
+    regular: {},
+    background: {},
+    limiter: createLimiter(undefined),
+    startBackground: ctx.startBackground,
+  };
 }

@@ -13,13 +13,16 @@ import type { Usage } from './usage.js';
 export class StructuredOutputError extends ArshaiError {
   static override readonly code: string = 'StructuredOutputError';
 
-  readonly text: string;
+  /** The model's last answer (not enumerable: `JSON.stringify(error)` leaves it out). */
+  declare readonly text: string;
   readonly issues: string;
   readonly usage: Usage | undefined;
 
   constructor(text: string, issues: string, usage?: Usage, options: { cause?: unknown } = {}) {
-    super(`The model's answer does not match the expected structure: ${issues}`, options);
-    this.text = text;
+    // The message never quotes the answer (a JSON parser's message does): it may be stored.
+    const summary = issues.startsWith('not valid JSON') ? 'not valid JSON' : issues;
+    super(`The model's answer does not match the expected structure: ${summary}`, options);
+    Object.defineProperty(this, 'text', { value: text, enumerable: false });
     this.issues = issues;
     this.usage = usage;
   }

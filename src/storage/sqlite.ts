@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { DatabaseSync } from 'node:sqlite';
 
@@ -24,7 +24,7 @@ export interface OpenSqliteOptions {
  * ```
  */
 export function openSqlite(path: string, options: OpenSqliteOptions = {}): DatabaseSync {
-  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+  if (path !== ':memory:') createPrivately(path);
   // Loaded on first use, not on import: importing arshai never touches node:sqlite.
   const sqlite = process.getBuiltinModule('node:sqlite') as typeof import('node:sqlite');
   const db = new sqlite.DatabaseSync(path);
@@ -32,6 +32,16 @@ export function openSqlite(path: string, options: OpenSqliteOptions = {}): Datab
   if (path !== ':memory:') db.exec('PRAGMA journal_mode = WAL');
   db.exec('PRAGMA synchronous = NORMAL');
   return db;
+}
+
+/**
+ * A new store is private: its folder is created 0700 and the file 0600 before SQLite opens it
+ * (SQLite then creates the `-wal` and `-shm` files with the file's mode). Existing folders and
+ * files keep their modes.
+ */
+function createPrivately(path: string): void {
+  mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+  if (!existsSync(path)) closeSync(openSync(path, 'a', 0o600));
 }
 
 /** Runs `fn` in a `BEGIN IMMEDIATE` transaction: committed when it returns, rolled back if it throws. */

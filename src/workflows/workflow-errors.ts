@@ -18,7 +18,8 @@ export class WorkflowRunError extends ArshaiError {
   static override readonly code: string = 'WorkflowRunError';
 
   readonly runId: string;
-  readonly state: unknown;
+  /** The last state (not enumerable: `JSON.stringify(error)` leaves the run's data out). */
+  declare readonly state: unknown;
 
   constructor(
     message: string,
@@ -28,7 +29,7 @@ export class WorkflowRunError extends ArshaiError {
   ) {
     super(message, options);
     this.runId = runId;
-    this.state = state;
+    Object.defineProperty(this, 'state', { value: state, enumerable: false });
   }
 }
 

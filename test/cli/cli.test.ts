@@ -1,5 +1,5 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SqliteCheckpointer } from 'arshai';
@@ -145,6 +145,26 @@ describe('arshai CLI', () => {
     );
     expect(out).toContain('Reply to the customer:');
     expect(out).toMatch(/steps\s+model calls\s+tool calls/);
+  });
+
+  it('creates its store private: the folder 0700, the database, its WAL and the diagram 0600', () => {
+    const home = mkdtempSync(join(tmpdir(), 'arshai-modes-'));
+    try {
+      const r = spawnSync(process.execPath, [bin, 'demo', '--fast', '--approve'], {
+        cwd: home,
+        encoding: 'utf8',
+        env: { ...process.env, OPENAI_API_KEY: '', ANTHROPIC_API_KEY: '', GEMINI_API_KEY: '' },
+      });
+      expect(r.status).toBe(0);
+      const mode = (path: string) => statSync(join(home, path)).mode & 0o777;
+      expect(mode('.arshai')).toBe(0o700);
+      for (const file of readdirSync(join(home, '.arshai'))) {
+        expect([file, mode(join('.arshai', file))]).toEqual([file, 0o600]);
+      }
+      expect(readdirSync(join(home, '.arshai'))).toContain('customer-support.mmd');
+    } finally {
+      rmSync(home, { recursive: true, force: true });
+    }
   });
 });
 

@@ -2,6 +2,7 @@ import Anthropic from '@anthropic-ai/sdk';
 import { InvalidInputError } from '../../errors/invalid-input-error.js';
 import { BaseLLMClient, type LLMClientOptions } from '../../llm/base-llm-client.js';
 import { type LLMConfig, pickLLMConfig } from '../../llm/llm-config.js';
+import { checkBaseUrl } from '../shared/base-url.js';
 import { apiKeyFrom, type EnvOption } from '../shared/env.js';
 import type { StructuredOutputMode } from '../shared/schema-instructions.js';
 import { sdkLogger } from '../shared/sdk-logger.js';
@@ -54,6 +55,7 @@ export interface AnthropicClientConfig extends LLMConfig, LLMClientOptions, EnvO
 export class AnthropicClient extends BaseLLMClient {
   constructor(config: AnthropicClientConfig) {
     rejectUnsupported(config, 'Anthropic', ['frequencyPenalty', 'presencePenalty']);
+    checkBaseUrl(config.baseURL);
     let client = config.client;
     if (!client) {
       try {

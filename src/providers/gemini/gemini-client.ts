@@ -2,6 +2,7 @@ import { GoogleGenAI } from '@google/genai';
 import { InvalidInputError } from '../../errors/invalid-input-error.js';
 import { BaseLLMClient, type LLMClientOptions } from '../../llm/base-llm-client.js';
 import { type LLMConfig, pickLLMConfig } from '../../llm/llm-config.js';
+import { checkBaseUrl } from '../shared/base-url.js';
 import { apiKeyFrom, type EnvOption } from '../shared/env.js';
 import { GeminiAdapter } from './gemini-adapter.js';
 
@@ -40,6 +41,7 @@ export interface GeminiClientConfig extends LLMConfig, LLMClientOptions, EnvOpti
  */
 export class GeminiClient extends BaseLLMClient {
   constructor(config: GeminiClientConfig) {
+    checkBaseUrl(config.baseURL);
     let client = config.client;
     if (!client) {
       // Resolved here so that a missing key is a typed error, not an SDK console warning.

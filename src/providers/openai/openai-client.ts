@@ -2,6 +2,7 @@ import OpenAI, { AzureOpenAI } from 'openai';
 import { InvalidInputError } from '../../errors/invalid-input-error.js';
 import { BaseLLMClient, type LLMClientOptions } from '../../llm/base-llm-client.js';
 import { type LLMConfig, pickLLMConfig } from '../../llm/llm-config.js';
+import { checkBaseUrl } from '../shared/base-url.js';
 import { apiKeyFrom, type EnvOption } from '../shared/env.js';
 import type { StructuredOutputMode } from '../shared/schema-instructions.js';
 import { sdkLogger } from '../shared/sdk-logger.js';
@@ -68,6 +69,7 @@ const OPENAI_URL = /^https:\/\/api\.openai\.com\//;
  */
 export class OpenAIClient extends BaseLLMClient {
   constructor(config: OpenAIClientConfig) {
+    checkBaseUrl(config.baseURL);
     const official = config.baseURL === undefined || OPENAI_URL.test(config.baseURL);
     if (official) rejectUnsupported(config, 'OpenAI', ['topK']);
     const apiKey = config.client ? undefined : requiredKey(config, 'OPENAI_API_KEY');
@@ -133,6 +135,7 @@ export interface AzureOpenAIClientConfig extends LLMConfig, ConnectionOptions {
 export class AzureOpenAIClient extends BaseLLMClient {
   constructor(config: AzureOpenAIClientConfig) {
     rejectUnsupported(config, 'Azure OpenAI', ['topK']);
+    checkBaseUrl(config.endpoint, 'endpoint');
     const deployment = config.deployment ?? config.model;
     const apiKey = config.azureADTokenProvider
       ? undefined
