@@ -44,6 +44,12 @@ export interface LLMClientOptions {
    * @default none
    */
   circuitBreaker?: CircuitBreaker;
+  /**
+   * Values masked (exact value, wherever it appears) in every error this client raises and in
+   * their cause chains: provider clients pass their API key. Add your own (a proxy token).
+   * @default none
+   */
+  secrets?: readonly string[];
 }
 
 /**
@@ -79,6 +85,7 @@ export class BaseLLMClient implements LLMClient {
       config,
       logger,
       retry: options.retry === false ? false : withRetryLog(options.retry ?? {}, logger, adapter),
+      secrets: options.secrets ?? [],
       ...(options.circuitBreaker ? { breaker: options.circuitBreaker } : {}),
       startBackground: (name, call, tool, args) => tasks.start(name, call, tool, args),
     };

@@ -6,6 +6,7 @@ import { abortErrorFrom, type LinkedController, neverAborts } from '../utils/abo
 import { createLimiter } from '../utils/limiter.js';
 import type { Logger } from '../utils/logger.js';
 import { parseMedia } from '../utils/media.js';
+import { redactSecrets } from '../utils/redact.js';
 import { type RetryOptions, retry } from '../utils/retry.js';
 import type { LLMConfig } from './llm-config.js';
 import type { LLMInput } from './llm-input.js';
@@ -22,19 +23,26 @@ export interface LoopContext {
   config: LLMConfig;
   logger: Logger;
   retry: RetryOptions | false;
+  /** Values masked in every error the loop raises (the client's API key). */
+  secrets: readonly string[];
   /** Every model call (its retries included) runs through it, when given. */
   breaker?: Policy;
   startBackground: StartBackgroundTask;
 }
 
-/** Every failure leaving the loop is a typed arshai error; an aborted run reports the abort. */
-export function toTypedError(error: unknown, signal: AbortSignal, provider: string): ArshaiError {
+/**
+ * Every failure leaving the loop is a typed arshai error (an aborted run reports the abort),
+ * with the client's secrets masked in it and its whole cause chain.
+ */
+export function toTypedError(error: unknown, signal: AbortSignal, ctx: LoopContext): ArshaiError {
   if (signal.aborted) return abortErrorFrom(signal);
-  if (ArshaiError.isInstance(error)) return error;
-  return new ProviderError(
-    `Model call failed: ${error instanceof Error ? error.message : String(error)}`,
-    { provider, cause: error, retryable: false },
-  );
+  const typed = ArshaiError.isInstance(error)
+    ? error
+    : new ProviderError(
+        `Model call failed: ${error instanceof Error ? error.message : String(error)}`,
+        { provider: ctx.adapter.provider, cause: error, retryable: false },
+      );
+  return redactSecrets(typed, ctx.secrets);
 }
 
 /** Runs one model call through the client's circuit breaker and retries. */
@@ -175,7 +183,7 @@ export async function plainCall<T>(
       };
     }
   } catch (error) {
-    const typed = toTypedError(error, signal, ctx.adapter.provider);
+    const typed = toTypedError(error, signal, ctx);
     run?.controller.abort(typed);
     throw typed;
   } finally {

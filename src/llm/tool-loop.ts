@@ -180,7 +180,7 @@ async function loop<T>(
     }
     throw new MaxTurnsExceededError(maxTurns, messages, usage);
   } catch (error) {
-    const typed = toTypedError(error, signal, ctx.adapter.provider);
+    const typed = toTypedError(error, signal, ctx);
     run?.controller.abort(typed);
     throw typed;
   } finally {

@@ -3,7 +3,7 @@ import { InvalidInputError } from '../../errors/invalid-input-error.js';
 import { BaseLLMClient, type LLMClientOptions } from '../../llm/base-llm-client.js';
 import { type LLMConfig, pickLLMConfig } from '../../llm/llm-config.js';
 import { checkBaseUrl } from '../shared/base-url.js';
-import { apiKeyFrom, type EnvOption } from '../shared/env.js';
+import { apiKeyFrom, type EnvOption, withSecret } from '../shared/env.js';
 import type { StructuredOutputMode } from '../shared/schema-instructions.js';
 import { sdkLogger } from '../shared/sdk-logger.js';
 import { rejectUnsupported } from '../shared/unsupported-options.js';
@@ -57,9 +57,9 @@ export class AnthropicClient extends BaseLLMClient {
     rejectUnsupported(config, 'Anthropic', ['frequencyPenalty', 'presencePenalty']);
     checkBaseUrl(config.baseURL);
     let client = config.client;
+    const apiKey = client ? config.apiKey : apiKeyFrom(config, 'ANTHROPIC_API_KEY');
     if (!client) {
       try {
-        const apiKey = apiKeyFrom(config, 'ANTHROPIC_API_KEY');
         client = new Anthropic({
           // null: no key at all (the SDK would read the environment again by itself)
           apiKey: apiKey ?? null,
@@ -88,7 +88,7 @@ export class AnthropicClient extends BaseLLMClient {
         config.structuredOutput,
       ),
       pickLLMConfig(config),
-      config,
+      withSecret(config, apiKey),
     );
     if (config.reasoningEffort === 'minimal') {
       config.logger?.warn('arshai: Anthropic has no minimal effort; output_config.effort is low', {

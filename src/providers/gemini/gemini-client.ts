@@ -3,7 +3,7 @@ import { InvalidInputError } from '../../errors/invalid-input-error.js';
 import { BaseLLMClient, type LLMClientOptions } from '../../llm/base-llm-client.js';
 import { type LLMConfig, pickLLMConfig } from '../../llm/llm-config.js';
 import { checkBaseUrl } from '../shared/base-url.js';
-import { apiKeyFrom, type EnvOption } from '../shared/env.js';
+import { apiKeyFrom, type EnvOption, withSecret } from '../shared/env.js';
 import { GeminiAdapter } from './gemini-adapter.js';
 
 /** Settings of {@link GeminiClient}: the model config plus connection options. */
@@ -43,9 +43,9 @@ export class GeminiClient extends BaseLLMClient {
   constructor(config: GeminiClientConfig) {
     checkBaseUrl(config.baseURL);
     let client = config.client;
+    // Resolved here so that a missing key is a typed error, not an SDK console warning.
+    const apiKey = client ? config.apiKey : apiKeyFrom(config, 'GOOGLE_API_KEY', 'GEMINI_API_KEY');
     if (!client) {
-      // Resolved here so that a missing key is a typed error, not an SDK console warning.
-      const apiKey = apiKeyFrom(config, 'GOOGLE_API_KEY', 'GEMINI_API_KEY');
       if (!apiKey) {
         throw new InvalidInputError(
           'apiKey',
@@ -63,6 +63,10 @@ export class GeminiClient extends BaseLLMClient {
         },
       });
     }
-    super(new GeminiAdapter(client, config.model), pickLLMConfig(config), config);
+    super(
+      new GeminiAdapter(client, config.model),
+      pickLLMConfig(config),
+      withSecret(config, apiKey),
+    );
   }
 }

@@ -3,7 +3,7 @@ import { InvalidInputError } from '../../errors/invalid-input-error.js';
 import { BaseLLMClient, type LLMClientOptions } from '../../llm/base-llm-client.js';
 import { type LLMConfig, pickLLMConfig } from '../../llm/llm-config.js';
 import { checkBaseUrl } from '../shared/base-url.js';
-import { apiKeyFrom, type EnvOption } from '../shared/env.js';
+import { apiKeyFrom, type EnvOption, withSecret } from '../shared/env.js';
 import type { StructuredOutputMode } from '../shared/schema-instructions.js';
 import { sdkLogger } from '../shared/sdk-logger.js';
 import { rejectUnsupported } from '../shared/unsupported-options.js';
@@ -97,7 +97,7 @@ export class OpenAIClient extends BaseLLMClient {
       allowTopK: !official,
       structuredOutput: config.structuredOutput ?? 'native',
     });
-    super(adapter, pickLLMConfig(config), config);
+    super(adapter, pickLLMConfig(config), withSecret(config, apiKey ?? config.apiKey));
   }
 }
 
@@ -165,7 +165,7 @@ export class AzureOpenAIClient extends BaseLLMClient {
       allowTopK: false,
       structuredOutput: config.structuredOutput ?? 'native',
     });
-    super(adapter, pickLLMConfig(config), config);
+    super(adapter, pickLLMConfig(config), withSecret(config, apiKey));
   }
 }
 

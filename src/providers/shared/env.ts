@@ -25,3 +25,11 @@ export function apiKeyFrom(
   }
   return undefined;
 }
+
+/** The client options with the API key added to the values masked in every error. */
+export function withSecret<T extends { secrets?: readonly string[] }>(
+  options: T,
+  key: string | undefined,
+): T {
+  return key ? { ...options, secrets: [...(options.secrets ?? []), key] } : options;
+}
