@@ -5,6 +5,7 @@ import { StoreError } from '../errors/store-error.js';
 import { abortErrorFrom, linkedController, raceAbort, throwIfAborted } from '../utils/abort.js';
 import { type Logger, silentLogger } from '../utils/logger.js';
 import { checkTimeoutMs } from '../utils/option-checks.js';
+import { redactSecrets } from '../utils/redact.js';
 
 /** Connection options shared by the Redis backends. */
 export interface RedisConnectionOptions {
@@ -49,6 +50,8 @@ export class RedisConnection {
   readonly #timeoutMs: number;
   readonly #logger: Logger;
   readonly #name: string;
+  /** The URL's password: masked in every error. */
+  readonly #secrets: string[];
   #client: Redis | undefined;
 
   constructor(options: RedisConnectionOptions, name: string) {
@@ -58,6 +61,7 @@ export class RedisConnection {
     this.#timeoutMs = options.timeoutMs ?? DEFAULT_REDIS_TIMEOUT_MS;
     this.#logger = options.logger ?? silentLogger;
     this.#name = name;
+    this.#secrets = passwordOf(this.#url);
   }
 
   /** A second connection of the same kind (for WATCH transactions), always owned. */
@@ -143,6 +147,10 @@ export class RedisConnection {
   }
 
   #typed(error: unknown, operation: string, signal: AbortSignal | undefined): ArshaiError {
+    return redactSecrets(this.#typedRaw(error, operation, signal), this.#secrets);
+  }
+
+  #typedRaw(error: unknown, operation: string, signal: AbortSignal | undefined): ArshaiError {
     if (signal?.aborted) return abortErrorFrom(signal);
     const store = 'redis';
     if (ArshaiError.isInstance(error) && error.name === 'TimeoutError') {
@@ -160,14 +168,14 @@ export class RedisConnection {
         store,
         operation,
         retryable: TRANSIENT_REPLY.test(message),
-        cause: error,
+        cause: withoutArguments(error),
       });
     }
     return new StoreError(`Redis is unavailable for ${operation}: ${message}`, {
       store,
       operation,
       retryable: true,
-      cause: error,
+      cause: withoutArguments(error),
     });
   }
 }
@@ -191,6 +199,27 @@ function ready(redis: Redis, signal: AbortSignal): Promise<void> {
     redis.on('ready', done);
     signal.addEventListener('abort', stop, { once: true });
   });
+}
+
+/**
+ * The client's error without the command it carried: ioredis keeps the command's arguments
+ * on its errors (an AUTH password, a whole checkpoint's JSON), which no log may print.
+ */
+function withoutArguments(error: unknown): Error {
+  const copy = new Error(error instanceof Error ? error.message : String(error));
+  copy.name = nameOf(error);
+  const code = (error as { code?: unknown } | null)?.code;
+  if (typeof code === 'string') Object.assign(copy, { code });
+  return copy;
+}
+
+function passwordOf(url: string): string[] {
+  try {
+    const password = decodeURIComponent(new URL(url).password);
+    return password ? [password] : [];
+  } catch {
+    return [];
+  }
 }
 
 function nameOf(error: unknown): string {

@@ -1,3 +1,4 @@
+import { inspect } from 'node:util';
 /** The AI SDK adapter, driven by the AI SDK's own mock model (`ai/test`). */
 import { APICallError, type LanguageModelV4StreamPart } from '@ai-sdk/provider';
 import { convertArrayToReadableStream, MockLanguageModelV3, MockLanguageModelV4 } from 'ai/test';
@@ -215,6 +216,28 @@ describe('AiSdkClient', () => {
     expect(ProviderError.isInstance(error)).toBe(true);
     expect(error).toMatchObject({ status: 401, retryable: false });
     expect(calls).toBe(2);
+  });
+
+  it('keeps the request body (prompts, tool arguments) out of the error and its cause', async () => {
+    const model = new MockLanguageModelV4({
+      doGenerate: async (options) => {
+        throw new APICallError({
+          message: 'bad request',
+          url: 'https://api.example/v1',
+          requestBodyValues: { prompt: options.prompt },
+          responseBody: JSON.stringify(options.prompt),
+          statusCode: 400,
+          isRetryable: false,
+        });
+      },
+    });
+    const error = await new AiSdkClient(model, { retry: false })
+      .chat({ systemPrompt: 'SYSTEM-CANARY', userMessage: 'USER-CANARY' })
+      .catch((e: unknown) => e);
+    expect(ProviderError.isInstance(error)).toBe(true);
+    const printed = `${inspect(error, { depth: 20, showHidden: true })}${JSON.stringify(error)}`;
+    expect(printed).not.toMatch(/SYSTEM-CANARY|USER-CANARY/);
+    expect(((error as Error).cause as { statusCode?: number }).statusCode).toBe(400);
   });
 
   it('rejects options the specification has no place for, without suggesting extraBody', () => {

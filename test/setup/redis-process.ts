@@ -31,7 +31,7 @@ export interface RedisProcess {
   dispose(): Promise<void>;
 }
 
-function launch(port: number, dir: string): Promise<ChildProcess> {
+function launch(port: number, dir: string, extra: string[]): Promise<ChildProcess> {
   const child = spawn(
     'redis-server',
     [
@@ -45,6 +45,7 @@ function launch(port: number, dir: string): Promise<ChildProcess> {
       'no',
       '--dir',
       dir,
+      ...extra,
     ],
     { stdio: ['ignore', 'pipe', 'pipe'] },
   );
@@ -71,10 +72,11 @@ function launch(port: number, dir: string): Promise<ChildProcess> {
   });
 }
 
-export async function startRedis(): Promise<RedisProcess> {
+/** `extra`: more redis-server arguments, e.g. `['--requirepass', 'secret']`. */
+export async function startRedis(extra: string[] = []): Promise<RedisProcess> {
   const port = await freePort();
   const dir = mkdtempSync(join(tmpdir(), 'arshai-redis-'));
-  let child: ChildProcess | undefined = await launch(port, dir);
+  let child: ChildProcess | undefined = await launch(port, dir, extra);
   const stop = async () => {
     const running = child;
     child = undefined;
@@ -89,7 +91,7 @@ export async function startRedis(): Promise<RedisProcess> {
     port,
     stop,
     async start() {
-      child ??= await launch(port, dir);
+      child ??= await launch(port, dir, extra);
     },
     async dispose() {
       await stop();

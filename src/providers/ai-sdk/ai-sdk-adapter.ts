@@ -289,9 +289,21 @@ export class AiSdkAdapter implements ModelAdapter {
         : { retryable: false }),
       ...(requestId ? { requestId } : {}),
       ...(wait !== undefined ? { retryAfterMs: wait } : {}),
-      cause: error,
+      cause: withoutRequest(error, text),
     });
   }
+}
+
+/**
+ * The AI SDK's error without what it carries of the request: its `APICallError` keeps the
+ * whole request body (system prompt, messages, tool arguments) and the response body.
+ */
+function withoutRequest(error: unknown, message: string): Error {
+  const copy = new Error(message);
+  copy.name = error instanceof Error ? error.name : 'Error';
+  const status = (error as { statusCode?: unknown } | null)?.statusCode;
+  if (typeof status === 'number') Object.assign(copy, { statusCode: status });
+  return copy;
 }
 
 function parseInput(args: string): unknown {
