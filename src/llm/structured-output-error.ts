@@ -23,7 +23,7 @@ export class StructuredOutputError extends ArshaiError {
     const summary = issues.startsWith('not valid JSON') ? 'not valid JSON' : issues;
     super(`The model's answer does not match the expected structure: ${summary}`, options);
     Object.defineProperty(this, 'text', { value: text, enumerable: false });
-    this.issues = issues;
+    this.issues = summary;
     this.usage = usage;
   }
 }

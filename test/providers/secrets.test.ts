@@ -75,11 +75,12 @@ describe.each(clients)('%s never prints the key a server echoed', (_name, create
     expect(error).toBeInstanceOf(Error);
     expect(printed(error)).not.toContain(KEY);
 
-    const events: LLMStreamEvent[] = [];
+    const streamEvents: LLMStreamEvent[] = [];
     const thrown = await (async () => {
-      for await (const e of llm.stream({ systemPrompt: 's', userMessage: 'x' })) events.push(e);
+      for await (const e of llm.stream({ systemPrompt: 's', userMessage: 'x' }))
+        streamEvents.push(e);
     })().catch((e: unknown) => e);
-    expect(printed(events)).not.toContain(KEY);
+    expect(printed(streamEvents)).not.toContain(KEY);
     expect(printed(thrown)).not.toContain(KEY);
 
     const checkpointer = new InMemoryCheckpointer();
@@ -96,5 +97,10 @@ describe.each(clients)('%s never prints the key a server echoed', (_name, create
     expect(result.status).toBe('failed');
     expect(printed(result)).not.toContain(KEY);
     expect(JSON.stringify(await checkpointer.history(result.runId))).not.toContain(KEY);
+    const events: unknown[] = [];
+    const streamed = new WorkflowRunner(graph.compile()).streamWorkflow({ userId: 'u' });
+    for await (const e of streamed) events.push(e);
+    expect(events.some((e) => (e as { type: string }).type === 'node-error')).toBe(true);
+    expect(printed(events)).not.toContain(KEY);
   });
 });
