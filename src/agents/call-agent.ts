@@ -1,22 +1,30 @@
-import { abortErrorFrom, raceAbort } from '../utils/abort.js';
+import { abortErrorFrom, linkedController, raceAbort } from '../utils/abort.js';
 import type { Agent, AgentInput } from './agent.js';
 
 /**
  * Runs `agent.process(input)`. With `input.signal`, the call rejects with the typed
  * `AbortError` / `TimeoutError` the moment the signal fires, whatever the agent does with
- * it (an agent that does not pass the signal on can no longer hold its caller).
+ * it (an agent that does not pass the signal on can no longer hold its caller). The agent
+ * gets a signal of the call's own, released when the call ends.
  *
  * @example
  * ```ts
  * const answer = await callAgent(agent, { message: 'hi', signal: AbortSignal.timeout(5_000) });
  * ```
  */
-export function callAgent<O>(agent: Agent<O>, input: AgentInput): Promise<O> {
+export async function callAgent<O>(agent: Agent<O>, input: AgentInput): Promise<O> {
   const { signal } = input;
   if (!signal) return agent.process(input);
-  if (signal.aborted) return Promise.reject(abortErrorFrom(signal));
-  return raceAbort(
-    Promise.resolve().then(() => agent.process(input)),
-    signal,
-  );
+  if (signal.aborted) throw abortErrorFrom(signal);
+  // The agent gets a signal of the call's own, linked to the caller's and released when the
+  // call ends: listeners it leaves behind never pile up on a long-lived caller signal.
+  const own = linkedController(signal, undefined);
+  try {
+    return await raceAbort(
+      Promise.resolve().then(() => agent.process({ ...input, signal: own.signal })),
+      own.signal,
+    );
+  } finally {
+    own.dispose();
+  }
 }

@@ -1,5 +1,5 @@
 import { InvalidInputError } from '../errors/invalid-input-error.js';
-import { deadline } from '../utils/abort.js';
+import { linkedController } from '../utils/abort.js';
 import { assertId } from '../utils/ids.js';
 import { checkCount, checkTimeoutMs } from '../utils/option-checks.js';
 import type { ExecuteWorkflowInput } from './workflow-runner.js';
@@ -22,14 +22,18 @@ export function checkInput<S extends object>(input: ExecuteWorkflowInput<S>): vo
   checkCount(input.interactionCount, 'interactionCount', 0);
 }
 
-/** The run's signal: the caller's, limited by `timeoutMs` (no timer, no controller without one). */
+/**
+ * The run's signal: its own, linked to the caller's and limited by `timeoutMs`, released when
+ * the run ends (listeners its nodes leave never pile up on a long-lived caller signal). No
+ * controller and no timer when the caller gave neither.
+ */
 export function timeLimit(
   signal: AbortSignal | undefined,
   timeoutMs: number | undefined,
 ): { signal: AbortSignal | undefined; dispose(): void } {
-  if (timeoutMs === undefined) return { signal, dispose: noop };
+  if (timeoutMs === undefined && signal === undefined) return { signal, dispose: noop };
   checkTimeoutMs(timeoutMs, 'timeoutMs');
-  return deadline(signal, timeoutMs, 'The workflow run');
+  return linkedController(signal, timeoutMs, 'The workflow run');
 }
 
 function noop(): void {}
