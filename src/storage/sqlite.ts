@@ -52,7 +52,9 @@ export function transaction<T>(db: DatabaseSync, fn: () => T): T {
     db.exec('COMMIT');
     return result;
   } catch (error) {
-    db.exec('ROLLBACK');
+    // SQLite may have rolled back by itself (a full disk, say): the failure to report is the
+    // original one, never "cannot rollback - no transaction is active".
+    if (db.isTransaction) db.exec('ROLLBACK');
     throw error;
   }
 }
