@@ -4,10 +4,17 @@ import { assertId } from '../utils/ids.js';
 import { checkCount, checkTimeoutMs } from '../utils/option-checks.js';
 import type { ExecuteWorkflowInput } from './workflow-runner.js';
 
+/** A UTF-16 surrogate without its pair. */
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
 /** Checks what `executeWorkflow` takes, before anything runs or is stored. */
 export function checkInput<S extends object>(input: ExecuteWorkflowInput<S>): void {
   if (typeof input?.userId !== 'string' || input.userId === '') {
     throw new InvalidInputError('userId', 'a user id string is required');
+  }
+  // A lone surrogate would be stored as U+FFFD: two users would read as one.
+  if (LONE_SURROGATE.test(input.userId)) {
+    throw new InvalidInputError('userId', 'must be well-formed text (no lone surrogates)');
   }
   if (input.runId !== undefined) assertId(input.runId, 'runId');
   if (

@@ -171,3 +171,31 @@ describe('tenancy elsewhere', () => {
     await checkpoints.close();
   });
 });
+
+describe('ids that are not well-formed text', () => {
+  it('are refused for every id a store keys by: run, user, conversation, namespace', async () => {
+    const { InMemoryManager: Memory } = await import('arshai');
+    const graph = new WorkflowGraph()
+      .addNode('a', () => ({}))
+      .addEdge('a', END)
+      .setEntryPoint('a');
+    const runner = new WorkflowRunner(graph.compile(), {
+      checkpointer: new InMemoryCheckpointer(),
+    });
+    await expect(
+      runner.executeWorkflow({ userId: 'u', runId: 'order-\ud800' }),
+    ).rejects.toMatchObject({ field: 'runId' });
+    await expect(runner.executeWorkflow({ userId: 'ann-\udc00' })).rejects.toMatchObject({
+      field: 'userId',
+    });
+    // A whole surrogate pair (an emoji) is well-formed text.
+    expect((await runner.executeWorkflow({ userId: 'ann-\ud83d\ude00' })).status).toBe('completed');
+    const memory = new Memory();
+    await expect(
+      memory.store({ conversationId: 'c-\ud83d', type: 'working', content: 1 }),
+    ).rejects.toMatchObject({
+      field: 'conversationId',
+    });
+    expect(() => new Memory({ namespace: 'ns-\udc00' })).toThrow(InvalidInputError);
+  });
+});
