@@ -51,9 +51,14 @@ interface Row {
 
 const SCHEMA_VERSION = 1;
 
+/** Expired rows of other conversations removed by each write. */
+const PURGE_PER_WRITE = 100;
+
 /**
  * A `MemoryManager` in one SQLite file on `node:sqlite` (WAL, transactions): the embedded
- * default. Data survives restarts; several processes can share the file.
+ * default. Data survives restarts; several processes can share the file. Expired entries
+ * leave the disk as writes go (those of the conversation written, and up to 100 others per
+ * write), or all at once with `purgeExpired()`.
  *
  * @example
  * ```ts
@@ -88,6 +93,9 @@ export class SqliteMemoryManager implements MemoryManager {
     const expires = expiryFor(input.ttlMs, input.type, this.#options.ttl, now);
     const row = transaction(db, () => {
       sql.purge.run(ns, input.conversationId, now);
+      // Bounded work per write for the rest of the store, so expired rows of conversations
+      // nobody writes again leave the disk too.
+      sql.purgeSome.run(now, PURGE_PER_WRITE);
       sql.upsert.run(
         ns,
         input.conversationId,
@@ -176,6 +184,15 @@ export class SqliteMemoryManager implements MemoryManager {
     return Number(result.changes);
   }
 
+  /**
+   * Removes every expired entry of the store, all namespaces and conversations (ordinary
+   * writes remove up to 100 at a time as they go); returns how many went.
+   */
+  async purgeExpired(options?: MemoryCallOptions): Promise<number> {
+    throwIfAborted(options?.signal);
+    return Number(this.#open().sql.purgeAll.run(this.#options.now()).changes);
+  }
+
   async close(): Promise<void> {
     this.#store.close();
   }
@@ -198,6 +215,7 @@ function prepare(db: DatabaseSync) {
       PRIMARY KEY (namespace, conversation_id, type, id)
     );
     CREATE INDEX IF NOT EXISTS arshai_memory_by_seq ON arshai_memory (namespace, conversation_id, seq);
+    CREATE INDEX IF NOT EXISTS arshai_memory_by_expiry ON arshai_memory (expires_at) WHERE expires_at IS NOT NULL;
     INSERT OR IGNORE INTO arshai_schema (component, version) VALUES ('memory', ${SCHEMA_VERSION});
   `);
   const live = '(expires_at IS NULL OR expires_at > ?)';
@@ -219,6 +237,10 @@ function prepare(db: DatabaseSync) {
     listType: s(
       `SELECT * FROM arshai_memory WHERE namespace = ? AND conversation_id = ? AND type = ? AND ${live} ORDER BY seq`,
     ),
+    purgeSome: s(
+      'DELETE FROM arshai_memory WHERE rowid IN (SELECT rowid FROM arshai_memory WHERE expires_at IS NOT NULL AND expires_at <= ? LIMIT ?)',
+    ),
+    purgeAll: s('DELETE FROM arshai_memory WHERE expires_at IS NOT NULL AND expires_at <= ?'),
     purge: s(
       'DELETE FROM arshai_memory WHERE namespace = ? AND conversation_id = ? AND expires_at IS NOT NULL AND expires_at <= ?',
     ),

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { InMemoryManager, SqliteMemoryManager } from 'arshai';
 import { RedisMemoryManager } from 'arshai/redis';
-import { afterAll, inject } from 'vitest';
+import { afterAll, describe, expect, inject, it } from 'vitest';
 import { memoryConformance } from './conformance.js';
 
 // A shared fake clock for the backends that take one.
@@ -50,4 +50,29 @@ memoryConformance('RedisMemoryManager', {
   reopen: ({ namespace }) =>
     new RedisMemoryManager({ url, keyPrefix: 'test:memory:', ...(namespace ? { namespace } : {}) }),
   advance: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+});
+
+describe('SqliteMemoryManager expiry on disk', () => {
+  it('expired rows of conversations nobody writes again leave the disk as writes go, and all with purgeExpired()', async () => {
+    const { DatabaseSync } = await import('node:sqlite');
+    const path = join(dir, 'expiry.db');
+    let t = 1_700_000_000_000;
+    const memory = new SqliteMemoryManager({ path, now: () => t, ttlMs: { 'short-term': 1_000 } });
+    for (let i = 0; i < 250; i++) {
+      await memory.store({ conversationId: `idle-${i}`, type: 'short-term', content: i });
+    }
+    const rows = () => {
+      const db = new DatabaseSync(path);
+      const n = (db.prepare('SELECT COUNT(*) AS n FROM arshai_memory').get() as { n: number }).n;
+      db.close();
+      return n;
+    };
+    expect(rows()).toBe(250);
+    t += 10_000; // all 250 have expired
+    await memory.store({ conversationId: 'busy', type: 'long-term', content: 'x' });
+    expect(rows()).toBe(151); // 100 expired rows went with this write; the new one stays
+    expect(await memory.purgeExpired()).toBe(150);
+    expect(rows()).toBe(1);
+    await memory.close();
+  });
 });
