@@ -2,8 +2,18 @@ import { InvalidInputError } from '../errors/invalid-input-error.js';
 import { RunConflictError } from './workflow-errors.js';
 import type { WorkflowState } from './workflow-state.js';
 
-/** Where a run stands. `running` after a crash means: resume continues it. */
-export type RunStatus = 'running' | 'interrupted' | 'completed' | 'failed';
+/**
+ * Where a run stands. `running` after a crash means: resume continues it. `cancelled` (its
+ * signal aborted, or its stream's consumer stopped reading) and `timed-out` (its `timeoutMs`
+ * passed) mean the caller stopped it: it runs nowhere, and `resume` continues it safely.
+ */
+export type RunStatus =
+  | 'running'
+  | 'interrupted'
+  | 'completed'
+  | 'failed'
+  | 'cancelled'
+  | 'timed-out';
 
 /** The state of a run after one step, as persisted (JSON: values like `Date` become strings). */
 export interface Checkpoint {
@@ -27,7 +37,7 @@ export interface Checkpoint {
   interrupt?: { node: string; payload: unknown };
   /** Answers given so far to a node's interrupts, in order; kept until the node finishes. */
   answers?: { node: string; values: unknown[] };
-  /** Set when failed. */
+  /** Set when failed, cancelled or timed out. */
   error?: { name: string; message: string; node?: string };
   /** ISO time. */
   createdAt: string;

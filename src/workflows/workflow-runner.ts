@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { AbortError } from '../errors/abort-error.js';
+import { AbortError, TimeoutError } from '../errors/abort-error.js';
 import { ArshaiError } from '../errors/arshai-error.js';
 import { InvalidInputError } from '../errors/invalid-input-error.js';
 import { abortErrorFrom, neverAborts, throwIfAborted } from '../utils/abort.js';
@@ -181,9 +181,33 @@ export class WorkflowRunner<S extends object = object> {
       };
       await this.#checkpoint(position, 'running', []);
       emit?.({ type: 'run-start', runId, resumed: false });
-      return await this.#loop(position, emit, limit.signal);
+      return await this.#stopsRecorded(position, () => this.#loop(position, emit, limit.signal));
     } finally {
       limit.dispose();
+    }
+  }
+
+  /** Runs the loop; a run its caller stopped is recorded `cancelled` / `timed-out`. */
+  async #stopsRecorded(
+    position: Position<S>,
+    loop: () => Promise<WorkflowResult<S>>,
+  ): Promise<WorkflowResult<S>> {
+    try {
+      return await loop();
+    } catch (error) {
+      if (this.checkpointer && AbortError.isInstance(error)) {
+        const status = TimeoutError.isInstance(error) ? 'timed-out' : 'cancelled';
+        position.signal = undefined; // the record of the stop must not be stopped itself
+        try {
+          await this.#checkpoint(position, status, [], {
+            error: { name: error.name, message: error.message },
+          });
+        } catch (recordError) {
+          // Another runner took the run meanwhile: theirs. A failing store is the caller's to see.
+          if (!RunConflictError.isInstance(recordError)) throw recordError;
+        }
+      }
+      throw error;
     }
   }
 
@@ -237,7 +261,7 @@ export class WorkflowRunner<S extends object = object> {
       throwIfAborted(limit.signal);
       await this.#checkpoint(position, 'running', []); // the claim
       emit?.({ type: 'run-start', runId, resumed: true });
-      return await this.#loop(position, emit, limit.signal);
+      return await this.#stopsRecorded(position, () => this.#loop(position, emit, limit.signal));
     } finally {
       limit.dispose();
     }

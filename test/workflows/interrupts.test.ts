@@ -158,9 +158,11 @@ describe('human in the loop', () => {
     await expect(runner.resume(paused.runId, { value: 'yes', timeoutMs: 50 })).rejects.toSatisfy(
       (e: unknown) => TimeoutError.isInstance(e),
     );
+    // The caller's time limit stopped it: recorded as timed out, the answer kept.
     expect(await checkpointer.getLatest(paused.runId)).toMatchObject({
-      status: 'running',
+      status: 'timed-out',
       answers: { node: 'approve', values: ['yes'] },
+      error: { name: 'TimeoutError' },
     });
     const next = await runner.resume(paused.runId);
     expect(next.interrupt?.payload).toEqual({ question: 'Over 500: are you sure?' });
