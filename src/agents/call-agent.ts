@@ -12,12 +12,22 @@ import type { Agent, AgentInput } from './agent.js';
  * const answer = await callAgent(agent, { message: 'hi', signal: AbortSignal.timeout(5_000) });
  * ```
  */
-export async function callAgent<O>(agent: Agent<O>, input: AgentInput): Promise<O> {
+export function callAgent<O>(agent: Agent<O>, input: AgentInput): Promise<O> {
   const { signal } = input;
   if (!signal) return agent.process(input);
-  if (signal.aborted) throw abortErrorFrom(signal);
-  // The agent gets a signal of the call's own, linked to the caller's and released when the
-  // call ends: listeners it leaves behind never pile up on a long-lived caller signal.
+  if (signal.aborted) return Promise.reject(abortErrorFrom(signal));
+  return callWithOwnSignal(agent, input, signal);
+}
+
+/**
+ * The agent gets a signal of the call's own, linked to the caller's and released when the
+ * call ends: listeners it leaves behind never pile up on a long-lived caller signal.
+ */
+async function callWithOwnSignal<O>(
+  agent: Agent<O>,
+  input: AgentInput,
+  signal: AbortSignal,
+): Promise<O> {
   const own = linkedController(signal, undefined);
   try {
     return await raceAbort(

@@ -1,8 +1,6 @@
 import { InvalidInputError } from '../errors/invalid-input-error.js';
 import { assertId } from '../utils/ids.js';
 
-export { assertId };
-
 import {
   DEFAULT_MEMORY_TTL,
   type DeleteQuery,

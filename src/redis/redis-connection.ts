@@ -5,7 +5,7 @@ import { StoreError } from '../errors/store-error.js';
 import { abortErrorFrom, linkedController, raceAbort, throwIfAborted } from '../utils/abort.js';
 import { type Logger, silentLogger } from '../utils/logger.js';
 import { checkTimeoutMs } from '../utils/option-checks.js';
-import { redactSecrets } from '../utils/redact.js';
+import { bareError, redactSecrets } from '../utils/redact.js';
 
 /** Connection options shared by the Redis backends. */
 export interface RedisConnectionOptions {
@@ -168,14 +168,14 @@ export class RedisConnection {
         store,
         operation,
         retryable: TRANSIENT_REPLY.test(message),
-        cause: withoutArguments(error),
+        cause: bareError(error, ['code']), // never the command's arguments
       });
     }
     return new StoreError(`Redis is unavailable for ${operation}: ${message}`, {
       store,
       operation,
       retryable: true,
-      cause: withoutArguments(error),
+      cause: bareError(error, ['code']), // never the command's arguments
     });
   }
 }
@@ -199,18 +199,6 @@ function ready(redis: Redis, signal: AbortSignal): Promise<void> {
     redis.on('ready', done);
     signal.addEventListener('abort', stop, { once: true });
   });
-}
-
-/**
- * The client's error without the command it carried: ioredis keeps the command's arguments
- * on its errors (an AUTH password, a whole checkpoint's JSON), which no log may print.
- */
-function withoutArguments(error: unknown): Error {
-  const copy = new Error(error instanceof Error ? error.message : String(error));
-  copy.name = nameOf(error);
-  const code = (error as { code?: unknown } | null)?.code;
-  if (typeof code === 'string') Object.assign(copy, { code });
-  return copy;
 }
 
 function passwordOf(url: string): string[] {

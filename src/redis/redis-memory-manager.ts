@@ -16,7 +16,6 @@ import type {
   StoreInput,
 } from '../memory/memory-types.js';
 import {
-  assertId,
   checkDelete,
   checkKey,
   checkRetrieve,
@@ -26,6 +25,7 @@ import {
   toJson,
 } from '../memory/memory-validation.js';
 import { throwIfAborted } from '../utils/abort.js';
+import { assertId } from '../utils/ids.js';
 import { createLimiter, type Limiter } from '../utils/limiter.js';
 import { keyPrefix, RedisConnection, type RedisConnectionOptions } from './redis-connection.js';
 

@@ -39,3 +39,25 @@ function scrub(value: unknown, mask: (text: string) => string, seen: Set<object>
     }
   }
 }
+
+/**
+ * A copy of a client library's error keeping only its name, its message and the listed
+ * scalar fields (a `code`, a `statusCode`): libraries keep what they sent on their errors
+ * (a Redis command's arguments, an HTTP request body), which no log may print.
+ *
+ * @example
+ * ```ts
+ * const cause = bareError(ioredisError, ['code']); // no `command.args`
+ * ```
+ */
+export function bareError(error: unknown, keep: readonly string[], message?: string): Error {
+  const copy = new Error(message ?? (error instanceof Error ? error.message : String(error)));
+  copy.name = error instanceof Error ? error.name : 'Error';
+  for (const field of keep) {
+    const value = (error as Record<string, unknown> | null)?.[field];
+    if (typeof value === 'string' || typeof value === 'number') {
+      Object.assign(copy, { [field]: value });
+    }
+  }
+  return copy;
+}

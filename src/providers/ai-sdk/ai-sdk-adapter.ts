@@ -20,6 +20,7 @@ import type {
 } from '../../llm/model-adapter.js';
 import type { UsageDelta } from '../../llm/usage.js';
 import { type Logger, silentLogger } from '../../utils/logger.js';
+import { bareError } from '../../utils/redact.js';
 import { headerValue, retryAfterMs } from '../shared/retry-after.js';
 import { connectionError, isNetworkError, redactSecrets } from '../shared/sdk-error.js';
 import { truncatedStream } from '../shared/sse-guard.js';
@@ -289,21 +290,10 @@ export class AiSdkAdapter implements ModelAdapter {
         : { retryable: false }),
       ...(requestId ? { requestId } : {}),
       ...(wait !== undefined ? { retryAfterMs: wait } : {}),
-      cause: withoutRequest(error, text),
+      // The AI SDK's APICallError keeps the whole request body (prompts, tool arguments).
+      cause: bareError(error, ['statusCode'], text),
     });
   }
-}
-
-/**
- * The AI SDK's error without what it carries of the request: its `APICallError` keeps the
- * whole request body (system prompt, messages, tool arguments) and the response body.
- */
-function withoutRequest(error: unknown, message: string): Error {
-  const copy = new Error(message);
-  copy.name = error instanceof Error ? error.name : 'Error';
-  const status = (error as { statusCode?: unknown } | null)?.statusCode;
-  if (typeof status === 'number') Object.assign(copy, { statusCode: status });
-  return copy;
 }
 
 function parseInput(args: string): unknown {
