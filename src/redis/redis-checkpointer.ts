@@ -4,9 +4,11 @@ import {
   type Checkpoint,
   type Checkpointer,
   type CheckpointerCallOptions,
+  type PendingWrite,
   type RunSummary,
   runLimit,
   serializeCheckpoint,
+  serializeWrite,
   summarize,
 } from '../workflows/checkpointer.js';
 import { RunConflictError } from '../workflows/workflow-errors.js';
@@ -36,11 +38,13 @@ if ttl > 0 then
 end
 return 1`;
 
-// KEYS: the run's list, the index of runs. ARGV: run id. Returns the checkpoints removed.
+// KEYS: the run's list, the index of runs. ARGV: run id, the prefix of its pending writes'
+// keys. Returns the checkpoints removed. A step is never past the run's number of versions.
 const DELETE = `
 local n = redis.call('LLEN', KEYS[1])
 redis.call('DEL', KEYS[1])
 redis.call('ZREM', KEYS[2], ARGV[1])
+for step = 0, n do redis.call('DEL', ARGV[2] .. step) end
 return n`;
 
 /**
@@ -129,10 +133,57 @@ export class RedisCheckpointer implements Checkpointer {
   async delete(runId: string, options?: CheckpointerCallOptions): Promise<number> {
     const removed = await this.#conn.run(
       'checkpoints.delete',
-      (redis) => redis.eval(DELETE, 2, this.#key(runId), `${this.#prefix}runs`, runId),
+      (redis) =>
+        redis.eval(
+          DELETE,
+          2,
+          this.#key(runId),
+          `${this.#prefix}runs`,
+          runId,
+          `${this.#prefix}writes:${runId}:`,
+        ),
       options?.signal,
     );
     return Number(removed);
+  }
+
+  /** Pending writes of a step: a hash `<prefix>writes:<runId>:<step>`, node → write. */
+  async putWrite(
+    runId: string,
+    step: number,
+    write: PendingWrite,
+    options?: CheckpointerCallOptions,
+  ): Promise<void> {
+    const key = this.#writesKey(runId, step);
+    const json = serializeWrite(write);
+    await this.#conn.run(
+      'checkpoints.putWrite',
+      (redis) => {
+        const multi = redis.multi().hset(key, write.node, json);
+        if (this.#ttlMs > 0) multi.pexpire(key, this.#ttlMs);
+        return multi.exec();
+      },
+      options?.signal,
+    );
+  }
+
+  async getWrites(
+    runId: string,
+    step: number,
+    options?: CheckpointerCallOptions,
+  ): Promise<PendingWrite[]> {
+    const key = this.#writesKey(runId, step);
+    const raw = await this.#conn.run(
+      'checkpoints.getWrites',
+      (redis) => redis.hvals(key),
+      options?.signal,
+    );
+    return raw.map((r) => JSON.parse(r) as PendingWrite);
+  }
+
+  #writesKey(runId: string, step: number): string {
+    assertId(runId, 'runId');
+    return `${this.#prefix}writes:${runId}:${step}`;
   }
 
   /** Closes the connection this checkpointer opened; settles also while Redis is unreachable. */

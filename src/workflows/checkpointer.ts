@@ -39,6 +39,12 @@ export interface Checkpoint {
   answers?: { node: string; values: unknown[] };
   /** Set when failed, cancelled or timed out. */
   error?: { name: string; message: string; node?: string };
+  /**
+   * How many times this step was resumed (claimed again after a crash, a stop or an
+   * interrupt); absent when 0. A node's `ctx.attempt` counts from it, and a queue names the
+   * step's job by it, so a resumed step gets a job of its own.
+   */
+  resumes?: number;
   /** ISO time. */
   createdAt: string;
 }
@@ -51,6 +57,16 @@ export interface RunSummary {
   step: number;
   userId: string;
   updatedAt: string;
+}
+
+/**
+ * The update one branch of a parallel step returned, stored as soon as the branch finished,
+ * so that after a crash only the branches that had not finished run again.
+ */
+export interface PendingWrite {
+  node: string;
+  /** The branch's update, as JSON (`undefined` when it returned nothing). */
+  update: Record<string, unknown> | undefined;
 }
 
 /** Per-call options of a checkpointer: a store that can hang (a network) must honour `signal`. */
@@ -85,8 +101,28 @@ export interface Checkpointer {
   history(runId: string, options?: CheckpointerCallOptions): Promise<Checkpoint[]>;
   /** Runs, newest first. */
   listRuns(options?: { limit?: number } & CheckpointerCallOptions): Promise<RunSummary[]>;
-  /** Removes every checkpoint of a run; resolves with how many went (0 for an unknown run). */
+  /**
+   * Removes every checkpoint of a run (and its pending writes); resolves with how many
+   * checkpoints went (0 for an unknown run).
+   */
   delete(runId: string, options?: CheckpointerCallOptions): Promise<number>;
+  /**
+   * Stores the update of a finished branch of the parallel step that starts from checkpoint
+   * `step` (a second write of the same branch replaces the first). Optional: a checkpointer
+   * without it re-runs every branch of an unfinished parallel step.
+   */
+  putWrite?(
+    runId: string,
+    step: number,
+    write: PendingWrite,
+    options?: CheckpointerCallOptions,
+  ): Promise<void>;
+  /** The pending writes of the step that starts from checkpoint `step`, in no set order. */
+  getWrites?(
+    runId: string,
+    step: number,
+    options?: CheckpointerCallOptions,
+  ): Promise<PendingWrite[]>;
   close(): Promise<void>;
 }
 
@@ -111,6 +147,15 @@ export function serializeCheckpoint(c: Checkpoint): string {
   }
 }
 
+/** A pending write as JSON, or an `InvalidInputError` naming the update when it is not JSON. */
+export function serializeWrite(write: PendingWrite): string {
+  try {
+    return JSON.stringify(write);
+  } catch (error) {
+    throw new InvalidInputError('write.update', 'must be JSON-serialisable', { cause: error });
+  }
+}
+
 /** `limit` of `listRuns`, checked: a positive integer, or undefined for all. */
 export function runLimit(limit: number | undefined): number | undefined {
   if (limit !== undefined && (!Number.isInteger(limit) || limit < 1)) {
@@ -131,6 +176,8 @@ export function runLimit(limit: number | undefined): number | undefined {
  */
 export class InMemoryCheckpointer implements Checkpointer {
   readonly #runs = new Map<string, string[]>();
+  /** `runId` → `step:node` → the write as JSON. */
+  readonly #writes = new Map<string, Map<string, string>>();
 
   async put(checkpoint: Checkpoint): Promise<void> {
     const json = serializeCheckpoint(checkpoint);
@@ -155,7 +202,23 @@ export class InMemoryCheckpointer implements Checkpointer {
   async delete(runId: string): Promise<number> {
     const count = this.#runs.get(runId)?.length ?? 0;
     this.#runs.delete(runId);
+    this.#writes.delete(runId);
     return count;
+  }
+
+  async putWrite(runId: string, step: number, write: PendingWrite): Promise<void> {
+    const json = serializeWrite(write);
+    const writes = this.#writes.get(runId) ?? new Map<string, string>();
+    this.#writes.set(runId, writes);
+    writes.set(`${step}:${write.node}`, json);
+  }
+
+  async getWrites(runId: string, step: number): Promise<PendingWrite[]> {
+    const found: PendingWrite[] = [];
+    for (const [key, json] of this.#writes.get(runId) ?? []) {
+      if (key.startsWith(`${step}:`)) found.push(JSON.parse(json) as PendingWrite);
+    }
+    return found;
   }
 
   async listRuns(options: { limit?: number } = {}): Promise<RunSummary[]> {

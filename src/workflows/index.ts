@@ -8,6 +8,7 @@ export {
   type Checkpoint,
   type Checkpointer,
   InMemoryCheckpointer,
+  type PendingWrite,
   type RunStatus,
   type RunSummary,
 } from './checkpointer.js';
@@ -44,7 +45,12 @@ export {
 } from './workflow-node.js';
 export {
   type ExecuteWorkflowInput,
+  type RecoverOptions,
+  type RecoverReport,
   type ResumeOptions,
+  type RunPosition,
+  type RunStepOptions,
+  type StepRun,
   WorkflowRunner,
   type WorkflowRunnerOptions,
 } from './workflow-runner.js';

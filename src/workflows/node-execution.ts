@@ -25,6 +25,10 @@ class NodeInterrupt {
 export interface Execution<S extends object> {
   runId: string;
   step: number;
+  /** The checkpoint step the node's step starts from (for `ctx.idempotencyKey`). */
+  superStep: number;
+  /** Executions of this node at this step known before this one (resumes, re-taken jobs). */
+  attemptBase: number;
   signal: AbortSignal | undefined;
   /**
    * The run's never-aborting signal, made on first use, for nodes of a run without a signal:
@@ -54,8 +58,10 @@ export async function executeNode<S extends object>(
   const started = performance.now();
   // An interrupt stands even if the node catches what `ctx.interrupt` throws.
   let pending: NodeInterrupt | undefined;
+  let tries = 0;
   const attempt = async (): Promise<StateUpdate<S> | undefined> => {
     pending = undefined;
+    tries++;
     let asked = 0;
     // Without a time limit the node shares the run's signal: no controller, no timer.
     const limit =
@@ -65,6 +71,7 @@ export async function executeNode<S extends object>(
       signal,
       x,
       name,
+      x.attemptBase + tries,
       <T>(payload: unknown): T => {
         const answers = x.answers;
         if (answers && asked < answers.length) return answers[asked++] as T;
@@ -127,21 +134,26 @@ class Context implements NodeContext {
   readonly runId: string;
   readonly node: string;
   readonly step: number;
+  readonly attempt: number;
   readonly interrupt: NodeContext['interrupt'];
   readonly emit: NodeContext['emit'];
   readonly #signal: AbortSignal | undefined;
   readonly #idle: () => AbortSignal;
+  readonly #superStep: number;
 
   constructor(
     signal: AbortSignal | undefined,
-    x: { runId: string; step: number; idle: () => AbortSignal },
+    x: { runId: string; step: number; superStep: number; idle: () => AbortSignal },
     node: string,
+    attempt: number,
     interrupt: NodeContext['interrupt'],
     emit: NodeContext['emit'],
   ) {
     this.runId = x.runId;
     this.node = node;
     this.step = x.step;
+    this.attempt = attempt;
+    this.#superStep = x.superStep;
     this.interrupt = interrupt;
     this.emit = emit;
     this.#signal = signal;
@@ -150,6 +162,10 @@ class Context implements NodeContext {
 
   get signal(): AbortSignal {
     return this.#signal ?? this.#idle();
+  }
+
+  get idempotencyKey(): string {
+    return `${this.runId}:${this.#superStep}:${this.node}`;
   }
 }
 

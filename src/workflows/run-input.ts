@@ -2,7 +2,7 @@ import { InvalidInputError } from '../errors/invalid-input-error.js';
 import { linkedController } from '../utils/abort.js';
 import { assertId } from '../utils/ids.js';
 import { checkCount, checkTimeoutMs } from '../utils/option-checks.js';
-import type { ExecuteWorkflowInput } from './workflow-runner.js';
+import type { ExecuteWorkflowInput } from './runner-options.js';
 
 /** A UTF-16 surrogate without its pair. */
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;

@@ -3,9 +3,11 @@ import { LazyDatabase, transaction } from '../storage/sqlite.js';
 import {
   type Checkpoint,
   type Checkpointer,
+  type PendingWrite,
   type RunSummary,
   runLimit,
   serializeCheckpoint,
+  serializeWrite,
   summarize,
 } from './checkpointer.js';
 import { RunConflictError } from './workflow-errors.js';
@@ -78,7 +80,20 @@ export class SqliteCheckpointer implements Checkpointer {
   }
 
   async delete(runId: string): Promise<number> {
-    return Number(this.#open().remove.run(runId).changes);
+    const { db, sql } = this.#store.open();
+    return transaction(db, () => {
+      sql.removeWrites.run(runId);
+      return Number(sql.remove.run(runId).changes);
+    });
+  }
+
+  async putWrite(runId: string, step: number, write: PendingWrite): Promise<void> {
+    this.#open().putWrite.run(runId, step, write.node, serializeWrite(write));
+  }
+
+  async getWrites(runId: string, step: number): Promise<PendingWrite[]> {
+    const rows = this.#open().writes.all(runId, step) as unknown as { write: string }[];
+    return rows.map((r) => JSON.parse(r.write) as PendingWrite);
   }
 
   async listRuns(options: { limit?: number } = {}): Promise<RunSummary[]> {
@@ -105,6 +120,13 @@ function prepare(db: DatabaseSync) {
       seq INTEGER PRIMARY KEY AUTOINCREMENT,
       version INTEGER NOT NULL
     );
+    CREATE TABLE IF NOT EXISTS arshai_pending_writes (
+      run_id TEXT NOT NULL,
+      step INTEGER NOT NULL,
+      node TEXT NOT NULL,
+      write TEXT NOT NULL,
+      PRIMARY KEY (run_id, step, node)
+    );
   `);
   migrate(db);
   db.exec(`
@@ -121,6 +143,11 @@ function prepare(db: DatabaseSync) {
     ),
     history: s('SELECT checkpoint FROM arshai_checkpoints WHERE run_id = ? ORDER BY version'),
     remove: s('DELETE FROM arshai_checkpoints WHERE run_id = ?'),
+    removeWrites: s('DELETE FROM arshai_pending_writes WHERE run_id = ?'),
+    putWrite: s(
+      'INSERT OR REPLACE INTO arshai_pending_writes (run_id, step, node, write) VALUES (?, ?, ?, ?)',
+    ),
+    writes: s('SELECT write FROM arshai_pending_writes WHERE run_id = ? AND step = ?'),
     runs: s(`SELECT c.checkpoint FROM arshai_checkpoints c
       JOIN (SELECT run_id, MAX(seq) AS seq FROM arshai_checkpoints GROUP BY run_id) last ON last.seq = c.seq
       ORDER BY c.seq DESC LIMIT ?`),

@@ -12,6 +12,18 @@ export interface NodeContext {
   /** The 1-based number of this node execution in the run. */
   step: number;
   /**
+   * 1 the first time this node runs at this point of the run; more when it runs again: a
+   * retry of its retry policy, a resume after a crash, a stop or an interrupt, or a queue job
+   * taken again after its worker died. A node with side effects checks it (or passes
+   * `idempotencyKey` on) to do them once.
+   */
+  attempt: number;
+  /**
+   * Stable for this run, step and node, whichever attempt or worker runs it:
+   * `<runId>:<step>:<node>`. Pass it to external systems that deduplicate (payments, email).
+   */
+  readonly idempotencyKey: string;
+  /**
    * Pauses the run for a human: the first time, the run ends as `interrupted` with `payload`
    * persisted; when the run is resumed with `{ value }`, the node runs again and `interrupt`
    * returns that value.

@@ -2,86 +2,40 @@ import { randomUUID } from 'node:crypto';
 import { AbortError, TimeoutError } from '../errors/abort-error.js';
 import { ArshaiError } from '../errors/arshai-error.js';
 import { InvalidInputError } from '../errors/invalid-input-error.js';
-import { abortErrorFrom, neverAborts, throwIfAborted } from '../utils/abort.js';
+import { abortErrorFrom } from '../utils/abort.js';
 import { assertId } from '../utils/ids.js';
+import { checkCount } from '../utils/option-checks.js';
 import { pushStream } from '../utils/push-stream.js';
-import type { Checkpoint, Checkpointer, RunStatus } from './checkpointer.js';
+import type { Checkpoint, Checkpointer } from './checkpointer.js';
 import type { CompiledWorkflow } from './compiled-workflow.js';
-import { executeNode, type NodeOutcome } from './node-execution.js';
+import { recoverRuns } from './recover-runs.js';
+import { claimRun, failedResult, isPosition } from './run-claim.js';
 import { checkInput, timeLimit } from './run-input.js';
-import { mergeStep } from './step-merge.js';
-import {
-  CheckpointError,
-  RunConflictError,
-  RunNotFoundError,
-  StepLimitExceededError,
-  WorkflowRunError,
-} from './workflow-errors.js';
+import type {
+  ExecuteWorkflowInput,
+  RecoverOptions,
+  RecoverReport,
+  ResumeOptions,
+  RunPosition,
+  RunStepOptions,
+  StepRun,
+  WorkflowRunnerOptions,
+} from './runner-options.js';
+import { type Emit, type Position, positionOf, StepEngine } from './step-engine.js';
+import { CheckpointError, RunConflictError, RunNotFoundError } from './workflow-errors.js';
 import type { WorkflowEvent, WorkflowResult } from './workflow-events.js';
-import {
-  DEFAULT_REDUCERS,
-  initialState,
-  type Reducer,
-  type WorkflowState,
-} from './workflow-state.js';
+import { DEFAULT_REDUCERS, initialState, type WorkflowState } from './workflow-state.js';
 
-/** Options of {@link WorkflowRunner}. */
-export interface WorkflowRunnerOptions {
-  /** Persists a checkpoint after every step; needed for `resume`. */
-  checkpointer?: Checkpointer;
-  /**
-   * Most node executions per run; past it the run fails with `StepLimitExceededError`.
-   * @default 100
-   */
-  maxSteps?: number;
-  /** Clock, for tests. @default () => new Date() */
-  now?: () => Date;
-}
-
-/** What `executeWorkflow` takes. */
-export interface ExecuteWorkflowInput<S extends object> {
-  userId: string;
-  /** The run's input: every node receives it (and it is kept as `state.input`). */
-  inputData?: unknown;
-  /** @default a random UUID */
-  runId?: string;
-  signal?: AbortSignal;
-  /**
-   * Time limit of this call: past it the run stops with a `TimeoutError` and stays resumable
-   * from its last checkpoint.
-   */
-  timeoutMs?: number;
-  /** Initial values of your own state fields. */
-  state?: Partial<S>;
-  /** @default 1 */
-  interactionCount?: number;
-}
-
-/** What `resume` takes. */
-export interface ResumeOptions {
-  /**
-   * The answer to the pending interrupt: required when the run is `interrupted`, refused with
-   * `RunConflictError` when it is not (another runner answered or continued it first).
-   */
-  value?: unknown;
-  signal?: AbortSignal;
-  /** Time limit of this call, as in `executeWorkflow`. */
-  timeoutMs?: number;
-}
-
-type Emit<S extends object> = ((event: WorkflowEvent<S>) => void) | undefined;
-
-interface Position<S extends object> {
-  runId: string;
-  step: number;
-  /** The version the next checkpoint gets. */
-  version: number;
-  state: WorkflowState<S>;
-  next: string[];
-  answers?: { node: string; values: unknown[] } | undefined;
-  /** The run's signal: checkpoint writes honour it too. */
-  signal: AbortSignal | undefined;
-}
+export type {
+  ExecuteWorkflowInput,
+  RecoverOptions,
+  RecoverReport,
+  ResumeOptions,
+  RunPosition,
+  RunStepOptions,
+  StepRun,
+  WorkflowRunnerOptions,
+} from './runner-options.js';
 
 /**
  * Runs a compiled workflow: steps of concurrent nodes, state merged through reducers, a
@@ -96,9 +50,8 @@ interface Position<S extends object> {
 export class WorkflowRunner<S extends object = object> {
   readonly workflow: CompiledWorkflow<S>;
   readonly checkpointer: Checkpointer | undefined;
-  readonly #maxSteps: number;
   readonly #now: () => Date;
-  readonly #reducers: Record<string, Reducer>;
+  readonly #engine: StepEngine<S>;
 
   constructor(workflow: CompiledWorkflow<S>, options: WorkflowRunnerOptions = {}) {
     const maxSteps = options.maxSteps ?? 100;
@@ -107,9 +60,9 @@ export class WorkflowRunner<S extends object = object> {
     }
     this.workflow = workflow;
     this.checkpointer = options.checkpointer;
-    this.#maxSteps = maxSteps;
     this.#now = options.now ?? (() => new Date());
-    this.#reducers = { ...DEFAULT_REDUCERS, ...workflow.reducers };
+    const reducers = { ...DEFAULT_REDUCERS, ...workflow.reducers };
+    this.#engine = new StepEngine(workflow, this.checkpointer, reducers, maxSteps, this.#now);
   }
 
   /** Runs the workflow from its entry point. */
@@ -129,6 +82,138 @@ export class WorkflowRunner<S extends object = object> {
    */
   async resume(runId: string, options: ResumeOptions = {}): Promise<WorkflowResult<S>> {
     return this.#resume(runId, options, undefined);
+  }
+
+  /**
+   * Continues the runs a dead process left `running` (on one machine, without a queue):
+   * each is claimed first, so two recovering processes never both run one. `arshai resume
+   * --all-stalled` calls it.
+   *
+   * @example
+   * ```ts
+   * const { recovered, skipped } = await runner.recover({ olderThanMs: 60_000 });
+   * ```
+   */
+  recover(options: RecoverOptions): Promise<RecoverReport<S>> {
+    return recoverRuns(this, options, this.#now);
+  }
+
+  /**
+   * Runs one step of a run from its newest checkpoint, for queue workers (`arshai/bullmq`
+   * runs one job per step with it). The checkpoint it writes is a compare-and-set on the run's
+   * version: a worker that lost its lease and comes back late gets `RunConflictError`, and
+   * its result is dropped. An abort rejects with `AbortError` and records nothing.
+   *
+   * @example
+   * ```ts
+   * const done = await runner.runStep(runId, { step: 0 });
+   * // done.outcome === 'ran'; done.status === 'running' while steps remain
+   * ```
+   */
+  async runStep(runId: string, options: RunStepOptions): Promise<StepRun<S>> {
+    if (!this.checkpointer)
+      throw new InvalidInputError('checkpointer', 'runStep needs a checkpointer');
+    assertId(runId, 'runId');
+    checkCount(options.step, 'step', 0);
+    const resumes = options.resumes ?? 0;
+    checkCount(resumes, 'resumes', 0);
+    const taken = options.taken ?? 1;
+    checkCount(taken, 'taken', 1);
+    const { signal } = options;
+    const last = await this.#own(runId, signal);
+    if (last.status !== 'running' || last.step !== options.step || (last.resumes ?? 0) !== resumes)
+      return { outcome: 'stale', ...standing<S>(last) };
+    const position = positionOf<S>(last, signal, false);
+    position.attemptBase += taken - 1;
+    const result = await this.#engine.step(position, undefined, signal);
+    return {
+      outcome: 'ran',
+      runId,
+      status: result?.status ?? 'running',
+      step: position.step,
+      resumes: 0,
+      ...(result ? { result } : {}),
+    };
+  }
+
+  /**
+   * Stores a new run's first checkpoint without running it, for queues: a worker then runs
+   * it with `runStep(runId, { step: 0 })`.
+   *
+   * @example
+   * ```ts
+   * const { runId } = await runner.createRun({ userId: 'u1', inputData: 'Hello' });
+   * ```
+   */
+  async createRun(input: Omit<ExecuteWorkflowInput<S>, 'timeoutMs'>): Promise<RunPosition<S>> {
+    if (!this.checkpointer)
+      throw new InvalidInputError('checkpointer', 'createRun needs a checkpointer');
+    checkInput(input);
+    const runId = input.runId ?? randomUUID();
+    const position: Position<S> = {
+      runId,
+      step: 0,
+      version: 0,
+      state: initialState<S>(input, this.#now().toISOString()),
+      next: [this.workflow.entry],
+      resumes: 0,
+      attemptBase: 0,
+      stored: false,
+      signal: input.signal,
+    };
+    try {
+      await this.#engine.checkpoint(position, 'running', []);
+    } catch (error) {
+      if (!RunConflictError.isInstance(error)) throw error;
+      throw new InvalidInputError('runId', `run "${runId}" already exists: use resume()`);
+    }
+    return { runId, status: 'running', step: 0, resumes: 0 };
+  }
+
+  /**
+   * Claims a run to continue it elsewhere (`resume` without running it), for queues: with
+   * `value` as the answer to its interrupt. A finished run is returned as it is.
+   */
+  async claim(runId: string, options: ResumeOptions = {}): Promise<RunPosition<S>> {
+    const last = await this.#own(runId, options.signal);
+    const claimed = await claimRun(this.#engine, last, options, options.signal);
+    if (!isPosition(claimed)) return { ...standing<S>(last), result: claimed };
+    return { runId, status: 'running', step: claimed.step, resumes: claimed.resumes };
+  }
+
+  /**
+   * Records a run as `cancelled` where it stands (a compare-and-set: a step stored meanwhile
+   * is kept, and the cancel applies to it). Resolves `false` when the run had already
+   * stopped (completed, failed, cancelled or timed out); `resume` continues a cancelled run.
+   */
+  async cancel(
+    runId: string,
+    options: { signal?: AbortSignal; reason?: string } = {},
+  ): Promise<boolean> {
+    const { signal } = options;
+    for (;;) {
+      const last = await this.#own(runId, signal);
+      if (last.status !== 'running' && last.status !== 'interrupted') return false;
+      const position = positionOf<S>(last, signal, false);
+      try {
+        await this.#engine.checkpoint(position, 'cancelled', [], {
+          error: { name: 'AbortError', message: options.reason ?? 'The run was cancelled' },
+        });
+        return true;
+      } catch (error) {
+        if (!RunConflictError.isInstance(error)) throw error; // else: a step landed; again
+      }
+    }
+  }
+
+  /** The run's newest checkpoint, which must exist and be of this workflow. */
+  async #own(runId: string, signal: AbortSignal | undefined): Promise<Checkpoint> {
+    if (!this.checkpointer) throw new InvalidInputError('checkpointer', 'a checkpointer is needed');
+    assertId(runId, 'runId');
+    const last = await this.#latest(runId, signal);
+    if (!last) throw new RunNotFoundError(runId);
+    this.#ownRun(last);
+    return last;
   }
 
   /** `resume`, as a stream of step events. */
@@ -177,9 +262,12 @@ export class WorkflowRunner<S extends object = object> {
         version: 0,
         state,
         next: [this.workflow.entry],
+        resumes: 0,
+        attemptBase: 0,
+        stored: false,
         signal: limit.signal,
       };
-      await this.#checkpoint(position, 'running', []);
+      await this.#engine.checkpoint(position, 'running', []);
       emit?.({ type: 'run-start', runId, resumed: false });
       return await this.#stopsRecorded(position, () => this.#loop(position, emit, limit.signal));
     } finally {
@@ -199,7 +287,7 @@ export class WorkflowRunner<S extends object = object> {
         const status = TimeoutError.isInstance(error) ? 'timed-out' : 'cancelled';
         position.signal = undefined; // the record of the stop must not be stopped itself
         try {
-          await this.#checkpoint(position, status, [], {
+          await this.#engine.checkpoint(position, status, [], {
             error: { name: error.name, message: error.message },
           });
         } catch (recordError) {
@@ -219,47 +307,9 @@ export class WorkflowRunner<S extends object = object> {
     try {
       const last = await this.#latest(runId, limit.signal);
       if (!last) throw new RunNotFoundError(runId);
-      if (last.workflow !== this.workflow.name) {
-        throw new InvalidInputError(
-          'runId',
-          `run "${runId}" belongs to workflow "${last.workflow}", not "${this.workflow.name}"`,
-        );
-      }
-      const state = last.state as unknown as WorkflowState<S>;
-      if ('value' in options && last.status !== 'interrupted') {
-        // The question was answered already (or never asked): this answer must not count.
-        throw new RunConflictError(runId, last.version + 1, `it is ${last.status}, not waiting`);
-      }
-      if (last.status === 'completed') return { runId, status: 'completed', state };
-      if (last.status === 'failed') {
-        const message = `Run "${runId}" had failed: ${last.error?.name}: ${last.error?.message}`;
-        return {
-          runId,
-          status: 'failed',
-          state,
-          error: new WorkflowRunError(message, runId, state),
-        };
-      }
-      let answers = last.answers;
-      if (last.status === 'interrupted' && last.interrupt) {
-        const { node } = last.interrupt;
-        if (!('value' in options)) {
-          throw new InvalidInputError('value', `run "${runId}" waits for an answer to "${node}"`);
-        }
-        const before = answers?.node === node ? answers.values : [];
-        answers = { node, values: [...before, options.value] };
-      }
-      const position: Position<S> = {
-        runId,
-        step: last.step,
-        version: last.version + 1,
-        state,
-        next: last.next,
-        answers,
-        signal: limit.signal,
-      };
-      throwIfAborted(limit.signal);
-      await this.#checkpoint(position, 'running', []); // the claim
+      this.#ownRun(last);
+      const position = await claimRun(this.#engine, last, options, limit.signal);
+      if (!isPosition(position)) return position;
       emit?.({ type: 'run-start', runId, resumed: true });
       return await this.#stopsRecorded(position, () => this.#loop(position, emit, limit.signal));
     } finally {
@@ -272,64 +322,21 @@ export class WorkflowRunner<S extends object = object> {
     emit: Emit<S>,
     signal: AbortSignal | undefined,
   ): Promise<WorkflowResult<S>> {
-    const { runId } = position;
-    let idle: AbortSignal | undefined;
-    const idleSignal = () => {
-      idle ??= neverAborts();
-      return idle;
-    };
     while (position.next.length > 0) {
-      throwIfAborted(signal);
-      if (position.state.stepCount + position.next.length > this.#maxSteps) {
-        const error = new StepLimitExceededError(this.#maxSteps, runId, position.state);
-        return this.#fail(position, error, [], emit);
-      }
-      const before = position.state;
-      const answers = position.answers;
-      const outcomes = await Promise.all(
-        position.next.map((node, i) =>
-          executeNode(this.workflow, node, before, {
-            runId,
-            step: before.stepCount + i + 1,
-            signal,
-            idle: idleSignal,
-            answers: answers?.node === node ? answers.values : undefined,
-            emit,
-          }),
-        ),
-      );
-      throwIfAborted(signal);
-      position.step++;
-      const merged = mergeStep(
-        this.workflow,
-        this.#reducers,
-        runId,
-        before,
-        outcomes,
-        this.#now,
-        this.checkpointer !== undefined,
-      );
-      position.state = merged.state;
-      position.next = merged.next;
-      if (merged.error) return this.#fail(position, merged.error, ran(outcomes), emit);
-      emit?.({ type: 'state', runId, step: position.step, state: position.state });
-      const asked = outcomes.filter((o) => o.interrupt !== undefined);
-      // The node that was answered keeps its answers while it asks again.
-      const asking = asked.find((o) => o.node === answers?.node) ?? asked[0];
-      position.answers = asking && asking.node === answers?.node ? answers : undefined;
-      if (asking) {
-        const interrupt = { node: asking.node, payload: asking.interrupt?.payload };
-        await this.#checkpoint(position, 'interrupted', ran(outcomes), { interrupt });
-        emit?.({ type: 'interrupt', runId, ...interrupt });
-        return { runId, status: 'interrupted', state: position.state, interrupt };
-      }
-      await this.#checkpoint(
-        position,
-        position.next.length ? 'running' : 'completed',
-        ran(outcomes),
+      const stopped = await this.#engine.step(position, emit, signal);
+      if (stopped) return stopped;
+    }
+    return { runId: position.runId, status: 'completed', state: position.state };
+  }
+
+  /** Refuses a run of another workflow. */
+  #ownRun(last: Checkpoint): void {
+    if (last.workflow !== this.workflow.name) {
+      throw new InvalidInputError(
+        'runId',
+        `run "${last.runId}" belongs to workflow "${last.workflow}", not "${this.workflow.name}"`,
       );
     }
-    return { runId, status: 'completed', state: position.state };
   }
 
   /** The run's newest checkpoint; a failing store is a `CheckpointError` (never an abort). */
@@ -341,58 +348,20 @@ export class WorkflowRunner<S extends object = object> {
       throw new CheckpointError(runId, -1, error, 'read');
     }
   }
-
-  async #fail(
-    position: Position<S>,
-    error: WorkflowRunError,
-    ranNodes: string[],
-    emit: Emit<S>,
-  ): Promise<WorkflowResult<S>> {
-    position.next = [];
-    position.answers = undefined;
-    await this.#checkpoint(position, 'failed', ranNodes, {
-      error: {
-        name: error.name,
-        message: error.message,
-        ...('node' in error ? { node: String(error.node) } : {}),
-      },
-    });
-    emit?.({ type: 'error', runId: position.runId, error });
-    return { runId: position.runId, status: 'failed', state: position.state, error };
-  }
-
-  async #checkpoint(
-    position: Position<S>,
-    status: RunStatus,
-    ranNodes: string[],
-    extra: Pick<Checkpoint, 'interrupt' | 'error'> = {},
-  ): Promise<void> {
-    if (!this.checkpointer) return;
-    const checkpoint: Checkpoint = {
-      runId: position.runId,
-      workflow: this.workflow.name,
-      step: position.step,
-      version: position.version,
-      status,
-      state: position.state as unknown as Checkpoint['state'],
-      next: position.next,
-      ran: ranNodes,
-      ...(position.answers ? { answers: position.answers } : {}),
-      ...extra,
-      createdAt: this.#now().toISOString(),
-    };
-    const { signal } = position;
-    try {
-      await this.checkpointer.put(checkpoint, signal ? { signal } : undefined);
-    } catch (error) {
-      if (signal?.aborted) throw abortErrorFrom(signal);
-      if (RunConflictError.isInstance(error)) throw error;
-      throw new CheckpointError(position.runId, position.step, error);
-    }
-    position.version++;
-  }
 }
 
-function ran<S extends object>(outcomes: NodeOutcome<S>[]): string[] {
-  return outcomes.filter((o) => o.interrupt === undefined).map((o) => o.node);
+/** Where a stored run stands. */
+function standing<S extends object>(c: Checkpoint): RunPosition<S> {
+  const position: RunPosition<S> = {
+    runId: c.runId,
+    status: c.status,
+    step: c.step,
+    resumes: c.resumes ?? 0,
+  };
+  const state = c.state as unknown as WorkflowState<S>;
+  if (c.status === 'completed') position.result = { runId: c.runId, status: 'completed', state };
+  if (c.status === 'failed') position.result = failedResult(c);
+  if (c.status === 'interrupted' && c.interrupt)
+    position.result = { runId: c.runId, status: 'interrupted', state, interrupt: c.interrupt };
+  return position;
 }

@@ -109,6 +109,38 @@ describe.each(backends)('%s conformance', (_name, create, reopen) => {
     }
   });
 
+  it('keeps pending writes per step and branch; a second write of a branch replaces the first; delete removes them', async () => {
+    const cp = create();
+    const runId = `writes-${Date.now()}`;
+    await cp.put(checkpoint(runId, 0));
+    expect(await cp.getWrites?.(runId, 0)).toEqual([]);
+    await cp.putWrite?.(runId, 0, { node: 'b', update: { agentData: { b: 1 } } });
+    await cp.putWrite?.(runId, 0, { node: 'c', update: undefined });
+    await cp.putWrite?.(runId, 0, { node: 'b', update: { agentData: { b: 2 } } });
+    const writes = (await cp.getWrites?.(runId, 0)) ?? [];
+    expect(writes.sort((x, y) => x.node.localeCompare(y.node))).toEqual([
+      { node: 'b', update: { agentData: { b: 2 } } },
+      { node: 'c' },
+    ]);
+    await cp.put(checkpoint(runId, 1));
+    await cp.putWrite?.(runId, 1, { node: 'b', update: { agentData: { b: 11 } } });
+    expect(await cp.getWrites?.(runId, 1)).toEqual([
+      { node: 'b', update: { agentData: { b: 11 } } },
+    ]);
+    await expect(
+      cp.putWrite?.(runId, 1, { node: 'd', update: { big: 10n } as Record<string, unknown> }),
+    ).rejects.toSatisfy((e) => InvalidInputError.isInstance(e) && e.field === 'write.update');
+    if (reopen) {
+      const again = reopen();
+      expect(await again.getWrites?.(runId, 1)).toHaveLength(1);
+      await again.close();
+    }
+    expect(await cp.delete(runId)).toBe(2);
+    expect(await cp.getWrites?.(runId, 0)).toEqual([]);
+    expect(await cp.getWrites?.(runId, 1)).toEqual([]);
+    await cp.close();
+  });
+
   it('keeps checkpoints apart from later changes to the state object', async () => {
     const cp = create();
     const c = checkpoint(`iso-${Date.now()}`, 0);

@@ -1,0 +1,101 @@
+import type { Checkpointer, RunStatus } from './checkpointer.js';
+import type { WorkflowResult } from './workflow-events.js';
+
+/** Options of {@link WorkflowRunner}. */
+export interface WorkflowRunnerOptions {
+  /** Persists a checkpoint after every step; needed for `resume`. */
+  checkpointer?: Checkpointer;
+  /**
+   * Most node executions per run; past it the run fails with `StepLimitExceededError`.
+   * @default 100
+   */
+  maxSteps?: number;
+  /** Clock, for tests. @default () => new Date() */
+  now?: () => Date;
+}
+
+/** What `executeWorkflow` takes. */
+export interface ExecuteWorkflowInput<S extends object> {
+  userId: string;
+  /** The run's input: every node receives it (and it is kept as `state.input`). */
+  inputData?: unknown;
+  /** @default a random UUID */
+  runId?: string;
+  signal?: AbortSignal;
+  /**
+   * Time limit of this call: past it the run stops with a `TimeoutError` and stays resumable
+   * from its last checkpoint.
+   */
+  timeoutMs?: number;
+  /** Initial values of your own state fields. */
+  state?: Partial<S>;
+  /** @default 1 */
+  interactionCount?: number;
+}
+
+/** What `resume` takes. */
+export interface ResumeOptions {
+  /**
+   * The answer to the pending interrupt: required when the run is `interrupted`, refused with
+   * `RunConflictError` when it is not (another runner answered or continued it first).
+   */
+  value?: unknown;
+  signal?: AbortSignal;
+  /** Time limit of this call, as in `executeWorkflow`. */
+  timeoutMs?: number;
+}
+
+/** What `recover` takes. */
+export interface RecoverOptions {
+  /**
+   * Only runs whose last checkpoint is older than this: longer than your slowest step, so a
+   * run that is still making progress in a live process is left alone.
+   */
+  olderThanMs: number;
+  signal?: AbortSignal;
+  /** Runs continued at once. @default 4 */
+  concurrency?: number;
+}
+
+/** What `recover` did: every stalled run found is in exactly one list. */
+export interface RecoverReport<S extends object> {
+  /** The runs it continued, as they ended (completed, interrupted or failed). */
+  recovered: WorkflowResult<S>[];
+  /** Runs another process claimed first (`RunConflictError`): theirs to finish. */
+  skipped: string[];
+  /** Runs it could not continue, with why (a failing store, a stop of this call). */
+  errors: Array<{ runId: string; error: Error }>;
+}
+
+/** What `runStep` takes: which step of the run a queue job stands for. */
+export interface RunStepOptions {
+  /** The checkpoint step the job continues from. */
+  step: number;
+  /** The resumes of that step the job was made for. @default 0 */
+  resumes?: number;
+  /** How many times the job was taken, this one included (a queue's count). @default 1 */
+  taken?: number;
+  signal?: AbortSignal;
+}
+
+/**
+ * Where a run stands, as a queue needs it: its status, and the checkpoint step (with its
+ * resumes) that runs next while it is `running` — the job that stands for it.
+ */
+export interface RunPosition<S extends object> {
+  runId: string;
+  status: RunStatus;
+  step: number;
+  resumes: number;
+  /** Set when the run has stopped: completed, interrupted or failed. */
+  result?: WorkflowResult<S>;
+}
+
+/** What `runStep` did. */
+export interface StepRun<S extends object> extends RunPosition<S> {
+  /**
+   * `ran`: this call ran the step and stored its checkpoint. `stale`: the run is not at this
+   * step (it ran already, was resumed since, or stopped): nothing ran.
+   */
+  outcome: 'ran' | 'stale';
+}

@@ -1,0 +1,241 @@
+import { abortErrorFrom, neverAborts, throwIfAborted } from '../utils/abort.js';
+import type { Checkpoint, Checkpointer, PendingWrite, RunStatus } from './checkpointer.js';
+import type { CompiledWorkflow } from './compiled-workflow.js';
+import { executeNode, type NodeOutcome } from './node-execution.js';
+import { mergeStep } from './step-merge.js';
+import {
+  CheckpointError,
+  RunConflictError,
+  StepLimitExceededError,
+  type WorkflowRunError,
+} from './workflow-errors.js';
+import type { WorkflowEvent, WorkflowResult } from './workflow-events.js';
+import type { Reducer, StateUpdate, WorkflowState } from './workflow-state.js';
+
+export type Emit<S extends object> = ((event: WorkflowEvent<S>) => void) | undefined;
+
+/** Where a run stands between steps. */
+export interface Position<S extends object> {
+  runId: string;
+  step: number;
+  /** The version the next checkpoint gets. */
+  version: number;
+  state: WorkflowState<S>;
+  next: string[];
+  answers?: { node: string; values: unknown[] } | undefined;
+  /** Times the current step was resumed (0 for a step reached by the step before). */
+  resumes: number;
+  /**
+   * The first execution's `ctx.attempt` of the current step's nodes, less one: the step's
+   * resumes, plus the re-runs a queue knows of (a job taken again after its worker died).
+   */
+  attemptBase: number;
+  /** Set when the step may have pending writes (it starts from a stored checkpoint). */
+  stored: boolean;
+  /** The run's signal: checkpoint writes honour it too. */
+  signal: AbortSignal | undefined;
+  /**
+   * The run's never-aborting signal, made on first use, for nodes of a run without a signal:
+   * one per run, so listeners that nodes add to it are freed with the run.
+   */
+  idle?: AbortSignal;
+}
+
+/** The position a stored checkpoint describes (`resumed`: a claim of it is written next). */
+export function positionOf<S extends object>(
+  last: Checkpoint,
+  signal: AbortSignal | undefined,
+  resumed: boolean,
+): Position<S> {
+  const resumes = (last.resumes ?? 0) + (resumed ? 1 : 0);
+  return {
+    runId: last.runId,
+    step: last.step,
+    version: last.version + 1,
+    state: last.state as unknown as WorkflowState<S>,
+    next: last.next,
+    answers: last.answers,
+    resumes,
+    attemptBase: resumes,
+    stored: true,
+    signal,
+  };
+}
+
+/**
+ * Runs the steps of one run: its nodes concurrently, the merge, the checkpoint after each.
+ * Shared by the in-process `WorkflowRunner` loop and the queue workers, which run one step
+ * per job.
+ */
+export class StepEngine<S extends object> {
+  constructor(
+    readonly workflow: CompiledWorkflow<S>,
+    readonly checkpointer: Checkpointer | undefined,
+    readonly reducers: Readonly<Record<string, Reducer>>,
+    readonly maxSteps: number,
+    readonly now: () => Date,
+  ) {}
+
+  /** Runs the step at `position`; resolves with the result when the run stopped there. */
+  async step(
+    position: Position<S>,
+    emit: Emit<S>,
+    signal: AbortSignal | undefined,
+  ): Promise<WorkflowResult<S> | undefined> {
+    const { runId } = position;
+    throwIfAborted(signal);
+    if (position.state.stepCount + position.next.length > this.maxSteps) {
+      const error = new StepLimitExceededError(this.maxSteps, runId, position.state);
+      return this.fail(position, error, [], emit);
+    }
+    const before = position.state;
+    const answers = position.answers;
+    const parallel = position.next.length > 1 ? this.#parallel(position) : undefined;
+    const done = parallel ? await parallel.done() : undefined;
+    const idle = () => (position.idle ??= neverAborts());
+    const outcomes = await Promise.all(
+      position.next.map(async (node, i): Promise<NodeOutcome<S>> => {
+        const nodeStep = before.stepCount + i + 1;
+        const kept = done?.get(node);
+        if (kept) {
+          const update = kept.update as StateUpdate<S> | undefined;
+          return { node, step: nodeStep, ...(update ? { update } : {}) };
+        }
+        const outcome = await executeNode(this.workflow, node, before, {
+          runId,
+          step: nodeStep,
+          superStep: position.step,
+          attemptBase: position.attemptBase,
+          signal,
+          idle,
+          answers: answers?.node === node ? answers.values : undefined,
+          emit,
+        });
+        if (parallel && !outcome.error && !outcome.interrupt) await parallel.keep(outcome);
+        return outcome;
+      }),
+    );
+    throwIfAborted(signal);
+    position.step++;
+    position.resumes = 0;
+    position.attemptBase = 0;
+    position.stored = false;
+    const merged = mergeStep(
+      this.workflow,
+      this.reducers,
+      runId,
+      before,
+      outcomes,
+      this.now,
+      this.checkpointer !== undefined,
+    );
+    position.state = merged.state;
+    position.next = merged.next;
+    if (merged.error) return this.fail(position, merged.error, ran(outcomes), emit);
+    emit?.({ type: 'state', runId, step: position.step, state: position.state });
+    const asked = outcomes.filter((o) => o.interrupt !== undefined);
+    // The node that was answered keeps its answers while it asks again.
+    const asking = asked.find((o) => o.node === answers?.node) ?? asked[0];
+    position.answers = asking && asking.node === answers?.node ? answers : undefined;
+    if (asking) {
+      const interrupt = { node: asking.node, payload: asking.interrupt?.payload };
+      await this.checkpoint(position, 'interrupted', ran(outcomes), { interrupt });
+      emit?.({ type: 'interrupt', runId, ...interrupt });
+      return { runId, status: 'interrupted', state: position.state, interrupt };
+    }
+    const finished = position.next.length === 0;
+    await this.checkpoint(position, finished ? 'completed' : 'running', ran(outcomes));
+    return finished ? { runId, status: 'completed', state: position.state } : undefined;
+  }
+
+  /**
+   * A parallel step's pending writes: the branches that finished before a crash (read when
+   * the step starts from a stored checkpoint), and each branch's update as it finishes.
+   */
+  #parallel(position: Position<S>) {
+    const store = this.checkpointer;
+    if (!store?.putWrite || !store.getWrites) return undefined;
+    const { runId, step, signal } = position;
+    const options = signal ? { signal } : undefined;
+    const guard = async <T>(operation: 'read' | 'write', work: () => Promise<T>): Promise<T> => {
+      try {
+        return await work();
+      } catch (error) {
+        if (signal?.aborted) throw abortErrorFrom(signal);
+        throw new CheckpointError(runId, step, error, operation);
+      }
+    };
+    return {
+      done: async (): Promise<Map<string, PendingWrite>> => {
+        if (!position.stored) return new Map();
+        const writes = await guard(
+          'read',
+          async () => (await store.getWrites?.(runId, step, options)) ?? [],
+        );
+        // An interrupted node, answered, must run again: it never left a write.
+        return new Map(writes.map((w) => [w.node, w]));
+      },
+      keep: (outcome: NodeOutcome<S>) =>
+        guard('write', () => {
+          const update = outcome.update as Record<string, unknown> | undefined;
+          const write: PendingWrite = { node: outcome.node, update };
+          return store.putWrite?.(runId, step, write, options) ?? Promise.resolve();
+        }),
+    };
+  }
+
+  async fail(
+    position: Position<S>,
+    error: WorkflowRunError,
+    ranNodes: string[],
+    emit: Emit<S>,
+  ): Promise<WorkflowResult<S>> {
+    position.next = [];
+    position.answers = undefined;
+    await this.checkpoint(position, 'failed', ranNodes, {
+      error: {
+        name: error.name,
+        message: error.message,
+        ...('node' in error ? { node: String(error.node) } : {}),
+      },
+    });
+    emit?.({ type: 'error', runId: position.runId, error });
+    return { runId: position.runId, status: 'failed', state: position.state, error };
+  }
+
+  async checkpoint(
+    position: Position<S>,
+    status: RunStatus,
+    ranNodes: string[],
+    extra: Pick<Checkpoint, 'interrupt' | 'error'> = {},
+  ): Promise<void> {
+    if (!this.checkpointer) return;
+    const checkpoint: Checkpoint = {
+      runId: position.runId,
+      workflow: this.workflow.name,
+      step: position.step,
+      version: position.version,
+      status,
+      state: position.state as unknown as Checkpoint['state'],
+      next: position.next,
+      ran: ranNodes,
+      ...(position.answers ? { answers: position.answers } : {}),
+      ...extra,
+      ...(position.resumes > 0 ? { resumes: position.resumes } : {}),
+      createdAt: this.now().toISOString(),
+    };
+    const { signal } = position;
+    try {
+      await this.checkpointer.put(checkpoint, signal ? { signal } : undefined);
+    } catch (error) {
+      if (signal?.aborted) throw abortErrorFrom(signal);
+      if (RunConflictError.isInstance(error)) throw error;
+      throw new CheckpointError(position.runId, position.step, error);
+    }
+    position.version++;
+  }
+}
+
+function ran<S extends object>(outcomes: NodeOutcome<S>[]): string[] {
+  return outcomes.filter((o) => o.interrupt === undefined).map((o) => o.node);
+}
