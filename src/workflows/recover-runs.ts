@@ -1,6 +1,6 @@
 import { InvalidInputError } from '../errors/invalid-input-error.js';
 import { abortErrorFrom } from '../utils/abort.js';
-import { checkCount, checkTimeoutMs } from '../utils/option-checks.js';
+import { checkCount } from '../utils/option-checks.js';
 import type { RunSummary } from './checkpointer.js';
 import type { RecoverOptions, RecoverReport } from './runner-options.js';
 import { CheckpointError, RunConflictError } from './workflow-errors.js';
@@ -19,7 +19,7 @@ export async function recoverRuns<S extends object>(
   if (!checkpointer) throw new InvalidInputError('checkpointer', 'recover needs a checkpointer');
   if (options?.olderThanMs === undefined)
     throw new InvalidInputError('olderThanMs', 'is required: how old a stalled run must be');
-  checkTimeoutMs(options.olderThanMs, 'olderThanMs');
+  checkCount(options.olderThanMs, 'olderThanMs', 0);
   const concurrency = options.concurrency ?? 4;
   checkCount(concurrency, 'concurrency', 1);
   const { signal } = options;

@@ -1,4 +1,4 @@
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -122,6 +122,37 @@ describe('arshai CLI', () => {
     expect(show.out).toContain('approval (paused)');
     expect(show.out).toContain('ran: resumed with answer approve');
     expect(show.out).toContain('approval = approved');
+  });
+
+  it('resume --all-stalled continues the runs a killed demo left running', async () => {
+    const store = join(dir, 'stalled.db');
+    const env = { ...process.env };
+    delete env.OPENAI_API_KEY;
+    const child = spawn(process.execPath, [bin, 'demo', '--store', store], { cwd: dir, env });
+    let out = '';
+    child.stdout.on('data', (d) => {
+      out += d;
+    });
+    for (let i = 0; i < 1000 && !/✔ triage/.test(out); i++)
+      await new Promise((r) => setTimeout(r, 10));
+    child.kill('SIGKILL');
+    await new Promise((r) => child.on('exit', r));
+    const checkpoints = new SqliteCheckpointer({ path: store });
+    const [run] = await checkpoints.listRuns();
+    expect(run?.status).toBe('running');
+    const fresh = arshai(['resume', '--all-stalled', '--store', store]);
+    expect(fresh.out).toContain('Stalled runs: 0 (idle over 60000 ms)');
+    const r = arshai(['resume', '--all-stalled', '--older-than', '0', '--fast', '--store', store]);
+    expect(r.code).toBe(0);
+    expect(r.out).toContain('Stalled runs: 1');
+    expect(r.out).toContain(`${run?.runId}  continued: interrupted`);
+    expect(r.out).toContain(`arshai resume ${run?.runId} --approve`);
+    expect((await checkpoints.getLatest(run?.runId as string))?.status).toBe('interrupted');
+    expect(arshai(['resume', 'x', '--all-stalled', '--store', store]).code).toBe(2);
+    expect(
+      arshai(['resume', '--all-stalled', '--older-than', 'soon', '--store', store]).err,
+    ).toContain('--older-than must be a whole number');
+    await checkpoints.close();
   });
 
   it('prints Mermaid for the showcase and for a user module', () => {

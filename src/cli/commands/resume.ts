@@ -12,10 +12,20 @@ import {
 import { EXIT, UsageError } from '../usage-error.js';
 
 export const RESUME_SPEC: CommandSpec = {
-  usage: 'resume <runId> [--approve|--reject]',
-  summary: 'Continues a showcase run from its last checkpoint (after an approval stop or a crash).',
+  usage: 'resume <runId> [--approve|--reject] | resume --all-stalled [--older-than <ms>]',
+  summary:
+    'Continues a showcase run from its last checkpoint (after an approval stop or a crash); --all-stalled continues every run a dead process left running.',
   options: {
     ...SESSION_OPTIONS,
+    'all-stalled': {
+      type: 'boolean',
+      description: 'Continue every showcase run left running by a process that died',
+    },
+    'older-than': {
+      type: 'string',
+      hint: 'ms',
+      description: 'With --all-stalled: only runs idle this long (default 60000)',
+    },
   },
 };
 
@@ -28,6 +38,11 @@ export const resume: Command = {
     if (values.help) {
       stdout.write(helpText(RESUME_SPEC));
       return EXIT.ok;
+    }
+    if (values['all-stalled']) {
+      if (positionals.length > 0)
+        throw new UsageError('--all-stalled takes no run id (see: arshai resume --help)');
+      return resumeStalled(values, context);
     }
     const [runId, extra] = positionals;
     if (!runId || extra)
@@ -67,3 +82,32 @@ export const resume: Command = {
     }
   },
 };
+
+/** `resume --all-stalled`: `WorkflowRunner.recover` over the store, with a report. */
+async function resumeStalled(
+  values: Record<string, string | boolean | undefined>,
+  context: Parameters<Command['run']>[0],
+): Promise<number> {
+  const raw = values['older-than'] ?? '60000';
+  const olderThanMs = Number(raw);
+  if (!Number.isInteger(olderThanMs) || olderThanMs < 0)
+    throw new UsageError(`--older-than must be a whole number of milliseconds, not "${raw}"`);
+  const session = await sessionFromOptions(values, context, true);
+  const { stdout } = context;
+  try {
+    const report = await session.runner.recover({ olderThanMs });
+    const found = report.recovered.length + report.skipped.length + report.errors.length;
+    stdout.write(`Stalled runs: ${found} (idle over ${olderThanMs} ms)\n`);
+    for (const r of report.recovered) stdout.write(`  ${r.runId}  continued: ${r.status}\n`);
+    for (const id of report.skipped) stdout.write(`  ${id}  taken by another process\n`);
+    for (const e of report.errors)
+      stdout.write(`  ${e.runId}  could not continue: ${e.error.message}\n`);
+    const waiting = report.recovered.filter((r) => r.status === 'interrupted');
+    for (const r of waiting)
+      stdout.write(`Waiting for approval: arshai resume ${r.runId} --approve\n`);
+    const failed = report.errors.length > 0 || report.recovered.some((r) => r.status === 'failed');
+    return failed ? EXIT.failed : EXIT.ok;
+  } finally {
+    session.close();
+  }
+}
