@@ -15,6 +15,7 @@ export {
 export { CompiledWorkflow } from './compiled-workflow.js';
 export { type FallbackResult, FallbackWorkflow } from './fallback-workflow.js';
 export { toMermaid } from './mermaid.js';
+export { cancelRun, claimRun, type RunControlOptions } from './run-claim.js';
 export { SqliteCheckpointer, type SqliteCheckpointerOptions } from './sqlite-checkpointer.js';
 export {
   CheckpointError,

@@ -1,25 +1,90 @@
 import { InvalidInputError } from '../errors/invalid-input-error.js';
-import { throwIfAborted } from '../utils/abort.js';
-import type { Checkpoint } from './checkpointer.js';
-import { type Position, positionOf, type StepEngine } from './step-engine.js';
-import { RunConflictError, WorkflowRunError } from './workflow-errors.js';
+import { assertId } from '../utils/ids.js';
+import type { Checkpoint, Checkpointer } from './checkpointer.js';
+import type { RunPosition } from './runner-options.js';
+import { latestCheckpoint, putCheckpoint } from './step-engine.js';
+import { RunConflictError, RunNotFoundError, WorkflowRunError } from './workflow-errors.js';
 import type { WorkflowResult } from './workflow-events.js';
 import type { WorkflowState } from './workflow-state.js';
 
+/** What `claimRun` and `cancelRun` take. */
+export interface RunControlOptions {
+  signal?: AbortSignal;
+  /** Clock of the checkpoint written. @default () => new Date() */
+  now?: () => Date;
+}
+
 /**
- * Claims a run to continue it from its newest checkpoint `last`: writes a checkpoint of its
- * own (`running`, the step's resumes counted), so another runner that continued it meanwhile
- * makes this reject with `RunConflictError` before anything runs. A finished run is not
- * claimed: its result comes back as it was.
+ * Claims a stored run to continue it — `resume` without running anything, for queues (after
+ * it, a worker runs the step the result names): writes a `running` checkpoint of its own,
+ * with the step's resumes counted and `value` as the answer to a pending interrupt. If
+ * another process continued the run meanwhile, it rejects with `RunConflictError`. A
+ * completed or failed run is not claimed: its result comes back.
+ *
+ * @example
+ * ```ts
+ * const { step, resumes } = await claimRun(checkpointer, runId, { value: 'approve' });
+ * ```
  */
-export async function claimRun<S extends object>(
-  engine: StepEngine<S>,
+export async function claimRun<S extends object = object>(
+  checkpointer: Checkpointer,
+  runId: string,
+  options: RunControlOptions & { value?: unknown } = {},
+): Promise<RunPosition<S>> {
+  const last = await storedRun(checkpointer, runId, options.signal);
+  const claimed = claimOf(last, options, options.now ?? (() => new Date()));
+  if (!isCheckpoint(claimed))
+    return { ...positionOfRun<S>(last), result: claimed as WorkflowResult<S> };
+  await putCheckpoint(checkpointer, claimed, options.signal);
+  return positionOfRun<S>(claimed);
+}
+
+/**
+ * Records a stored run as `cancelled` where it stands (a compare-and-set: if a step lands
+ * meanwhile, the cancel applies to it). The worker running its step, if any, loses the
+ * race to store it and drops its result. Resolves `false` when the run had already stopped
+ * (completed, failed, cancelled or timed out); `resume` continues a cancelled run.
+ *
+ * @example
+ * ```ts
+ * await cancelRun(checkpointer, runId, { reason: 'the customer left' });
+ * ```
+ */
+export async function cancelRun(
+  checkpointer: Checkpointer,
+  runId: string,
+  options: RunControlOptions & { reason?: string } = {},
+): Promise<boolean> {
+  const now = options.now ?? (() => new Date());
+  for (;;) {
+    const last = await storedRun(checkpointer, runId, options.signal);
+    if (last.status !== 'running' && last.status !== 'interrupted') return false;
+    const { interrupt: _asked, ...rest } = last;
+    const cancelled: Checkpoint = {
+      ...rest,
+      version: last.version + 1,
+      status: 'cancelled',
+      ran: [],
+      error: { name: 'AbortError', message: options.reason ?? 'The run was cancelled' },
+      createdAt: now().toISOString(),
+    };
+    try {
+      await putCheckpoint(checkpointer, cancelled, options.signal);
+      return true;
+    } catch (error) {
+      if (!RunConflictError.isInstance(error)) throw error; // else: a step landed; again
+    }
+  }
+}
+
+/** The claim of `last`, or the result of a run that is finished (nothing to claim). */
+export function claimOf(
   last: Checkpoint,
   options: { value?: unknown },
-  signal: AbortSignal | undefined,
-): Promise<Position<S> | WorkflowResult<S>> {
+  now: () => Date,
+): Checkpoint | WorkflowResult {
   const { runId } = last;
-  const state = last.state as unknown as WorkflowState<S>;
+  const state = last.state as unknown as WorkflowState<object>;
   if ('value' in options && last.status !== 'interrupted') {
     // The question was answered already (or never asked): this answer must not count.
     throw new RunConflictError(runId, last.version + 1, `it is ${last.status}, not waiting`);
@@ -35,10 +100,21 @@ export async function claimRun<S extends object>(
     const before = answers?.node === node ? answers.values : [];
     answers = { node, values: [...before, options.value] };
   }
-  const position: Position<S> = { ...positionOf<S>(last, signal, true), answers };
-  throwIfAborted(signal);
-  await engine.checkpoint(position, 'running', []);
-  return position;
+  const { interrupt: _asked, error: _stopped, answers: _old, ...rest } = last;
+  return {
+    ...rest,
+    version: last.version + 1,
+    status: 'running',
+    ran: [],
+    ...(answers ? { answers } : {}),
+    resumes: (last.resumes ?? 0) + 1,
+    createdAt: now().toISOString(),
+  };
+}
+
+/** Whether `claimOf` gave a claim (not a finished run's result). */
+export function isCheckpoint(claimed: Checkpoint | WorkflowResult): claimed is Checkpoint {
+  return 'version' in claimed;
 }
 
 /** The result of a run stored as failed. */
@@ -53,9 +129,30 @@ export function failedResult<S extends object>(last: Checkpoint): WorkflowResult
   };
 }
 
-/** Whether `claimRun` gave a position to continue from (not a finished run's result). */
-export function isPosition<S extends object>(
-  claimed: Position<S> | WorkflowResult<S>,
-): claimed is Position<S> {
-  return 'version' in claimed;
+/** Where a stored run stands, with its result once it has stopped. */
+export function positionOfRun<S extends object>(c: Checkpoint): RunPosition<S> {
+  const position: RunPosition<S> = {
+    runId: c.runId,
+    status: c.status,
+    step: c.step,
+    resumes: c.resumes ?? 0,
+  };
+  const state = c.state as unknown as WorkflowState<S>;
+  if (c.status === 'completed') position.result = { runId: c.runId, status: 'completed', state };
+  if (c.status === 'failed') position.result = failedResult(c);
+  if (c.status === 'interrupted' && c.interrupt)
+    position.result = { runId: c.runId, status: 'interrupted', state, interrupt: c.interrupt };
+  return position;
+}
+
+/** A run's newest checkpoint, which must exist. */
+export async function storedRun(
+  checkpointer: Checkpointer,
+  runId: string,
+  signal: AbortSignal | undefined,
+): Promise<Checkpoint> {
+  assertId(runId, 'runId');
+  const last = await latestCheckpoint(checkpointer, runId, signal);
+  if (!last) throw new RunNotFoundError(runId);
+  return last;
 }

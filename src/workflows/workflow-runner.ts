@@ -2,14 +2,14 @@ import { randomUUID } from 'node:crypto';
 import { AbortError, TimeoutError } from '../errors/abort-error.js';
 import { ArshaiError } from '../errors/arshai-error.js';
 import { InvalidInputError } from '../errors/invalid-input-error.js';
-import { abortErrorFrom } from '../utils/abort.js';
+import { throwIfAborted } from '../utils/abort.js';
 import { assertId } from '../utils/ids.js';
 import { checkCount } from '../utils/option-checks.js';
 import { pushStream } from '../utils/push-stream.js';
 import type { Checkpoint, Checkpointer } from './checkpointer.js';
 import type { CompiledWorkflow } from './compiled-workflow.js';
 import { recoverRuns } from './recover-runs.js';
-import { claimRun, failedResult, isPosition } from './run-claim.js';
+import { claimOf, isCheckpoint, positionOfRun, storedRun } from './run-claim.js';
 import { checkInput, timeLimit } from './run-input.js';
 import type {
   ExecuteWorkflowInput,
@@ -21,10 +21,17 @@ import type {
   StepRun,
   WorkflowRunnerOptions,
 } from './runner-options.js';
-import { type Emit, type Position, positionOf, StepEngine } from './step-engine.js';
-import { CheckpointError, RunConflictError, RunNotFoundError } from './workflow-errors.js';
+import {
+  type Emit,
+  latestCheckpoint,
+  type Position,
+  positionOf,
+  putCheckpoint,
+  StepEngine,
+} from './step-engine.js';
+import { RunConflictError, RunNotFoundError } from './workflow-errors.js';
 import type { WorkflowEvent, WorkflowResult } from './workflow-events.js';
-import { DEFAULT_REDUCERS, initialState, type WorkflowState } from './workflow-state.js';
+import { DEFAULT_REDUCERS, initialState } from './workflow-state.js';
 
 export type {
   ExecuteWorkflowInput,
@@ -122,7 +129,7 @@ export class WorkflowRunner<S extends object = object> {
     const { signal } = options;
     const last = await this.#own(runId, signal);
     if (last.status !== 'running' || last.step !== options.step || (last.resumes ?? 0) !== resumes)
-      return { outcome: 'stale', ...standing<S>(last) };
+      return { outcome: 'stale', ...positionOfRun<S>(last) };
     const position = positionOf<S>(last, signal, false);
     position.attemptBase += taken - 1;
     const result = await this.#engine.step(position, undefined, signal);
@@ -170,48 +177,10 @@ export class WorkflowRunner<S extends object = object> {
     return { runId, status: 'running', step: 0, resumes: 0 };
   }
 
-  /**
-   * Claims a run to continue it elsewhere (`resume` without running it), for queues: with
-   * `value` as the answer to its interrupt. A finished run is returned as it is.
-   */
-  async claim(runId: string, options: ResumeOptions = {}): Promise<RunPosition<S>> {
-    const last = await this.#own(runId, options.signal);
-    const claimed = await claimRun(this.#engine, last, options, options.signal);
-    if (!isPosition(claimed)) return { ...standing<S>(last), result: claimed };
-    return { runId, status: 'running', step: claimed.step, resumes: claimed.resumes };
-  }
-
-  /**
-   * Records a run as `cancelled` where it stands (a compare-and-set: a step stored meanwhile
-   * is kept, and the cancel applies to it). Resolves `false` when the run had already
-   * stopped (completed, failed, cancelled or timed out); `resume` continues a cancelled run.
-   */
-  async cancel(
-    runId: string,
-    options: { signal?: AbortSignal; reason?: string } = {},
-  ): Promise<boolean> {
-    const { signal } = options;
-    for (;;) {
-      const last = await this.#own(runId, signal);
-      if (last.status !== 'running' && last.status !== 'interrupted') return false;
-      const position = positionOf<S>(last, signal, false);
-      try {
-        await this.#engine.checkpoint(position, 'cancelled', [], {
-          error: { name: 'AbortError', message: options.reason ?? 'The run was cancelled' },
-        });
-        return true;
-      } catch (error) {
-        if (!RunConflictError.isInstance(error)) throw error; // else: a step landed; again
-      }
-    }
-  }
-
   /** The run's newest checkpoint, which must exist and be of this workflow. */
   async #own(runId: string, signal: AbortSignal | undefined): Promise<Checkpoint> {
     if (!this.checkpointer) throw new InvalidInputError('checkpointer', 'a checkpointer is needed');
-    assertId(runId, 'runId');
-    const last = await this.#latest(runId, signal);
-    if (!last) throw new RunNotFoundError(runId);
+    const last = await storedRun(this.checkpointer, runId, signal);
     this.#ownRun(last);
     return last;
   }
@@ -308,8 +277,11 @@ export class WorkflowRunner<S extends object = object> {
       const last = await this.#latest(runId, limit.signal);
       if (!last) throw new RunNotFoundError(runId);
       this.#ownRun(last);
-      const position = await claimRun(this.#engine, last, options, limit.signal);
-      if (!isPosition(position)) return position;
+      const claimed = claimOf(last, options, this.#now);
+      if (!isCheckpoint(claimed)) return claimed as WorkflowResult<S>;
+      throwIfAborted(limit.signal);
+      await putCheckpoint(this.checkpointer, claimed, limit.signal);
+      const position = positionOf<S>(claimed, limit.signal, false);
       emit?.({ type: 'run-start', runId, resumed: true });
       return await this.#stopsRecorded(position, () => this.#loop(position, emit, limit.signal));
     } finally {
@@ -341,27 +313,6 @@ export class WorkflowRunner<S extends object = object> {
 
   /** The run's newest checkpoint; a failing store is a `CheckpointError` (never an abort). */
   async #latest(runId: string, signal: AbortSignal | undefined): Promise<Checkpoint | undefined> {
-    try {
-      return await this.checkpointer?.getLatest(runId, signal ? { signal } : undefined);
-    } catch (error) {
-      if (signal?.aborted) throw abortErrorFrom(signal);
-      throw new CheckpointError(runId, -1, error, 'read');
-    }
+    return this.checkpointer ? latestCheckpoint(this.checkpointer, runId, signal) : undefined;
   }
-}
-
-/** Where a stored run stands. */
-function standing<S extends object>(c: Checkpoint): RunPosition<S> {
-  const position: RunPosition<S> = {
-    runId: c.runId,
-    status: c.status,
-    step: c.step,
-    resumes: c.resumes ?? 0,
-  };
-  const state = c.state as unknown as WorkflowState<S>;
-  if (c.status === 'completed') position.result = { runId: c.runId, status: 'completed', state };
-  if (c.status === 'failed') position.result = failedResult(c);
-  if (c.status === 'interrupted' && c.interrupt)
-    position.result = { runId: c.runId, status: 'interrupted', state, interrupt: c.interrupt };
-  return position;
 }

@@ -61,6 +61,8 @@ it('the root entry exports exactly these names', () => {
     'agentAsTool',
     'bulkheadPolicy',
     'callAgent',
+    'cancelRun',
+    'claimRun',
     'compose',
     'isRetryableError',
     'resilientTool',

@@ -3,6 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
   type Checkpointer,
+  cancelRun,
+  claimRun,
   END,
   InMemoryCheckpointer,
   InvalidInputError,
@@ -140,21 +142,21 @@ describe.each(backends)('re-runs and recovery (%s)', (_name, create) => {
     const runner = new WorkflowRunner(fanOut(seen, { open: true }), { checkpointer });
     const { runId } = await runner.createRun({ userId: 'u' });
     await runner.runStep(runId, { step: 0 });
-    expect(await runner.cancel(runId, { reason: 'user asked' })).toBe(true);
+    expect(await cancelRun(checkpointer, runId, { reason: 'user asked' })).toBe(true);
     expect(await checkpointer.getLatest(runId)).toMatchObject({
       status: 'cancelled',
       step: 1,
       error: { message: 'user asked' },
     });
     expect((await runner.runStep(runId, { step: 1 })).outcome).toBe('stale');
-    const claimed = await runner.claim(runId);
+    const claimed = await claimRun(checkpointer, runId);
     expect(claimed).toMatchObject({ status: 'running', step: 1, resumes: 1 });
     expect((await runner.runStep(runId, { step: 1, resumes: 0 })).outcome).toBe('stale');
     const ran = await runner.runStep(runId, { step: 1, resumes: 1 });
     expect(ran).toMatchObject({ outcome: 'ran', status: 'running', step: 2, resumes: 0 });
     expect(seen.slice(-2).map((s) => `${s.node}@${s.attempt}`)).toEqual(['fast@2', 'slow@2']);
     await runner.runStep(runId, { step: 2 });
-    expect(await runner.cancel(runId)).toBe(false); // completed: nothing to cancel
+    expect(await cancelRun(checkpointer, runId)).toBe(false); // completed: nothing to cancel
     await checkpointer.close();
   });
 });
