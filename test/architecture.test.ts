@@ -15,6 +15,7 @@ const TIERS: string[][] = [
   ['agents'],
   ['orchestration', 'workflows'],
   ['testing', 'redis'],
+  ['bullmq'],
   ['showcase'],
   ['cli'],
 ];

@@ -133,6 +133,7 @@ export function failedResult<S extends object>(last: Checkpoint): WorkflowResult
 export function positionOfRun<S extends object>(c: Checkpoint): RunPosition<S> {
   const position: RunPosition<S> = {
     runId: c.runId,
+    workflow: c.workflow,
     status: c.status,
     step: c.step,
     resumes: c.resumes ?? 0,

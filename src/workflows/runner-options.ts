@@ -84,6 +84,8 @@ export interface RunStepOptions {
  */
 export interface RunPosition<S extends object> {
   runId: string;
+  /** The run's workflow. */
+  workflow: string;
   status: RunStatus;
   step: number;
   resumes: number;

@@ -136,6 +136,7 @@ export class WorkflowRunner<S extends object = object> {
     return {
       outcome: 'ran',
       runId,
+      workflow: this.workflow.name,
       status: result?.status ?? 'running',
       step: position.step,
       resumes: 0,
@@ -174,7 +175,7 @@ export class WorkflowRunner<S extends object = object> {
       if (!RunConflictError.isInstance(error)) throw error;
       throw new InvalidInputError('runId', `run "${runId}" already exists: use resume()`);
     }
-    return { runId, status: 'running', step: 0, resumes: 0 };
+    return { runId, workflow: this.workflow.name, status: 'running', step: 0, resumes: 0 };
   }
 
   /** The run's newest checkpoint, which must exist and be of this workflow. */

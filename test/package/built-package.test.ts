@@ -74,7 +74,14 @@ describe('optional provider SDKs', () => {
       visit(join(root, 'dist', entry), new Set());
       return found;
     };
-    const sdks = ['openai', '@anthropic-ai/sdk', '@google/genai', '@ai-sdk/provider', 'ioredis'];
+    const sdks = [
+      'openai',
+      '@anthropic-ai/sdk',
+      '@google/genai',
+      '@ai-sdk/provider',
+      'ioredis',
+      'bullmq',
+    ];
     const rootImports = [...bare('index.js')];
     expect(
       rootImports.filter((s) => sdks.some((sdk) => s === sdk || s.startsWith(`${sdk}/`))),
@@ -102,7 +109,14 @@ await import(process.argv[2]);
 console.log(JSON.stringify(urls));
 `,
     );
-    const sdks = ['openai', '@anthropic-ai/sdk', '@google/genai', '@ai-sdk/provider', 'ioredis'];
+    const sdks = [
+      'openai',
+      '@anthropic-ai/sdk',
+      '@google/genai',
+      '@ai-sdk/provider',
+      'ioredis',
+      'bullmq',
+    ];
     const loadedSdks = (entry: string): string[] => {
       const out = execFileSync(process.execPath, [join(dir, 'probe.mjs'), entry], {
         cwd: dir,
@@ -116,5 +130,7 @@ console.log(JSON.stringify(urls));
     expect(loadedSdks('arshai/anthropic')).toEqual(['@anthropic-ai/sdk']);
     expect(loadedSdks('arshai/gemini')).toEqual(['@google/genai']);
     expect(loadedSdks('arshai/ai-sdk')).toEqual([]);
+    expect(loadedSdks('arshai/redis')).toEqual(['ioredis']);
+    expect(loadedSdks('arshai/bullmq')).toEqual(['ioredis', 'bullmq']);
   });
 });

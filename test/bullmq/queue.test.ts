@@ -1,0 +1,215 @@
+import {
+  AbortError,
+  END,
+  type Logger,
+  type NodeContext,
+  RunConflictError,
+  StoreError,
+  WorkflowGraph,
+  WorkflowRunner,
+} from 'arshai';
+import { NoWorkerError, WorkflowQueue, WorkflowWorker } from 'arshai/bullmq';
+import { RedisCheckpointer } from 'arshai/redis';
+import { afterAll, describe, expect, inject, it } from 'vitest';
+import { freePort } from '../setup/redis-process.js';
+
+const url = inject('redisUrl');
+const closers: Array<() => Promise<unknown>> = [];
+afterAll(async () => {
+  for (const close of closers.reverse()) await close();
+});
+
+/** Each test its own queue family and key prefix: nothing is shared between tests. */
+let family = 0;
+function setUp(workflows: Record<string, ReturnType<typeof pipeline>>, workers = 1) {
+  const name = `t${process.pid}-${++family}`;
+  const checkpointer = new RedisCheckpointer({ url, keyPrefix: `${name}:cp:` });
+  const queue = new WorkflowQueue({ connection: url, checkpointer, name, noWorkerMs: 1500 });
+  const started = Array.from(
+    { length: workers },
+    () => new WorkflowWorker({ connection: url, checkpointer, workflows, name, leaseMs: 2000 }),
+  );
+  closers.push(() => checkpointer.close());
+  closers.push(() => queue.close());
+  for (const w of started) closers.push(() => w.close());
+  return { name, checkpointer, queue, workers: started };
+}
+
+interface Counts {
+  ran: string[];
+}
+
+/** a → (b, c) → d → e (conditional: an interrupt when asked), summing as it goes. */
+function pipeline(counts: Counts, name = 'sums', ask = false) {
+  const node =
+    (n: string, add: number) =>
+    (s: { total?: number; parts?: number[] }, _i: unknown, ctx: NodeContext) => {
+      counts.ran.push(n);
+      if (ask && n === 'e') {
+        const answer = ctx.interrupt<string>({ question: 'ok?' });
+        return { agentData: { answer } };
+      }
+      return { parts: [add], total: (s.total ?? 0) + add };
+    };
+  return new WorkflowGraph<{ total?: number; parts?: number[] }>()
+    .addNode('a', node('a', 1))
+    .addNode('b', (s, i, ctx) => ({ ...node('b', 2)(s, i, ctx), total: undefined }))
+    .addNode('c', (s, i, ctx) => ({ parts: node('c', 3)(s, i, ctx).parts }))
+    .addNode('d', node('d', 4))
+    .addNode('e', node('e', 5))
+    .addEdge('a', 'b')
+    .addEdge('a', 'c')
+    .addEdge('b', 'd')
+    .addEdge('c', 'd')
+    .addEdge('d', 'e')
+    .addEdge('e', END)
+    .setEntryPoint('a')
+    .compile({ name, reducers: { parts: (x: number[], y: number[]) => [...x, ...y].sort() } });
+}
+
+describe('WorkflowQueue and WorkflowWorker', () => {
+  it('gives the same final state as the in-process runner, with 1 worker and with 3', async () => {
+    const local = await new WorkflowRunner(pipeline({ ran: [] })).executeWorkflow({
+      userId: 'u',
+      inputData: 'go',
+    });
+    for (const workers of [1, 3]) {
+      const counts: Counts = { ran: [] };
+      const { queue } = setUp({ sums: pipeline(counts) }, workers);
+      const started = await Promise.all(
+        Array.from({ length: 6 }, (_, i) =>
+          queue.start(pipeline(counts), {
+            userId: 'u',
+            inputData: 'go',
+            runId: `same-${workers}-${i}`,
+          }),
+        ),
+      );
+      for (const { runId } of started) {
+        const result = await queue.result(runId);
+        expect(result.status).toBe('completed');
+        const { lastActive: _a, ...user } = result.state.userContext;
+        const { lastActive: _b, ...localUser } = local.state.userContext;
+        expect({ ...result.state, userContext: user }).toEqual({
+          ...local.state,
+          userContext: localUser,
+        });
+      }
+      expect(counts.ran).toHaveLength(6 * 5); // every node once per run
+    }
+  });
+
+  it('an interrupted run enqueues nothing; resume from another queue answers it; two resumes: one wins', async () => {
+    const counts: Counts = { ran: [] };
+    const { queue, name, checkpointer } = setUp({ asks: pipeline(counts, 'asks', true) });
+    const other = new WorkflowQueue({ connection: url, checkpointer, name });
+    closers.push(() => other.close());
+    const { runId } = await queue.start(pipeline(counts, 'asks', true), { userId: 'u' });
+    const paused = await queue.result(runId);
+    expect(paused).toMatchObject({
+      status: 'interrupted',
+      interrupt: { node: 'e', payload: { question: 'ok?' } },
+    });
+    const answers = await Promise.allSettled([
+      other.resume(runId, 'yes'),
+      queue.resume(runId, 'no'),
+    ]);
+    const won = answers.filter((a) => a.status === 'fulfilled');
+    const lost = answers.filter((a) => a.status === 'rejected');
+    expect(won).toHaveLength(1);
+    expect(lost).toHaveLength(1);
+    expect(RunConflictError.isInstance((lost[0] as PromiseRejectedResult).reason)).toBe(true);
+    const done = await other.result(runId);
+    expect(done.status).toBe('completed');
+    expect(['yes', 'no']).toContain(done.state.agentData.answer);
+    expect(counts.ran.filter((n) => n === 'e')).toHaveLength(2); // asked, then answered
+  });
+
+  it('cancel aborts the in-flight node on its worker, result rejects, and resume continues the run', async () => {
+    const seen: Array<{ attempt: number; aborted: boolean }> = [];
+    let block = true;
+    const slow = new WorkflowGraph<{ done?: boolean }>()
+      .addNode('wait', (_s, _i, ctx) => {
+        const entry = { attempt: ctx.attempt, aborted: false };
+        seen.push(entry);
+        if (!block) return { done: true };
+        return new Promise((_resolve, reject) =>
+          ctx.signal.addEventListener('abort', () => {
+            entry.aborted = true;
+            reject(ctx.signal.reason);
+          }),
+        );
+      })
+      .addEdge('wait', END)
+      .setEntryPoint('wait')
+      .compile({ name: 'slow' });
+    const { queue, checkpointer } = setUp({ slow });
+    const { runId } = await queue.start(slow, { userId: 'u' });
+    while (seen.length === 0) await new Promise((r) => setTimeout(r, 10));
+    const waiting = queue.result(runId).catch((e: unknown) => e);
+    expect(await queue.cancel(runId, { reason: 'the customer left' })).toBe(true);
+    const error = await waiting;
+    expect(AbortError.isInstance(error)).toBe(true);
+    expect((error as Error).message).toContain('the customer left');
+    for (let i = 0; i < 100 && !seen[0]?.aborted; i++) await new Promise((r) => setTimeout(r, 10));
+    expect(seen[0]?.aborted).toBe(true);
+    expect((await checkpointer.getLatest(runId))?.status).toBe('cancelled');
+    expect(await queue.cancel(runId)).toBe(false);
+    block = false;
+    await queue.resume(runId);
+    expect((await queue.result(runId)).status).toBe('completed');
+    expect(seen.map((s) => s.attempt)).toEqual([1, 2]);
+  });
+
+  it('a run of a workflow no worker knows is reported with NoWorkerError and stays queued until a worker knows it', async () => {
+    const counts: Counts = { ran: [] };
+    const { queue, name, checkpointer } = setUp({ sums: pipeline(counts) });
+    const other = pipeline(counts, 'other');
+    const { runId } = await queue.start(other, { userId: 'u' });
+    const error = await queue.result(runId).catch((e: unknown) => e);
+    expect(NoWorkerError.isInstance(error)).toBe(true);
+    expect(error).toMatchObject({ runId, workflow: 'other', retryable: true });
+    expect(counts.ran).toEqual([]);
+    const late = new WorkflowWorker({ connection: url, checkpointer, workflows: { other }, name });
+    closers.push(() => late.close());
+    expect((await queue.result(runId)).status).toBe('completed');
+  });
+
+  it('refuses workflows keyed by another name, and bad names', () => {
+    const checkpointer = new RedisCheckpointer({ url });
+    closers.push(() => checkpointer.close());
+    expect(
+      () =>
+        new WorkflowWorker({
+          connection: url,
+          checkpointer,
+          workflows: { x: pipeline({ ran: [] }) },
+        }),
+    ).toThrow(/workflows.x/);
+    expect(() => new WorkflowQueue({ connection: url, checkpointer, name: 'a:b' })).toThrow(/name/);
+  });
+
+  it('with Redis down, start fails fast with a retryable StoreError and nothing reaches the console', async () => {
+    const dead = `redis://127.0.0.1:${await freePort()}`;
+    const lines: string[] = [];
+    const logger: Logger = {
+      debug: () => {},
+      info: () => {},
+      warn: (m) => lines.push(m),
+      error: (m) => lines.push(m),
+    };
+    const checkpointer = new RedisCheckpointer({ url, keyPrefix: `down-${process.pid}:` });
+    closers.push(() => checkpointer.close());
+    const queue = new WorkflowQueue({ connection: dead, checkpointer, timeoutMs: 300, logger });
+    const t0 = performance.now();
+    const error = await queue
+      .start(pipeline({ ran: [] }), { userId: 'u' })
+      .catch((e: unknown) => e);
+    expect(performance.now() - t0).toBeLessThan(3000);
+    expect(StoreError.isInstance(error)).toBe(true);
+    expect((error as StoreError).retryable).toBe(true);
+    expect(await checkpointer.listRuns()).toEqual([]); // the run that could not be queued is gone
+    expect(lines.some((l) => l.includes('redis connection error'))).toBe(true);
+    await queue.close();
+  });
+});
