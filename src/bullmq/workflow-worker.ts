@@ -198,6 +198,12 @@ export class WorkflowWorker<M extends Record<string, object> = Record<string, ob
         signal: controller.signal,
       });
       await this.#after(runner.workflow.name, ran);
+      this.#logger.debug('arshai: step done', {
+        runId,
+        step,
+        outcome: ran.outcome,
+        status: ran.status,
+      });
       return ran.outcome;
     } catch (error) {
       if (RunConflictError.isInstance(error)) {

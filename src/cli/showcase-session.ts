@@ -1,7 +1,7 @@
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { createInterface } from 'node:readline/promises';
-import type { DatabaseSync } from 'node:sqlite';
+import type { MemoryManager } from '../memory/memory-types.js';
 import { SqliteMemoryManager } from '../memory/sqlite-memory-manager.js';
 import { loadSupportData } from '../showcase/support-data.js';
 import { buildSupportWorkflow, type SupportState } from '../showcase/support-workflow.js';
@@ -14,17 +14,22 @@ import type { OptionSpec } from './args.js';
 import type { CliContext } from './context.js';
 import { chooseModel, type ModelChoice, PROVIDERS } from './model-choice.js';
 import { formatDuration, type Output, Progress, preview, table } from './progress.js';
+import { openRedisStores } from './redis-stores.js';
 import { openStore } from './store.js';
 import { UsageError } from './usage-error.js';
 
 /** Everything one CLI invocation of the showcase uses. */
 export interface Session {
-  db: DatabaseSync;
   runner: WorkflowRunner<SupportState>;
   model: ModelChoice;
-  storePath: string;
+  /** Where runs and memory are: a file path, or a Redis URL without its password. */
+  store: string;
+  /** Where the diagram goes. */
+  diagramDir: string;
+  /** Set when the store is Redis: the URL, for the queue. */
+  redisUrl?: string;
   started: number;
-  close(): void;
+  close(): Promise<void>;
 }
 
 /** The options `demo` and `resume` share. */
@@ -38,6 +43,11 @@ export const SESSION_OPTIONS: Record<string, OptionSpec> = {
   },
   model: { type: 'string', hint: 'name', description: 'Model name for the provider' },
   fast: { type: 'boolean', description: 'No simulated latency for the offline model' },
+  redis: {
+    type: 'string',
+    hint: 'url',
+    description: 'Keep runs and memory in Redis and run steps on `arshai worker` processes',
+  },
 };
 
 type Values = Record<string, string | boolean | undefined>;
@@ -56,35 +66,63 @@ export async function sessionFromOptions(
   mustExist: boolean,
 ): Promise<Session> {
   decisionFrom(values);
-  const storePath = resolve(context.cwd, String(values.store ?? DEFAULT_SQLITE_PATH));
   const model = await chooseModel(
     values.provider as string | undefined,
     values.model as string | undefined,
     context.env,
     values.fast ? 0 : 120,
   );
+  if (typeof values.redis === 'string') {
+    if (values.store !== undefined) throw new UsageError('--store and --redis exclude each other');
+    return openRedisSession(values.redis, model, context.cwd);
+  }
+  const storePath = resolve(context.cwd, String(values.store ?? DEFAULT_SQLITE_PATH));
   return openSession(storePath, model, mustExist);
 }
 
-/** Opens the store and builds the showcase on the chosen model. */
-export function openSession(storePath: string, model: ModelChoice, mustExist: boolean): Session {
-  const db = openStore(storePath, mustExist);
-  const memory = new SqliteMemoryManager({ database: db });
-  const checkpointer = new SqliteCheckpointer({ database: db });
-  const workflow = buildSupportWorkflow({
+/** The showcase workflow on a model and a memory. */
+export function showcaseWorkflow(model: ModelChoice, memory: MemoryManager) {
+  return buildSupportWorkflow({
     llm: model.client,
     memory,
     data: loadSupportData(),
     // The bundled orders were delivered in November 2026: keep the refund window stable.
     now: () => new Date('2026-11-24T12:00:00Z'),
   });
+}
+
+/** Opens the SQLite store and builds the showcase on the chosen model. */
+export function openSession(storePath: string, model: ModelChoice, mustExist: boolean): Session {
+  const db = openStore(storePath, mustExist);
+  const memory = new SqliteMemoryManager({ database: db });
+  const checkpointer = new SqliteCheckpointer({ database: db });
   return {
-    db,
-    runner: new WorkflowRunner(workflow, { checkpointer }),
+    runner: new WorkflowRunner(showcaseWorkflow(model, memory), { checkpointer }),
     model,
-    storePath,
+    store: storePath,
+    diagramDir: dirname(storePath),
     started: performance.now(),
-    close: () => db.close(),
+    close: async () => db.close(),
+  };
+}
+
+/** Opens the Redis stores (loaded only now: ioredis is an optional peer) and the showcase. */
+export async function openRedisSession(
+  url: string,
+  model: ModelChoice,
+  cwd: string,
+): Promise<Session> {
+  const stores = await openRedisStores(url);
+  return {
+    runner: new WorkflowRunner(showcaseWorkflow(model, stores.memory), {
+      checkpointer: stores.checkpointer,
+    }),
+    model,
+    store: stores.label,
+    diagramDir: join(cwd, '.arshai'),
+    redisUrl: url,
+    started: performance.now(),
+    close: stores.close,
   };
 }
 
@@ -183,36 +221,44 @@ export function printOutcome(
   out: Output,
 ): void {
   const { state } = result;
+  const where = session.redisUrl ? ` --redis ${session.store}` : '';
   out.write('\n');
   if (result.status === 'interrupted') {
     out.write(
       `Run ${result.runId} is waiting for approval: ${String((result.interrupt?.payload as { question?: string })?.question ?? '')}\n`,
     );
-    out.write(`Continue it later with: arshai resume ${result.runId} --approve   (or --reject)\n`);
+    out.write(
+      `Continue it later with: arshai resume ${result.runId} --approve${where}   (or --reject)\n`,
+    );
   } else if (result.status === 'failed') {
     out.write(`Run ${result.runId} failed: ${result.error?.message}\n`);
   } else {
     out.write(`Reply to the customer:\n  ${state.reply}\n`);
   }
   const counts = session.model.counting.counts;
-  out.write(
-    `\n${table(
-      ['steps', 'model calls', 'tool calls', 'tokens in', 'tokens out', 'time'],
-      [
+  const elapsed = formatDuration(performance.now() - session.started);
+  // Through the queue, the model calls are made (and counted) by the workers.
+  const [heads, cells] = session.redisUrl
+    ? [
+        ['steps', 'time'],
+        [String(state.stepCount), elapsed],
+      ]
+    : [
+        ['steps', 'model calls', 'tool calls', 'tokens in', 'tokens out', 'time'],
         [
           String(state.stepCount),
           String(counts.modelCalls),
           String(counts.toolCalls),
           String(counts.inputTokens),
           String(counts.outputTokens),
-          formatDuration(performance.now() - session.started),
+          elapsed,
         ],
-      ],
-    )}\n`,
-  );
-  const diagram = join(dirname(session.storePath), 'customer-support.mmd');
+      ];
+  out.write(`\n${table(heads, [cells])}\n`);
+  mkdirSync(session.diagramDir, { recursive: true, mode: 0o700 });
+  const diagram = join(session.diagramDir, 'customer-support.mmd');
   writeFileSync(diagram, toMermaid(session.runner.workflow), { mode: 0o600 });
   out.write(
-    `\nWorkflow diagram (Mermaid): ${diagram}\nRun history: arshai runs show ${result.runId}\n`,
+    `\nWorkflow diagram (Mermaid): ${diagram}\nRun history: arshai runs show ${result.runId}${where}\n`,
   );
 }

@@ -1,11 +1,13 @@
 import { type CommandSpec, helpText, parseCommand } from '../args.js';
-import type { Command } from '../context.js';
+import type { CliContext, Command } from '../context.js';
+import { openQueue, type QueuedRuns } from '../queued-run.js';
 import {
   askApproval,
   decisionFrom,
   followRun,
   printOutcome,
   SESSION_OPTIONS,
+  type Session,
   sessionFromOptions,
 } from '../showcase-session.js';
 import { EXIT } from '../usage-error.js';
@@ -36,13 +38,19 @@ export const demo: Command = {
       return EXIT.ok;
     }
     const session = await sessionFromOptions(values, context, false);
-    const { model, storePath } = session;
+    const { model, store } = session;
     try {
       const customerId = String(values.customer ?? 'cust_ada');
       const message = String(values.message ?? DEFAULT_MESSAGE);
       stdout.write(
-        `arshai showcase: customer support\nModel:    ${model.description}\nStore:    ${storePath}\nCustomer: ${customerId}\nMessage:  "${message}"\n\n`,
+        `arshai showcase: customer support\nModel:    ${model.description}\nStore:    ${store}\nCustomer: ${customerId}\nMessage:  "${message}"\n\n`,
       );
+      const input = {
+        userId: customerId,
+        inputData: { customerId, message },
+        state: { customerId, message },
+      };
+      if (session.redisUrl) return await queued(session, input, values, context);
       let result = await followRun(
         session.runner.streamWorkflow({
           userId: customerId,
@@ -67,7 +75,36 @@ export const demo: Command = {
       printOutcome(session, result, stdout);
       return result.status === 'failed' ? EXIT.failed : EXIT.ok;
     } finally {
-      session.close();
+      await session.close();
     }
   },
 };
+
+/** `demo --redis`: the run goes through the queue; `arshai worker` processes run its steps. */
+async function queued(
+  session: Session,
+  input: Parameters<QueuedRuns['start']>[0],
+  values: Record<string, string | boolean | undefined>,
+  { stdout, stdin }: CliContext,
+): Promise<number> {
+  const queue = await openQueue(session, stdout);
+  try {
+    const runId = await queue.start(input);
+    let result = await queue.result(runId);
+    if (result.status === 'interrupted') {
+      const question = String(
+        (result.interrupt?.payload as { question?: string })?.question ?? 'Approve?',
+      );
+      const decision = decisionFrom(values) ?? (await askApproval(question, stdin, stdout));
+      if (decision) {
+        stdout.write(`\nHuman decision: ${decision}\n`);
+        await queue.resume(runId, decision);
+        result = await queue.result(runId);
+      }
+    }
+    printOutcome(session, result, stdout);
+    return result.status === 'failed' ? EXIT.failed : EXIT.ok;
+  } finally {
+    await queue.close();
+  }
+}

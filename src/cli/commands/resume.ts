@@ -1,6 +1,8 @@
-import { SUPPORT_WORKFLOW } from '../../showcase/support-workflow.js';
+import { SUPPORT_WORKFLOW, type SupportState } from '../../showcase/support-workflow.js';
+import type { WorkflowResult } from '../../workflows/workflow-events.js';
 import { type CommandSpec, helpText, parseCommand } from '../args.js';
 import type { Command } from '../context.js';
+import { openQueue } from '../queued-run.js';
 import {
   askApproval,
   decisionFrom,
@@ -48,10 +50,10 @@ export const resume: Command = {
     if (!runId || extra)
       throw new UsageError('expected exactly one run id (see: arshai resume --help)');
     const session = await sessionFromOptions(values, context, true);
-    const { storePath } = session;
+    const { store } = session;
     try {
       const last = await session.runner.checkpointer?.getLatest(runId);
-      if (!last) throw new UsageError(`unknown run id "${runId}" in ${storePath}`);
+      if (!last) throw new UsageError(`unknown run id "${runId}" in ${store}`);
       if (last.workflow !== SUPPORT_WORKFLOW) {
         throw new UsageError(
           `run "${runId}" belongs to workflow "${last.workflow}"; the CLI resumes showcase runs only`,
@@ -71,14 +73,25 @@ export const resume: Command = {
           throw new UsageError(`run "${runId}" waits for approval: pass --approve or --reject`);
         stdout.write(`Human decision: ${value}\n`);
       }
-      const result = await followRun(
-        session.runner.streamResume(runId, value === undefined ? {} : { value }),
-        stdout,
-      );
+      let result: WorkflowResult<SupportState>;
+      if (session.redisUrl) {
+        const queue = await openQueue(session, stdout);
+        try {
+          await queue.resume(runId, value);
+          result = await queue.result(runId);
+        } finally {
+          await queue.close();
+        }
+      } else {
+        result = await followRun(
+          session.runner.streamResume(runId, value === undefined ? {} : { value }),
+          stdout,
+        );
+      }
       printOutcome(session, result, stdout);
       return result.status === 'failed' ? EXIT.failed : EXIT.ok;
     } finally {
-      session.close();
+      await session.close();
     }
   },
 };
@@ -108,6 +121,6 @@ async function resumeStalled(
     const failed = report.errors.length > 0 || report.recovered.some((r) => r.status === 'failed');
     return failed ? EXIT.failed : EXIT.ok;
   } finally {
-    session.close();
+    await session.close();
   }
 }

@@ -1,10 +1,11 @@
 import { resolve } from 'node:path';
 import { DEFAULT_SQLITE_PATH } from '../../storage/sqlite.js';
-import type { Checkpoint } from '../../workflows/checkpointer.js';
+import type { Checkpoint, Checkpointer } from '../../workflows/checkpointer.js';
 import { SqliteCheckpointer } from '../../workflows/sqlite-checkpointer.js';
 import { type CommandSpec, helpText, parseCommand } from '../args.js';
 import type { Command } from '../context.js';
 import { preview, table } from '../progress.js';
+import { openRedisStores } from '../redis-stores.js';
 import { openStore } from '../store.js';
 import { EXIT, UsageError } from '../usage-error.js';
 
@@ -14,6 +15,7 @@ export const RUNS_SPEC: CommandSpec = {
     'Lists the runs in the store, newest first; "runs show <runId>" prints a run step by step.',
   options: {
     limit: { type: 'string', hint: 'n', description: 'How many runs to list (default 20)' },
+    redis: { type: 'string', hint: 'url', description: 'List the runs kept in Redis' },
   },
 };
 
@@ -44,10 +46,8 @@ export const runs: Command = {
     if (sub !== undefined && (sub !== 'show' || !runId || extra)) {
       throw new UsageError('expected "arshai runs" or "arshai runs show <runId>"');
     }
-    const storePath = resolve(cwd, String(values.store ?? DEFAULT_SQLITE_PATH));
-    const db = openStore(storePath, true);
+    const { checkpoints, storePath, close } = await openCheckpoints(values, cwd);
     try {
-      const checkpoints = new SqliteCheckpointer({ database: db });
       if (sub === 'show') {
         const history = await checkpoints.history(runId as string);
         if (history.length === 0) throw new UsageError(`unknown run id "${runId}" in ${storePath}`);
@@ -85,7 +85,26 @@ export const runs: Command = {
       );
       return EXIT.ok;
     } finally {
-      db.close();
+      await close();
     }
   },
 };
+
+/** The checkpoints of `--redis <url>` or of the SQLite `--store`. */
+async function openCheckpoints(
+  values: Record<string, string | boolean | undefined>,
+  cwd: string,
+): Promise<{ checkpoints: Checkpointer; storePath: string; close(): Promise<void> }> {
+  if (typeof values.redis === 'string') {
+    if (values.store !== undefined) throw new UsageError('--store and --redis exclude each other');
+    const stores = await openRedisStores(values.redis);
+    return { checkpoints: stores.checkpointer, storePath: stores.label, close: stores.close };
+  }
+  const storePath = resolve(cwd, String(values.store ?? DEFAULT_SQLITE_PATH));
+  const db = openStore(storePath, true);
+  return {
+    checkpoints: new SqliteCheckpointer({ database: db }),
+    storePath,
+    close: async () => db.close(),
+  };
+}
