@@ -127,6 +127,30 @@ if (frameworks.some((f) => f.id === 'arshai')) {
   console.log(storage ? 'done' : 'failed');
 }
 
+/** Scale-out (arshai/bullmq): throughput on worker processes, queue overhead, Redis memory. */
+interface DistributedResult {
+  runs: number;
+  concurrency: number;
+  nodes: number;
+  local: { runsPerSecond: number; sequentialMs: number };
+  distributed: Array<{ workers: number; runsPerSecond: number; sequentialMs: number }>;
+  overheadPerStepMs: number;
+  memory: { queued: number; bytesPerJob: number; bytesPerRunWithCheckpoint: number };
+}
+let distributed: DistributedResult | undefined;
+let distributedError: string | undefined;
+if (frameworks.some((f) => f.id === 'arshai')) {
+  process.stdout.write('scale-out... ');
+  const r = spawnSync(
+    process.execPath,
+    [join(root, 'bench/distributed.ts'), ...(quick ? ['--quick'] : [])],
+    { cwd: root, encoding: 'utf8' },
+  );
+  if (r.status === 0) distributed = JSON.parse(r.stdout) as DistributedResult;
+  else distributedError = (r.stderr || r.stdout).split('\n').slice(0, 3).join(' ');
+  console.log(distributed ? 'done' : 'failed');
+}
+
 const baseline = results.find((r) => r.name === 'baseline');
 const mismatch = (r: WorkerResult, key: string) => {
   const expected = baseline?.checks[key];
@@ -180,6 +204,11 @@ const targets: string[][] = arshai
           : 'n/a',
       ],
       ['import time', '≤ 60 ms', `${fmt(arshai.importMs)} ms`],
+      [
+        'queue overhead per step (arshai/bullmq)',
+        '≤ 2 ms',
+        distributed ? `${fmt(distributed.overheadPerStepMs, 2)} ms` : 'n/a',
+      ],
     ]
   : [];
 
@@ -262,6 +291,36 @@ ${
 ${storage?.appends ?? 0} appends into one conversation of a table filled with 1,000 others
 (file on disk, WAL); the appended entries are checked to come back in order.
 
+## Scale-out: arshai/bullmq on worker processes
+
+${
+  distributed
+    ? `${fmt(distributed.runs, 0)} runs of a ${distributed.nodes}-node workflow whose nodes await 20 ms (a stand-in for an LLM
+call), all started at once; each worker process runs ${distributed.concurrency} steps at a time. The in-process
+row runs the same workflow with \`WorkflowRunner\` on the same Redis checkpointer, ${distributed.concurrency} runs at a time.
+Every run's final state is checked. Producer, workers and redis-server share the machine's
+${cpus().length} cores.
+
+${mdTable(
+  ['runner', 'runs/s', 'one run alone (ms)'],
+  [
+    ['in process', fmt(distributed.local.runsPerSecond, 0), fmt(distributed.local.sequentialMs)],
+    ...distributed.distributed.map((d) => [
+      `${d.workers} worker process${d.workers > 1 ? 'es' : ''}`,
+      fmt(d.runsPerSecond, 0),
+      fmt(d.sequentialMs),
+    ]),
+  ],
+)}
+
+- Queue overhead per step (one run at a time, 1 worker, against the in-process runner):
+  ${fmt(distributed.overheadPerStepMs, 2)} ms — a job round trip: the job enqueued, taken, the checkpoint read and written,
+  the next step enqueued (target ≤ 2 ms).
+- Redis memory per queued run (${fmt(distributed.memory.queued, 0)} runs queued, no worker): ${fmt(distributed.memory.bytesPerJob, 0)} bytes for its
+  BullMQ job, ${fmt(distributed.memory.bytesPerRunWithCheckpoint, 0)} bytes with its first checkpoint in the same Redis.`
+    : `failed: ${distributedError ?? 'not run'}`
+}
+
 ## Import time (fresh process, mean)
 
 ${mdTable(
@@ -302,6 +361,8 @@ for (const row of targets) console.log(`  ${row[0]}: ${row[2]} (target ${row[1]}
 const failed = results.filter((r) => r.error || Object.keys(r.checks).some((k) => mismatch(r, k)));
 if (storageError)
   failed.push({ name: 'storage', versions: {}, notes: {}, checks: {}, timings: {} });
+if (distributedError)
+  failed.push({ name: 'scale-out', versions: {}, notes: {}, checks: {}, timings: {} });
 if (failed.length) {
   console.error(`Failed or mismatched: ${failed.map((r) => r.name).join(', ')}`);
   process.exitCode = 1;

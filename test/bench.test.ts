@@ -22,10 +22,13 @@ it('npm run bench -- --quick checks and times the scenarios', () => {
     'S3 tool loop',
     'S4 concurrency',
     'S5 graph',
+    'Scale-out: arshai/bullmq on worker processes',
     'Import time',
   ]) {
     expect(doc).toContain(section);
   }
   expect(doc).toMatch(/\| arshai \| \d+\.\d \/ \d+\.\d \(\d+\.\d×\) \|/);
   expect(doc).not.toContain('check failed');
+  expect(doc).toMatch(/\| 2 worker processes \| \d+ \| \d+\.\d \|/);
+  expect(doc).toMatch(/Queue overhead per step .*\n\s+\d+\.\d\d ms/);
 }, 180_000);

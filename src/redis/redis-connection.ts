@@ -180,25 +180,22 @@ export class RedisConnection {
   }
 }
 
+/** One wait for 'ready' per client, shared by every call made while it connects. */
+const readiness = new WeakMap<Redis, Promise<void>>();
+
 /** Resolves once `redis` is ready (connecting it when needed), or rejects when `signal` aborts. */
 function ready(redis: Redis, signal: AbortSignal): Promise<void> {
   if (redis.status === 'ready') return Promise.resolve();
   if (redis.status === 'wait' || redis.status === 'end') {
     return raceAbort(redis.connect(), signal);
   }
-  return new Promise<void>((resolve, reject) => {
-    const done = () => {
-      redis.off('ready', done);
-      signal.removeEventListener('abort', stop);
-      resolve();
-    };
-    const stop = () => {
-      redis.off('ready', done);
-      reject(abortErrorFrom(signal));
-    };
-    redis.on('ready', done);
-    signal.addEventListener('abort', stop, { once: true });
-  });
+  let waiting = readiness.get(redis);
+  if (!waiting) {
+    waiting = new Promise<void>((resolve) => redis.once('ready', () => resolve()));
+    readiness.set(redis, waiting);
+    waiting.then(() => readiness.delete(redis));
+  }
+  return raceAbort(waiting, signal);
 }
 
 function passwordOf(url: string): string[] {
