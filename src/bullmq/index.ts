@@ -1,6 +1,7 @@
 export { NoWorkerError } from './queue-errors.js';
 export type { QueueConnection, QueueSideOptions, StepJobData } from './step-jobs.js';
 export {
+  type QueuedRun,
   type QueueStartInput,
   WorkflowQueue,
   type WorkflowQueueOptions,

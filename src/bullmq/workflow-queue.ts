@@ -31,6 +31,15 @@ export interface WorkflowQueueOptions extends QueueSideOptions {
   noWorkerMs?: number;
 }
 
+declare const STATE: unique symbol;
+
+/** A started run: its id, typed by its workflow's state (so `result(run)` is typed too). */
+export interface QueuedRun<S extends object = object> {
+  runId: string;
+  /** Type only: never set. */
+  readonly [STATE]?: S;
+}
+
 /** What `start` takes: `executeWorkflow`'s input, without the per-call time limit. */
 export type QueueStartInput<S extends object> = Omit<ExecuteWorkflowInput<S>, 'timeoutMs'>;
 
@@ -78,7 +87,7 @@ export class WorkflowQueue {
   async start<S extends object>(
     workflow: CompiledWorkflow<S>,
     input: QueueStartInput<S>,
-  ): Promise<{ runId: string }> {
+  ): Promise<QueuedRun<S>> {
     this.#open();
     const runner = this.#runner(workflow);
     const run = await runner.createRun(input);
@@ -99,10 +108,11 @@ export class WorkflowQueue {
    * `AbortError`; a run no worker serves rejects with `NoWorkerError` (it stays queued).
    */
   async result<S extends object = object>(
-    runId: string,
+    run: string | QueuedRun<S>,
     options: { signal?: AbortSignal; timeoutMs?: number } = {},
   ): Promise<WorkflowResult<S>> {
     this.#open();
+    const runId = typeof run === 'string' ? run : run.runId;
     const limit = linkedController(options.signal, options.timeoutMs, `The result of "${runId}"`);
     const { signal } = limit;
     const wake = this.#events.watch(runId);

@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { type FakeServer, startFakeServer } from '../providers/fake-server.js';
 import { extractBlocks, outDir } from './doc-blocks.js';
 
@@ -28,9 +28,12 @@ beforeAll(async () => {
     },
   });
   process.env.LOCAL_LLM_URL = `${local.url}/v1`;
+  // Examples that need Redis (docs/distributed.md) reach the tests' redis-server.
+  process.env.REDIS_URL = inject('redisUrl');
 });
 afterAll(async () => {
   delete process.env.LOCAL_LLM_URL;
+  delete process.env.REDIS_URL;
   await local.close();
 });
 
