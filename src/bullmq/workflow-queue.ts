@@ -1,7 +1,8 @@
 import { AbortError } from '../errors/abort-error.js';
+import { InvalidInputError } from '../errors/invalid-input-error.js';
 import { abortErrorFrom, linkedController } from '../utils/abort.js';
 import { silentLogger } from '../utils/logger.js';
-import { checkTimeoutMs } from '../utils/option-checks.js';
+import { checkCount, checkTimeoutMs } from '../utils/option-checks.js';
 import type { Checkpointer } from '../workflows/checkpointer.js';
 import type { CompiledWorkflow } from '../workflows/compiled-workflow.js';
 import { cancelRun, claimRun, positionOfRun, storedRun } from '../workflows/run-claim.js';
@@ -189,6 +190,9 @@ export class WorkflowQueue {
    */
   async recover(options: { olderThanMs: number; signal?: AbortSignal }): Promise<string[]> {
     this.#open();
+    if (options?.olderThanMs === undefined)
+      throw new InvalidInputError('olderThanMs', 'is required: how old a stalled run must be');
+    checkCount(options.olderThanMs, 'olderThanMs', 0);
     const before = Date.now() - options.olderThanMs;
     const runs = await this.checkpointer.listRuns(options.signal ? { signal: options.signal } : {});
     const enqueued: string[] = [];

@@ -58,7 +58,8 @@ class HandedBack extends AbortError {}
 
 /**
  * Runs the steps of distributed workflows: one BullMQ job per step, in any number of
- * processes on any number of machines. A step's checkpoint is a compare-and-set on the run's
+ * processes on any number of machines. It starts taking steps as soon as it is constructed
+ * (that is its whole job); `close()` stops it. A step's checkpoint is a compare-and-set on the run's
  * version, so a worker that lost its lease cannot overwrite a newer checkpoint: it drops its
  * result.
  *

@@ -102,6 +102,31 @@ async function localState() {
 }
 
 describe('workflows across worker processes (real redis-server, real processes)', () => {
+  it('one worker process gives the state the in-process runner gives', async () => {
+    const name = `one${process.pid}`;
+    const log = join(dir, 'one.log');
+    const checkpointer = new RedisCheckpointer({ url, keyPrefix: `${name}:cp:` });
+    const queue = new WorkflowQueue({ connection: url, checkpointer, name });
+    const worker = startWorker(name, log);
+    await ready(log, worker.pid);
+    const workflow = define({ WorkflowGraph, END }, log);
+    const runs = await Promise.all(
+      [0, 1, 2, 3].map((i) =>
+        queue.start(workflow, { userId: 'u', inputData: 'go', runId: `one${i}` }),
+      ),
+    );
+    const expected = await localState();
+    for (const run of runs) {
+      const r = await queue.result(run, { timeoutMs: 20_000 });
+      const { userContext: _u, by, ...rest } = r.state as Record<string, unknown>;
+      expect(rest).toEqual(expected);
+      expect(Object.values(by as Record<string, number>)).toEqual(Array(5).fill(worker.pid));
+    }
+    await kill(worker, 'SIGTERM');
+    await queue.close();
+    await checkpointer.close();
+  }, 60_000);
+
   it('kill -9 a worker mid-node 20 times with 3 workers: every run completes, no completed step runs again, only in-flight nodes re-run', async () => {
     const name = `kill${process.pid}`;
     const log = join(dir, 'kill.log');

@@ -213,3 +213,112 @@ describe('WorkflowQueue and WorkflowWorker', () => {
     await queue.close();
   });
 });
+
+describe('workers when things go wrong', () => {
+  /** One node that waits for its signal, or for `release`. */
+  function waiting(seen: Array<{ attempt: number; aborted?: boolean }>, gate: { open?: boolean }) {
+    return new WorkflowGraph<{ done?: boolean }>()
+      .addNode('wait', (_s, _i, ctx) => {
+        const entry: { attempt: number; aborted?: boolean } = { attempt: ctx.attempt };
+        seen.push(entry);
+        if (gate.open) return { done: true };
+        return new Promise((resolve, reject) => {
+          const timer = setInterval(() => {
+            if (gate.open) {
+              clearInterval(timer);
+              resolve({ done: true });
+            }
+          }, 10);
+          ctx.signal.addEventListener('abort', () => {
+            clearInterval(timer);
+            entry.aborted = true;
+            reject(ctx.signal.reason);
+          });
+        });
+      })
+      .addEdge('wait', END)
+      .setEntryPoint('wait')
+      .compile({ name: 'waiting' });
+  }
+
+  it('close with an aborted signal hands the in-flight step back: another worker runs it again', async () => {
+    const seen: Array<{ attempt: number; aborted?: boolean }> = [];
+    const gate: { open?: boolean } = {};
+    const workflow = waiting(seen, gate);
+    const { queue, name, checkpointer, workers } = setUp({ waiting: workflow });
+    const run = await queue.start(workflow, { userId: 'u' });
+    while (seen.length === 0) await new Promise((r) => setTimeout(r, 10));
+    const other = new WorkflowWorker({
+      connection: url,
+      checkpointer,
+      workflows: { waiting: workflow },
+      name,
+    });
+    closers.push(() => other.close());
+    gate.open = false;
+    await workers[0]?.close({ signal: AbortSignal.abort() });
+    expect(seen[0]?.aborted).toBe(true);
+    gate.open = true;
+    const result = await queue.result(run, { timeoutMs: 10_000 });
+    expect(result.status).toBe('completed');
+    expect(seen.map((s) => s.attempt)).toEqual([1, 2]);
+  });
+
+  it('a hung Redis: calls fail within their time limit, nothing reaches the console, and the run completes once Redis answers again', async () => {
+    const { startRedis } = await import('../setup/redis-process.js');
+    const server = await startRedis();
+    const own = server.url;
+    const lines: string[] = [];
+    const logger: Logger = {
+      debug: () => {},
+      info: () => {},
+      warn: (m) => lines.push(m),
+      error: (m) => lines.push(m),
+    };
+    const printed: unknown[] = [];
+    const spies = (['log', 'warn', 'error', 'info', 'debug'] as const).map((level) => {
+      const original = console[level];
+      console[level] = (...args: unknown[]) => printed.push(args);
+      return () => {
+        console[level] = original;
+      };
+    });
+    try {
+      const seen: Array<{ attempt: number }> = [];
+      const gate: { open?: boolean } = {};
+      const workflow = waiting(seen, gate);
+      const checkpointer = new RedisCheckpointer({ url: own, timeoutMs: 300, logger });
+      const queue = new WorkflowQueue({ connection: own, checkpointer, timeoutMs: 300, logger });
+      const worker = new WorkflowWorker({
+        connection: own,
+        checkpointer,
+        workflows: { waiting: workflow },
+        timeoutMs: 300,
+        leaseMs: 3000,
+        logger,
+      });
+      const run = await queue.start(workflow, { userId: 'u' });
+      while (seen.length === 0) await new Promise((r) => setTimeout(r, 10));
+      server.pause();
+      const t0 = performance.now();
+      const refused = await queue.start(workflow, { userId: 'u' }).catch((e: unknown) => e);
+      expect(performance.now() - t0).toBeLessThan(2000);
+      expect(StoreError.isInstance(refused) || (refused as Error).name === 'CheckpointError').toBe(
+        true,
+      );
+      gate.open = true; // the step ends while Redis hangs: its checkpoint cannot be written yet
+      await new Promise((r) => setTimeout(r, 800));
+      server.unpause();
+      const result = await queue.result(run, { timeoutMs: 15_000 });
+      expect(result.status).toBe('completed');
+      await worker.close();
+      await queue.close();
+      await checkpointer.close();
+      expect(printed).toEqual([]);
+    } finally {
+      for (const restore of spies) restore();
+      server.unpause();
+      await server.dispose();
+    }
+  }, 30_000);
+});

@@ -27,6 +27,10 @@ export interface RedisProcess {
   stop(): Promise<void>;
   /** Starts it again on the same port. */
   start(): Promise<void>;
+  /** Freezes it (SIGSTOP): connections stay open and nothing answers — a hung server. */
+  pause(): void;
+  /** Thaws it (SIGCONT). */
+  unpause(): void;
   /** Stops it and removes its folder. */
   dispose(): Promise<void>;
 }
@@ -93,6 +97,8 @@ export async function startRedis(extra: string[] = []): Promise<RedisProcess> {
     async start() {
       child ??= await launch(port, dir, extra);
     },
+    pause: () => child?.kill('SIGSTOP'),
+    unpause: () => child?.kill('SIGCONT'),
     async dispose() {
       await stop();
       rmSync(dir, { recursive: true, force: true });
