@@ -1,5 +1,6 @@
 import { AbortError } from '../errors/abort-error.js';
 import { InvalidInputError } from '../errors/invalid-input-error.js';
+import { type Budget, BudgetExceededError, BudgetMeter } from '../llm/budget.js';
 import { abortErrorFrom, linkedController } from '../utils/abort.js';
 import { silentLogger } from '../utils/logger.js';
 import { checkCount, checkTimeoutMs } from '../utils/option-checks.js';
@@ -123,6 +124,14 @@ export class WorkflowQueue {
       let woke: 'event' | 'timeout' | undefined;
       for (;;) {
         const last = await storedRun(this.checkpointer, runId, signal);
+        if (last.status === 'over-budget') {
+          const meter = new BudgetMeter(last.budget ?? {}, last.spent);
+          throw new BudgetExceededError(
+            meter.reached() ?? 'maxModelCalls',
+            meter.budget,
+            meter.spent,
+          );
+        }
         if (last.status === 'cancelled' || last.status === 'timed-out') {
           throw new AbortError(`Run "${runId}" was ${last.status}: ${last.error?.message ?? ''}`);
         }
@@ -148,20 +157,23 @@ export class WorkflowQueue {
   }
 
   /**
-   * Continues a run from any process: with `value`, the answer to its interrupt; without,
-   * a run that stopped (cancelled, timed out, or whose steps failed to run). Claims the run,
-   * then enqueues its next step. Two processes resuming at once: one wins, the other gets
+   * Continues a run from any process: with `value`, the answer to its interrupt (an answer of
+   * `undefined` is no answer); without, a run that stopped (cancelled, timed out, over budget
+   * — pass a larger `budget` — or whose steps failed to run). Claims the run, then enqueues
+   * its next step. Two processes resuming at once: one wins, the other gets
    * `RunConflictError`. Resolves with where the run stands.
    */
   async resume(
     runId: string,
-    ...answer: [] | [value: unknown] | [value: unknown, options: { signal?: AbortSignal }]
+    value?: unknown,
+    options: { signal?: AbortSignal; budget?: Budget } = {},
   ): Promise<RunPosition<object>> {
     this.#open();
-    const signal = answer[1]?.signal;
+    const { signal, budget } = options;
     const claimed = await claimRun(this.checkpointer, runId, {
-      ...(answer.length > 0 ? { value: answer[0] } : {}),
+      ...(value !== undefined ? { value } : {}),
       ...(signal ? { signal } : {}),
+      ...(budget ? { budget } : {}),
     });
     if (claimed.status === 'running') await this.#steps.enqueue(claimed.workflow, claimed, signal);
     return claimed;

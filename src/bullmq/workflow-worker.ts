@@ -2,6 +2,7 @@ import { type Job, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { AbortError } from '../errors/abort-error.js';
 import { InvalidInputError } from '../errors/invalid-input-error.js';
+import { BudgetExceededError } from '../llm/budget.js';
 import { type Logger, silentLogger } from '../utils/logger.js';
 import { checkCount, checkTimeoutMs } from '../utils/option-checks.js';
 import type { Checkpointer } from '../workflows/checkpointer.js';
@@ -212,6 +213,11 @@ export class WorkflowWorker<M extends Record<string, object> = Record<string, ob
         this.#logger.info('arshai: step dropped, the run moved on without it', { runId, step });
         await this.#after(runner.workflow.name, await this.#standing(runId));
         return 'dropped';
+      }
+      if (BudgetExceededError.isInstance(error)) {
+        // The run's budget ran out: it is recorded over-budget, to resume with a larger one.
+        await this.#events.publish({ type: 'stopped', runId }, undefined);
+        return 'over-budget';
       }
       if (RunNotFoundError.isInstance(error)) {
         this.#logger.warn('arshai: step of a deleted run skipped', { runId, step });

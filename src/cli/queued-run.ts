@@ -32,7 +32,7 @@ export async function openQueue(session: Session, out: Output): Promise<QueuedRu
       return runId;
     },
     async resume(runId, value) {
-      await (value === undefined ? queue.resume(runId) : queue.resume(runId, value));
+      await queue.resume(runId, value);
       out.write(`Resumed run ${runId} on the queue\n`);
     },
     async result(runId) {

@@ -12,6 +12,7 @@ import type { LLMInput } from './llm-input.js';
 import type { LLMResult } from './llm-result.js';
 import type { ModelAdapter } from './model-adapter.js';
 import type { LoopContext } from './model-call.js';
+import type { Pricing } from './pricing.js';
 import type { LLMStreamEvent } from './stream-event.js';
 import { runToolLoop } from './tool-loop.js';
 
@@ -50,6 +51,13 @@ export interface LLMClientOptions {
    * @default none
    */
   secrets?: readonly string[];
+  /**
+   * Prices of models, so that every result's `usage.costUsd` says what the call cost (a cost
+   * the provider reports, like OpenRouter's, wins). A model without a price is counted in
+   * `usage.unpriced`: its cost is unknown, never 0.
+   * @default none: costs are not computed
+   */
+  pricing?: Pricing;
 }
 
 /**
@@ -87,6 +95,7 @@ export class BaseLLMClient implements LLMClient {
       retry: options.retry === false ? false : withRetryLog(options.retry ?? {}, logger, adapter),
       secrets: options.secrets ?? [],
       ...(options.circuitBreaker ? { breaker: options.circuitBreaker } : {}),
+      ...(options.pricing ? { pricing: options.pricing } : {}),
       startBackground: (name, call, tool, args) => tasks.start(name, call, tool, args),
     };
   }

@@ -4,6 +4,13 @@ export {
 } from './background-tasks.js';
 export { BaseLLMClient, type LLMClientOptions } from './base-llm-client.js';
 export {
+  type Budget,
+  BudgetExceededError,
+  type BudgetLimit,
+  type Spent,
+  withBudget,
+} from './budget.js';
+export {
   type FallbackEvent,
   FallbackLLMClient,
   type FallbackLLMClientOptions,
@@ -33,6 +40,7 @@ export type {
   ModelStreamPart,
   ToolSpec,
 } from './model-adapter.js';
+export { findPrice, type ModelPrice, type Pricing } from './pricing.js';
 export type { LLMStreamEvent } from './stream-event.js';
 export { StructuredOutputError } from './structured-output-error.js';
 export { type Tool, type ToolArgsCheck, type ToolContext, type ToolOptions, tool } from './tool.js';

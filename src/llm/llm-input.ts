@@ -1,4 +1,5 @@
 import type { ZodType } from 'zod';
+import type { Budget } from './budget.js';
 import type { Message } from './message.js';
 import type { Tool } from './tool.js';
 
@@ -48,4 +49,10 @@ export interface LLMInput<T = string> {
   signal?: AbortSignal;
   /** Time limit for the whole call, all turns included. */
   timeoutMs?: number;
+  /**
+   * Limits of this call (tokens, cost, tool calls, model calls), on top of any budget it runs
+   * under (`withBudget`, a workflow run's): crossing one stops it before its next model or
+   * tool call with `BudgetExceededError`.
+   */
+  budget?: Budget;
 }

@@ -8,12 +8,14 @@ import type { Logger } from '../utils/logger.js';
 import { parseMedia } from '../utils/media.js';
 import { redactSecrets } from '../utils/redact.js';
 import { type RetryOptions, retry } from '../utils/retry.js';
+import type { BudgetMeter } from './budget.js';
 import type { LLMConfig } from './llm-config.js';
 import type { LLMInput } from './llm-input.js';
 import type { LLMResult, ToolCallRecord } from './llm-result.js';
 import { MaxTurnsExceededError } from './max-turns-exceeded-error.js';
 import type { AssistantMessage, ContentPart, Message, ToolCall, UserMessage } from './message.js';
 import type { ModelAdapter, ModelRequest } from './model-adapter.js';
+import { costOf, findPrice, type Pricing } from './pricing.js';
 import { executeToolCall, type StartBackgroundTask, type ToolSet } from './tool-execution.js';
 import { addUsage, emptyUsage, reportsUsage, type Usage, type UsageDelta } from './usage.js';
 
@@ -27,6 +29,8 @@ export interface LoopContext {
   secrets: readonly string[];
   /** Every model call (its retries included) runs through it, when given. */
   breaker?: Policy;
+  /** Prices of models, for `usage.costUsd`. */
+  pricing?: Pricing;
   startBackground: StartBackgroundTask;
 }
 
@@ -86,6 +90,13 @@ export function turnUsage(ctx: LoopContext, delta: UsageDelta | undefined): Usag
   const usage = emptyUsage(ctx.adapter.provider, ctx.adapter.model);
   if (reportsUsage(delta)) addUsage(usage, delta);
   else usage.unreported = 1;
+  // A cost the provider reported wins; else the tokens at the price of the model.
+  // Without a pricing table nothing is priced (and nothing is said to be unpriced).
+  if (usage.costUsd === undefined && ctx.pricing) {
+    const price = reportsUsage(delta) ? findPrice(ctx.pricing, ctx.adapter.model) : undefined;
+    if (price && delta) usage.costUsd = costOf(delta, price);
+    else usage.unpriced = 1;
+  }
   return usage;
 }
 
@@ -121,6 +132,7 @@ export async function plainCall<T>(
   ctx: LoopContext,
   input: LLMInput<T>,
   run: LinkedController | undefined,
+  meters: readonly BudgetMeter[] | undefined,
 ): Promise<LLMResult<T>> {
   const signal = run?.signal ?? input.signal ?? neverAborts();
   const messages = startMessages(input);
@@ -139,11 +151,14 @@ export async function plainCall<T>(
     let answer: AssistantMessage | undefined;
     const records: ToolCallRecord[] = [];
     for (let turn = 1; ; turn++) {
+      if (meters) for (const m of meters) m.beforeModelCall();
       const response =
         ctx.retry === false && !ctx.breaker
           ? await ctx.adapter.generate(request)
           : await callWithRetry(ctx, signal, () => ctx.adapter.generate(request));
-      addUsage(usage, turnUsage(ctx, response.usage));
+      const spent = turnUsage(ctx, response.usage);
+      if (meters) for (const m of meters) m.charge(spent);
+      addUsage(usage, spent);
       if (response.toolCalls.length > 0 && response.finishReason !== 'length') {
         // Calls to tools the model was not given go back to it as errors, as in the loop.
         checkCallIds(response.toolCalls, ctx.adapter.provider);

@@ -2,6 +2,7 @@ import { InvalidInputError } from '../errors/invalid-input-error.js';
 import { type LinkedController, linkedController, neverAborts } from '../utils/abort.js';
 import { createLimiter } from '../utils/limiter.js';
 import { checkCount, checkTimeoutMs } from '../utils/option-checks.js';
+import { type BudgetMeter, checkBudget, metersFor } from './budget.js';
 import type { LLMInput } from './llm-input.js';
 import type { FinishDetails, FinishReason, LLMResult, ToolCallRecord } from './llm-result.js';
 import { MaxTurnsExceededError } from './max-turns-exceeded-error.js';
@@ -66,8 +67,9 @@ export function runToolLoop<T>(
     hasTools || input.timeoutMs !== undefined
       ? linkedController(input.signal, input.timeoutMs, 'The LLM call')
       : undefined;
-  if (!hasTools && !streaming && !input.structureType) return plainCall(ctx, input, run);
-  return loop(ctx, input, emit, streaming, hasTools, run);
+  const meters = metersFor(input.budget);
+  if (!hasTools && !streaming && !input.structureType) return plainCall(ctx, input, run, meters);
+  return loop(ctx, input, emit, streaming, hasTools, run, meters);
 }
 
 async function loop<T>(
@@ -77,6 +79,7 @@ async function loop<T>(
   streaming: boolean,
   hasTools: boolean,
   run: LinkedController | undefined,
+  meters: readonly BudgetMeter[] | undefined,
 ): Promise<LLMResult<T>> {
   const maxTurns = input.maxTurns ?? 10;
   const signal = run?.signal ?? input.signal ?? neverAborts();
@@ -104,10 +107,21 @@ async function loop<T>(
   let repaired = false;
   // The answer being continued after a paused turn, if any.
   let paused: AssistantMessage | undefined;
+  // A budget that refused a tool call of this turn.
+  let stopped: unknown;
   try {
     for (let turn = 1; turn <= maxTurns; turn++) {
       emit?.({ type: 'turn-start', turn });
       const start = (call: ToolCall) => {
+        if (meters) {
+          try {
+            for (const m of meters) m.beforeToolCall();
+          } catch (error) {
+            // The call never starts; the turn ends with this error once the model has answered.
+            stopped ??= error;
+            return noOutcome(error);
+          }
+        }
         emit?.({ type: 'tool-call', toolCall: call, background: isBackground(tools, call) });
         return executeToolCall(call, tools, signal).then((outcome) => {
           emit?.({
@@ -120,10 +134,16 @@ async function loop<T>(
           return outcome;
         });
       };
+      if (meters) for (const m of meters) m.beforeModelCall();
       const result = streaming
         ? await streamTurn(ctx, request, emit, start)
         : await generateTurn(ctx, request, emit, start);
+      if (meters) for (const m of meters) m.charge(result.usage);
       addUsage(usage, result.usage);
+      if (stopped) {
+        for (const o of result.outcomes) o.catch(() => {});
+        throw stopped;
+      }
       emit?.({ type: 'usage', usage: result.usage, turn });
       // After a paused turn the model continues the same answer, in the same message.
       const assistant: AssistantMessage = paused ?? { role: 'assistant', content: '' };
@@ -188,6 +208,13 @@ async function loop<T>(
   }
 }
 
+/** The outcome of a tool call that never started (already handled: it is thrown elsewhere). */
+function noOutcome(error: unknown): Promise<ToolOutcome> {
+  const refused = Promise.reject(error);
+  refused.catch(() => {});
+  return refused;
+}
+
 function isBackground(tools: ToolSet, call: ToolCall): boolean {
   return Object.hasOwn(tools.background, call.name);
 }
@@ -236,6 +263,8 @@ async function streamTurn<T>(
     usage: emptyUsage(ctx.adapter.provider, ctx.adapter.model),
     finishReason: 'stop',
   };
+  // The turn's usage parts, summed, then priced as one call.
+  const delta = emptyUsage(ctx.adapter.provider, ctx.adapter.model);
   let reported = false;
   const ids = new Set<string>();
   const apply = (part: ModelStreamPart) => {
@@ -254,7 +283,7 @@ async function streamTurn<T>(
         break;
       case 'usage':
         if (reportsUsage(part.usage)) reported = true;
-        addUsage(turn.usage, part.usage);
+        addUsage(delta, part.usage);
         break;
       case 'finish':
         turn.finishReason = part.finishReason;
@@ -273,7 +302,7 @@ async function streamTurn<T>(
     throw error;
   }
   if (turn.calls.length > 0 && turn.finishReason === 'stop') turn.finishReason = 'tool-calls';
-  if (!reported) turn.usage.unreported = 1;
+  turn.usage = turnUsage(ctx, reported ? delta : undefined);
   return turn;
 }
 
@@ -290,6 +319,7 @@ function validateInput<T>(input: LLMInput<T>, maxTurns: number): void {
   checkCount(maxTurns, 'maxTurns');
   checkCount(input.toolConcurrency, 'toolConcurrency');
   checkTimeoutMs(input.timeoutMs, 'timeoutMs');
+  checkBudget(input.budget);
   if (input.messages !== undefined) checkMessages(input.messages);
   if (input.regularFunctions) assertToolNames(input.regularFunctions, 'regularFunctions');
   if (input.tools) {

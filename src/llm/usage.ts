@@ -12,6 +12,13 @@ export interface Usage {
    * (the counts above leave them out). Absent when every call reported usage.
    */
   unreported?: number;
+  /**
+   * What the calls cost in US dollars: the cost the provider reported (OpenRouter does),
+   * else their tokens at the client's `pricing`. Absent when no call's cost is known.
+   */
+  costUsd?: number;
+  /** Model calls whose cost is unknown (no price for their model, none reported): not 0. */
+  unpriced?: number;
   provider: string;
   model: string;
 }
@@ -54,5 +61,7 @@ export function addUsage(total: Usage, delta: UsageDelta | undefined): Usage {
   total.reasoningTokens += delta.reasoningTokens ?? 0;
   total.cachedInputTokens += delta.cachedInputTokens ?? 0;
   if (delta.unreported) total.unreported = (total.unreported ?? 0) + delta.unreported;
+  if (delta.costUsd !== undefined) total.costUsd = (total.costUsd ?? 0) + delta.costUsd;
+  if (delta.unpriced) total.unpriced = (total.unpriced ?? 0) + delta.unpriced;
   return total;
 }

@@ -1,4 +1,5 @@
 import { InvalidInputError } from '../errors/invalid-input-error.js';
+import type { Budget, Spent } from '../llm/budget.js';
 import { RunConflictError } from './workflow-errors.js';
 import type { WorkflowState } from './workflow-state.js';
 
@@ -6,6 +7,8 @@ import type { WorkflowState } from './workflow-state.js';
  * Where a run stands. `running` after a crash means: resume continues it. `cancelled` (its
  * signal aborted, or its stream's consumer stopped reading) and `timed-out` (its `timeoutMs`
  * passed) mean the caller stopped it: it runs nowhere, and `resume` continues it safely.
+ * `over-budget`: its budget ran out before a model or tool call; `resume(runId, { budget })`
+ * with a larger one continues it.
  */
 export type RunStatus =
   | 'running'
@@ -13,7 +16,8 @@ export type RunStatus =
   | 'completed'
   | 'failed'
   | 'cancelled'
-  | 'timed-out';
+  | 'timed-out'
+  | 'over-budget';
 
 /** The state of a run after one step, as persisted (JSON: values like `Date` become strings). */
 export interface Checkpoint {
@@ -45,6 +49,10 @@ export interface Checkpoint {
    * step's job by it, so a resumed step gets a job of its own.
    */
   resumes?: number;
+  /** The run's budget, when it has one (`executeWorkflow({ budget })`, raised by `resume`). */
+  budget?: Budget;
+  /** What the run has spent so far (model calls, tool calls, tokens, cost), once it spent any. */
+  spent?: Spent;
   /** ISO time. */
   createdAt: string;
 }

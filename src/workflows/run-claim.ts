@@ -1,4 +1,5 @@
 import { InvalidInputError } from '../errors/invalid-input-error.js';
+import type { Budget } from '../llm/budget.js';
 import { assertId } from '../utils/ids.js';
 import type { Checkpoint, Checkpointer } from './checkpointer.js';
 import type { RunPosition } from './runner-options.js';
@@ -29,7 +30,7 @@ export interface RunControlOptions {
 export async function claimRun<S extends object = object>(
   checkpointer: Checkpointer,
   runId: string,
-  options: RunControlOptions & { value?: unknown } = {},
+  options: RunControlOptions & { value?: unknown; budget?: Budget } = {},
 ): Promise<RunPosition<S>> {
   const last = await storedRun(checkpointer, runId, options.signal);
   const claimed = claimOf(last, options, options.now ?? (() => new Date()));
@@ -80,7 +81,7 @@ export async function cancelRun(
 /** The claim of `last`, or the result of a run that is finished (nothing to claim). */
 export function claimOf(
   last: Checkpoint,
-  options: { value?: unknown },
+  options: { value?: unknown; budget?: Budget },
   now: () => Date,
 ): Checkpoint | WorkflowResult {
   const { runId } = last;
@@ -107,6 +108,7 @@ export function claimOf(
     status: 'running',
     ran: [],
     ...(answers ? { answers } : {}),
+    ...(options.budget ? { budget: options.budget } : {}),
     resumes: (last.resumes ?? 0) + 1,
     createdAt: now().toISOString(),
   };

@@ -1,3 +1,4 @@
+import type { Budget } from '../llm/budget.js';
 import type { Checkpointer, RunStatus } from './checkpointer.js';
 import type { WorkflowResult } from './workflow-events.js';
 
@@ -31,6 +32,13 @@ export interface ExecuteWorkflowInput<S extends object> {
   state?: Partial<S>;
   /** @default 1 */
   interactionCount?: number;
+  /**
+   * Limits of the whole run — every model call and tool call of every node and parallel
+   * branch counts, also across processes. When one runs out, the run stops before the next
+   * call with `BudgetExceededError`, recorded `over-budget`; `resume(runId, { budget })` with
+   * a larger one continues it. Branches in flight may overspend by the calls they had started.
+   */
+  budget?: Budget;
 }
 
 /** What `resume` takes. */
@@ -43,6 +51,8 @@ export interface ResumeOptions {
   signal?: AbortSignal;
   /** Time limit of this call, as in `executeWorkflow`. */
   timeoutMs?: number;
+  /** A new budget for the run (it replaces the one it had; what it spent still counts). */
+  budget?: Budget;
 }
 
 /** What `recover` takes. */

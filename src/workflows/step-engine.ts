@@ -1,3 +1,4 @@
+import { BudgetExceededError, BudgetMeter, type Spent, underMeter } from '../llm/budget.js';
 import { abortErrorFrom, neverAborts, throwIfAborted } from '../utils/abort.js';
 import type { Checkpoint, Checkpointer, PendingWrite, RunStatus } from './checkpointer.js';
 import type { CompiledWorkflow } from './compiled-workflow.js';
@@ -39,6 +40,8 @@ export interface Position<S extends object> {
    * one per run, so listeners that nodes add to it are freed with the run.
    */
   idle?: AbortSignal;
+  /** What the run spends, against its budget if it has one (always kept: the run's total). */
+  meter: BudgetMeter;
 }
 
 /** The position a stored checkpoint describes (`resumed`: a claim of it is written next). */
@@ -49,6 +52,7 @@ export function positionOf<S extends object>(
 ): Position<S> {
   const resumes = (last.resumes ?? 0) + (resumed ? 1 : 0);
   return {
+    meter: new BudgetMeter(last.budget ?? {}, last.spent),
     runId: last.runId,
     step: last.step,
     version: last.version + 1,
@@ -93,29 +97,40 @@ export class StepEngine<S extends object> {
     const parallel = position.next.length > 1 ? this.#parallel(position) : undefined;
     const done = parallel ? await parallel.done() : undefined;
     const idle = () => (position.idle ??= neverAborts());
-    const outcomes = await Promise.all(
-      position.next.map(async (node, i): Promise<NodeOutcome<S>> => {
-        const nodeStep = before.stepCount + i + 1;
-        const kept = done?.get(node);
-        if (kept) {
-          const update = kept.update as StateUpdate<S> | undefined;
-          return { node, step: nodeStep, ...(update ? { update } : {}) };
-        }
-        const outcome = await executeNode(this.workflow, node, before, {
-          runId,
-          step: nodeStep,
-          superStep: position.step,
-          attemptBase: position.attemptBase,
-          signal,
-          idle,
-          answers: answers?.node === node ? answers.values : undefined,
-          emit,
-        });
-        if (parallel && !outcome.error && !outcome.interrupt) await parallel.keep(outcome);
-        return outcome;
-      }),
+    const meter = position.meter;
+    const outcomes = await underMeter(meter, () =>
+      Promise.all(
+        position.next.map(async (node, i): Promise<NodeOutcome<S>> => {
+          const nodeStep = before.stepCount + i + 1;
+          const kept = done?.get(node);
+          if (kept) {
+            const update = kept.update as StateUpdate<S> | undefined;
+            return { node, step: nodeStep, ...(update ? { update } : {}) };
+          }
+          const outcome = await executeNode(this.workflow, node, before, {
+            runId,
+            step: nodeStep,
+            superStep: position.step,
+            attemptBase: position.attemptBase,
+            signal,
+            idle,
+            answers: answers?.node === node ? answers.values : undefined,
+            emit,
+          });
+          if (parallel && !outcome.error && !outcome.interrupt) await parallel.keep(outcome);
+          return outcome;
+        }),
+      ),
     );
     throwIfAborted(signal);
+    // The run's budget ran out in this step: it stops here, resumable (finished branches kept).
+    const over = outcomes.find((o) => ranOutOf(o.error, meter));
+    if (over) {
+      await this.checkpoint(position, 'over-budget', [], {
+        error: { name: 'BudgetExceededError', message: (over.error as Error).message },
+      });
+      throw over.error;
+    }
     position.step++;
     position.resumes = 0;
     position.attemptBase = 0;
@@ -141,11 +156,19 @@ export class StepEngine<S extends object> {
       const interrupt = { node: asking.node, payload: asking.interrupt?.payload };
       await this.checkpoint(position, 'interrupted', ran(outcomes), { interrupt });
       emit?.({ type: 'interrupt', runId, ...interrupt });
-      return { runId, status: 'interrupted', state: position.state, interrupt };
+      return {
+        runId,
+        status: 'interrupted',
+        state: position.state,
+        interrupt,
+        ...spentOf(position),
+      };
     }
     const finished = position.next.length === 0;
     await this.checkpoint(position, finished ? 'completed' : 'running', ran(outcomes));
-    return finished ? { runId, status: 'completed', state: position.state } : undefined;
+    return finished
+      ? { runId, status: 'completed', state: position.state, ...spentOf(position) }
+      : undefined;
   }
 
   /**
@@ -200,7 +223,8 @@ export class StepEngine<S extends object> {
       },
     });
     emit?.({ type: 'error', runId: position.runId, error });
-    return { runId: position.runId, status: 'failed', state: position.state, error };
+    const { runId, state } = position;
+    return { runId, status: 'failed', state, error, ...spentOf(position) };
   }
 
   async checkpoint(
@@ -222,6 +246,8 @@ export class StepEngine<S extends object> {
       ...(position.answers ? { answers: position.answers } : {}),
       ...extra,
       ...(position.resumes > 0 ? { resumes: position.resumes } : {}),
+      ...(Object.keys(position.meter.budget).length > 0 ? { budget: position.meter.budget } : {}),
+      ...(position.meter.used ? { spent: { ...position.meter.spent } } : {}),
       createdAt: this.now().toISOString(),
     };
     await putCheckpoint(this.checkpointer, checkpoint, position.signal);
@@ -259,6 +285,19 @@ export async function latestCheckpoint(
     if (signal?.aborted) throw abortErrorFrom(signal);
     throw new CheckpointError(runId, -1, error, 'read');
   }
+}
+
+/** The run's spending, for its result, once it spent anything. */
+export function spentOf<S extends object>(position: Position<S>): { spent?: Spent } {
+  return position.meter.used ? { spent: { ...position.meter.spent } } : {};
+}
+
+/** Whether `error` (or an error it wraps) is the run's own budget running out. */
+function ranOutOf(error: unknown, meter: BudgetMeter): boolean {
+  for (let e = error, depth = 0; e && depth < 8; e = (e as Error).cause, depth++) {
+    if (BudgetExceededError.isInstance(e) && e.meter === meter) return true;
+  }
+  return false;
 }
 
 function ran<S extends object>(outcomes: NodeOutcome<S>[]): string[] {

@@ -1,5 +1,6 @@
 import type { AbortError } from '../errors/abort-error.js';
 import type { ArshaiError } from '../errors/arshai-error.js';
+import type { Spent } from '../llm/budget.js';
 import type { WorkflowRunError } from './workflow-errors.js';
 import type { StateUpdate, WorkflowState } from './workflow-state.js';
 
@@ -12,6 +13,8 @@ export interface WorkflowResult<S extends object = object> {
   interrupt?: { node: string; payload: unknown };
   /** When failed: a typed error (`NodeExecutionError`, `StepLimitExceededError`, `StateConflictError`) carrying the last state. */
   error?: WorkflowRunError;
+  /** What the run spent (model calls, tool calls, tokens, cost), when it spent anything. */
+  spent?: Spent;
 }
 
 /**

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { AbortError, TimeoutError } from '../errors/abort-error.js';
 import { ArshaiError } from '../errors/arshai-error.js';
 import { InvalidInputError } from '../errors/invalid-input-error.js';
+import { BudgetMeter, checkBudget } from '../llm/budget.js';
 import { throwIfAborted } from '../utils/abort.js';
 import { assertId } from '../utils/ids.js';
 import { checkCount } from '../utils/option-checks.js';
@@ -28,6 +29,7 @@ import {
   positionOf,
   putCheckpoint,
   StepEngine,
+  spentOf,
 } from './step-engine.js';
 import { RunConflictError, RunNotFoundError } from './workflow-errors.js';
 import type { WorkflowEvent, WorkflowResult } from './workflow-events.js';
@@ -168,6 +170,7 @@ export class WorkflowRunner<S extends object = object> {
       attemptBase: 0,
       stored: false,
       signal: input.signal,
+      meter: new BudgetMeter(checkBudget(input.budget) ?? {}),
     };
     try {
       await this.#engine.checkpoint(position, 'running', []);
@@ -236,6 +239,7 @@ export class WorkflowRunner<S extends object = object> {
         attemptBase: 0,
         stored: false,
         signal: limit.signal,
+        meter: new BudgetMeter(checkBudget(input.budget) ?? {}),
       };
       await this.#engine.checkpoint(position, 'running', []);
       emit?.({ type: 'run-start', runId, resumed: false });
@@ -278,6 +282,7 @@ export class WorkflowRunner<S extends object = object> {
       const last = await this.#latest(runId, limit.signal);
       if (!last) throw new RunNotFoundError(runId);
       this.#ownRun(last);
+      checkBudget(options.budget);
       const claimed = claimOf(last, options, this.#now);
       if (!isCheckpoint(claimed)) return claimed as WorkflowResult<S>;
       throwIfAborted(limit.signal);
@@ -299,7 +304,12 @@ export class WorkflowRunner<S extends object = object> {
       const stopped = await this.#engine.step(position, emit, signal);
       if (stopped) return stopped;
     }
-    return { runId: position.runId, status: 'completed', state: position.state };
+    return {
+      runId: position.runId,
+      status: 'completed',
+      state: position.state,
+      ...spentOf(position),
+    };
   }
 
   /** Refuses a run of another workflow. */

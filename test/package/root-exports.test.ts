@@ -16,6 +16,7 @@ it('the root entry exports exactly these names', () => {
     'BaseAgent',
     'BaseLLMClient',
     'BatchProcessor',
+    'BudgetExceededError',
     'BulkheadRejectedError',
     'ChatAgent',
     'CheckpointError',
@@ -64,6 +65,7 @@ it('the root entry exports exactly these names', () => {
     'cancelRun',
     'claimRun',
     'compose',
+    'findPrice',
     'isRetryableError',
     'resilientTool',
     'retry',
@@ -73,6 +75,7 @@ it('the root entry exports exactly these names', () => {
     'timeoutPolicy',
     'toMermaid',
     'tool',
+    'withBudget',
     'withFallback',
     'withResilience',
   ]);

@@ -218,6 +218,8 @@ function mapUsage(usage: OpenAI.CompletionUsage | null | undefined): UsageDelta 
     totalTokens: usage.total_tokens,
     cachedInputTokens: usage.prompt_tokens_details?.cached_tokens ?? 0,
     reasoningTokens: usage.completion_tokens_details?.reasoning_tokens ?? 0,
+    // OpenRouter (and gateways like it) report what the call cost.
+    ...costReported(usage),
   };
 }
 
@@ -235,4 +237,10 @@ function mapFinish(reason: string | null | undefined): FinishReason {
     default:
       return 'other';
   }
+}
+
+/** `usage.cost` in US dollars, as OpenRouter reports it, when present. */
+function costReported(usage: OpenAI.CompletionUsage): { costUsd?: number } {
+  const cost = (usage as { cost?: unknown }).cost;
+  return typeof cost === 'number' && Number.isFinite(cost) && cost >= 0 ? { costUsd: cost } : {};
 }
