@@ -1,6 +1,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { ArshaiError } from '../errors/arshai-error.js';
 import { InvalidInputError } from '../errors/invalid-input-error.js';
+import type { Pricing } from './pricing.js';
 import type { Usage } from './usage.js';
 
 /** Limits of what a call, an agent or a workflow run may spend. Each is optional. */
@@ -152,8 +153,14 @@ export class BudgetMeter {
   }
 }
 
-/** The meters work runs under (a run's, an agent's): every model call checks and charges each. */
-export const budgetScope = new AsyncLocalStorage<readonly BudgetMeter[]>();
+/** What work runs under: budget meters (a run's, an agent's), and prices from a runner. */
+interface CallScope {
+  meters: readonly BudgetMeter[];
+  pricing?: Pricing;
+}
+
+/** The scope of the current work: every model call checks and charges its meters. */
+const callScope = new AsyncLocalStorage<CallScope>();
 
 /**
  * Runs `work` under a budget: every model call and tool call it makes — through any agent,
@@ -171,21 +178,30 @@ export async function withBudget<T>(
   work: () => Promise<T>,
 ): Promise<{ result: T; spent: Spent }> {
   const meter = new BudgetMeter(checkBudget(budget) ?? {});
-  const outer = budgetScope.getStore() ?? [];
-  const result = await budgetScope.run([...outer, meter], work);
+  const result = await underMeter(meter, work);
   return { result, spent: { ...meter.spent } };
 }
 
-/** Runs `work` with `meter` added to the meters around it. */
-export function underMeter<T>(meter: BudgetMeter, work: () => T): T {
-  const outer = budgetScope.getStore();
-  return budgetScope.run(outer ? [...outer, meter] : [meter], work);
+/**
+ * Runs `work` with `meter` added to the meters around it (and `pricing`, when given, as the
+ * prices of calls whose client has none).
+ */
+export function underMeter<T>(meter: BudgetMeter, work: () => T, pricing?: Pricing): T {
+  const outer = callScope.getStore();
+  const meters = outer ? [...outer.meters, meter] : [meter];
+  const prices = pricing ?? outer?.pricing;
+  return callScope.run(prices ? { meters, pricing: prices } : { meters }, work);
 }
 
 /** The meters a model call answers to: the call's own budget, then those around it. */
 export function metersFor(budget: Budget | undefined): readonly BudgetMeter[] | undefined {
-  const outer = budgetScope.getStore();
+  const outer = callScope.getStore()?.meters;
   if (budget === undefined) return outer;
   const own = new BudgetMeter(checkBudget(budget) ?? {});
   return outer ? [own, ...outer] : [own];
+}
+
+/** The prices the current work runs under (a runner's `pricing`), if any. */
+export function scopedPricing(): Pricing | undefined {
+  return callScope.getStore()?.pricing;
 }

@@ -8,7 +8,7 @@ import type { Logger } from '../utils/logger.js';
 import { parseMedia } from '../utils/media.js';
 import { redactSecrets } from '../utils/redact.js';
 import { type RetryOptions, retry } from '../utils/retry.js';
-import type { BudgetMeter } from './budget.js';
+import { type BudgetMeter, scopedPricing } from './budget.js';
 import type { LLMConfig } from './llm-config.js';
 import type { LLMInput } from './llm-input.js';
 import type { LLMResult, ToolCallRecord } from './llm-result.js';
@@ -92,8 +92,9 @@ export function turnUsage(ctx: LoopContext, delta: UsageDelta | undefined): Usag
   else usage.unreported = 1;
   // A cost the provider reported wins; else the tokens at the price of the model.
   // Without a pricing table nothing is priced (and nothing is said to be unpriced).
-  if (usage.costUsd === undefined && ctx.pricing) {
-    const price = reportsUsage(delta) ? findPrice(ctx.pricing, ctx.adapter.model) : undefined;
+  const pricing = ctx.pricing ?? scopedPricing();
+  if (usage.costUsd === undefined && pricing) {
+    const price = reportsUsage(delta) ? findPrice(pricing, ctx.adapter.model) : undefined;
     if (price && delta) usage.costUsd = costOf(delta, price);
     else usage.unpriced = 1;
   }

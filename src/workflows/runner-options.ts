@@ -1,4 +1,5 @@
 import type { Budget } from '../llm/budget.js';
+import type { Pricing } from '../llm/pricing.js';
 import type { Checkpointer, RunStatus } from './checkpointer.js';
 import type { WorkflowResult } from './workflow-events.js';
 
@@ -13,6 +14,12 @@ export interface WorkflowRunnerOptions {
   maxSteps?: number;
   /** Clock, for tests. @default () => new Date() */
   now?: () => Date;
+  /**
+   * Prices of models, for the model calls of the run's nodes whose client has no `pricing`
+   * of its own: the run's `spent.costUsd` (and its `maxCostUsd` budget) then count them.
+   * @default none
+   */
+  pricing?: Pricing;
 }
 
 /** What `executeWorkflow` takes. */

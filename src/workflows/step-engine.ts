@@ -1,4 +1,5 @@
 import { BudgetExceededError, BudgetMeter, type Spent, underMeter } from '../llm/budget.js';
+import type { Pricing } from '../llm/pricing.js';
 import { abortErrorFrom, neverAborts, throwIfAborted } from '../utils/abort.js';
 import type { Checkpoint, Checkpointer, PendingWrite, RunStatus } from './checkpointer.js';
 import type { CompiledWorkflow } from './compiled-workflow.js';
@@ -78,6 +79,7 @@ export class StepEngine<S extends object> {
     readonly reducers: Readonly<Record<string, Reducer>>,
     readonly maxSteps: number,
     readonly now: () => Date,
+    readonly pricing?: Pricing,
   ) {}
 
   /** Runs the step at `position`; resolves with the result when the run stopped there. */
@@ -98,29 +100,32 @@ export class StepEngine<S extends object> {
     const done = parallel ? await parallel.done() : undefined;
     const idle = () => (position.idle ??= neverAborts());
     const meter = position.meter;
-    const outcomes = await underMeter(meter, () =>
-      Promise.all(
-        position.next.map(async (node, i): Promise<NodeOutcome<S>> => {
-          const nodeStep = before.stepCount + i + 1;
-          const kept = done?.get(node);
-          if (kept) {
-            const update = kept.update as StateUpdate<S> | undefined;
-            return { node, step: nodeStep, ...(update ? { update } : {}) };
-          }
-          const outcome = await executeNode(this.workflow, node, before, {
-            runId,
-            step: nodeStep,
-            superStep: position.step,
-            attemptBase: position.attemptBase,
-            signal,
-            idle,
-            answers: answers?.node === node ? answers.values : undefined,
-            emit,
-          });
-          if (parallel && !outcome.error && !outcome.interrupt) await parallel.keep(outcome);
-          return outcome;
-        }),
-      ),
+    const outcomes = await underMeter(
+      meter,
+      () =>
+        Promise.all(
+          position.next.map(async (node, i): Promise<NodeOutcome<S>> => {
+            const nodeStep = before.stepCount + i + 1;
+            const kept = done?.get(node);
+            if (kept) {
+              const update = kept.update as StateUpdate<S> | undefined;
+              return { node, step: nodeStep, ...(update ? { update } : {}) };
+            }
+            const outcome = await executeNode(this.workflow, node, before, {
+              runId,
+              step: nodeStep,
+              superStep: position.step,
+              attemptBase: position.attemptBase,
+              signal,
+              idle,
+              answers: answers?.node === node ? answers.values : undefined,
+              emit,
+            });
+            if (parallel && !outcome.error && !outcome.interrupt) await parallel.keep(outcome);
+            return outcome;
+          }),
+        ),
+      this.pricing,
     );
     throwIfAborted(signal);
     // The run's budget ran out in this step: it stops here, resumable (finished branches kept).

@@ -71,7 +71,14 @@ export class WorkflowRunner<S extends object = object> {
     this.checkpointer = options.checkpointer;
     this.#now = options.now ?? (() => new Date());
     const reducers = { ...DEFAULT_REDUCERS, ...workflow.reducers };
-    this.#engine = new StepEngine(workflow, this.checkpointer, reducers, maxSteps, this.#now);
+    this.#engine = new StepEngine(
+      workflow,
+      this.checkpointer,
+      reducers,
+      maxSteps,
+      this.#now,
+      options.pricing,
+    );
   }
 
   /** Runs the workflow from its entry point. */

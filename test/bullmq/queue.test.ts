@@ -1,5 +1,7 @@
 import {
   AbortError,
+  ArshaiError,
+  BudgetExceededError,
   END,
   type Logger,
   type NodeContext,
@@ -10,6 +12,7 @@ import {
 } from 'arshai';
 import { NoWorkerError, WorkflowQueue, WorkflowWorker } from 'arshai/bullmq';
 import { RedisCheckpointer } from 'arshai/redis';
+import { ScriptedLLMClient } from 'arshai/testing';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { freePort } from '../setup/redis-process.js';
 
@@ -214,6 +217,32 @@ describe('WorkflowQueue and WorkflowWorker', () => {
   });
 });
 
+it('a run over its budget on the queue: result rejects with BudgetExceededError; resume with a larger budget completes it', async () => {
+  const llm = new ScriptedLLMClient(Array.from({ length: 4 }, () => ({ text: 'ok' })));
+  const talk = new WorkflowGraph()
+    .addNode('one', async () => ({
+      agentData: { one: (await llm.chat({ systemPrompt: 's', userMessage: 'a' })).llmResponse },
+    }))
+    .addNode('two', async () => ({
+      agentData: { two: (await llm.chat({ systemPrompt: 's', userMessage: 'b' })).llmResponse },
+    }))
+    .addEdge('one', 'two')
+    .addEdge('two', END)
+    .setEntryPoint('one')
+    .compile({ name: 'talk' });
+  const { queue, checkpointer } = setUp({ talk });
+  const run = await queue.start(talk, { userId: 'u', budget: { maxModelCalls: 1 } });
+  const error = await queue.result(run).catch((e: unknown) => e);
+  expect(BudgetExceededError.isInstance(error)).toBe(true);
+  expect(error).toMatchObject({ limit: 'maxModelCalls', spent: { modelCalls: 1 } });
+  expect((await checkpointer.getLatest(run.runId))?.status).toBe('over-budget');
+  await queue.resume(run.runId, undefined, { budget: { maxModelCalls: 5 } });
+  const done = await queue.result(run);
+  expect(done.status).toBe('completed');
+  expect(done.state.agentData).toEqual({ one: 'ok', two: 'ok' });
+  expect(llm.calls).toHaveLength(2);
+});
+
 describe('workers when things go wrong', () => {
   /** One node that waits for its signal, or for `release`. */
   function waiting(seen: Array<{ attempt: number; aborted?: boolean }>, gate: { open?: boolean }) {
@@ -303,9 +332,7 @@ describe('workers when things go wrong', () => {
       const t0 = performance.now();
       const refused = await queue.start(workflow, { userId: 'u' }).catch((e: unknown) => e);
       expect(performance.now() - t0).toBeLessThan(2000);
-      expect(StoreError.isInstance(refused) || (refused as Error).name === 'CheckpointError').toBe(
-        true,
-      );
+      expect(ArshaiError.isInstance(refused) && refused.retryable).toBe(true); // StoreError or CheckpointError
       gate.open = true; // the step ends while Redis hangs: its checkpoint cannot be written yet
       await new Promise((r) => setTimeout(r, 800));
       server.unpause();

@@ -142,3 +142,34 @@ describe('workflow budgets', () => {
     expect(result.spent).toMatchObject({ modelCalls: 1, toolCalls: 1, tokens: 15 });
   });
 });
+
+it('a runner’s pricing prices the calls of its nodes; the run’s maxCostUsd counts them', async () => {
+  const llm = new ScriptedLLMClient(
+    Array.from({ length: 5 }, () => ({
+      text: 'ok',
+      usage: { inputTokens: 1_000_000, outputTokens: 0 },
+    })),
+    { config: { model: 'gpt-4o' } },
+  );
+  const graph = new WorkflowGraph()
+    .addNode('a', async () => {
+      await llm.chat({ systemPrompt: 's', userMessage: 'x' });
+      return {};
+    })
+    .addNode('b', async () => {
+      await llm.chat({ systemPrompt: 's', userMessage: 'y' });
+      return {};
+    })
+    .addEdge('a', 'b')
+    .addEdge('b', END)
+    .setEntryPoint('a')
+    .compile({ name: 'priced' });
+  const pricing = { 'gpt-4o': { inputPerMTok: 2.5, outputPerMTok: 10 } };
+  const runner = new WorkflowRunner(graph, { pricing });
+  const result = await runner.executeWorkflow({ userId: 'u' });
+  expect(result.spent).toMatchObject({ modelCalls: 2, costUsd: 5, unpricedCalls: 0 });
+  const capped = await runner
+    .executeWorkflow({ userId: 'u', budget: { maxCostUsd: 2 } })
+    .catch((e: unknown) => e);
+  expect(capped).toMatchObject({ limit: 'maxCostUsd', spent: { modelCalls: 1, costUsd: 2.5 } });
+});
