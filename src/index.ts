@@ -8,5 +8,6 @@ export * from './llm/index.js';
 export * from './memory/index.js';
 export * from './orchestration/index.js';
 export * from './resilience/index.js';
+export * from './telemetry/index.js';
 export * from './utils/index.js';
 export * from './workflows/index.js';

@@ -9,7 +9,7 @@ const src = join(import.meta.dirname, '../src');
 const TIERS: string[][] = [
   ['errors'],
   ['utils'],
-  ['resilience', 'storage'],
+  ['resilience', 'storage', 'telemetry'],
   ['llm'],
   ['providers', 'memory', 'adapter-kit'],
   ['agents'],

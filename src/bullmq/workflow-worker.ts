@@ -3,6 +3,7 @@ import type { Redis } from 'ioredis';
 import { AbortError } from '../errors/abort-error.js';
 import { InvalidInputError } from '../errors/invalid-input-error.js';
 import { BudgetExceededError } from '../llm/budget.js';
+import type { TelemetryOptions } from '../telemetry/telemetry-types.js';
 import { type Logger, silentLogger } from '../utils/logger.js';
 import { checkCount, checkTimeoutMs } from '../utils/option-checks.js';
 import type { Checkpointer } from '../workflows/checkpointer.js';
@@ -52,6 +53,8 @@ export interface WorkflowWorkerOptions<M extends Record<string, object> = Record
   maxStalls?: number;
   /** Time limit of each Redis call of the worker itself. @default 5000 */
   timeoutMs?: number;
+  /** OpenTelemetry for the steps it runs (they join each run's trace). @default none */
+  telemetry?: TelemetryOptions;
 }
 
 /** Why an in-flight step was aborted. */
@@ -127,6 +130,7 @@ export class WorkflowWorker<M extends Record<string, object> = Record<string, ob
     for (const [, workflow] of entries) {
       const runner = new WorkflowRunner(workflow, {
         checkpointer: this.checkpointer,
+        ...(options.telemetry ? { telemetry: options.telemetry } : {}),
       });
       const worker = new Worker<StepJobData, string>(
         workflowQueueName(name, workflow.name),

@@ -2,6 +2,8 @@ import { AbortError } from '../errors/abort-error.js';
 import { ArshaiError } from '../errors/arshai-error.js';
 import { ProviderError } from '../errors/provider-error.js';
 import type { CircuitBreaker } from '../resilience/circuit-breaker.js';
+import { currentSpan } from '../telemetry/spans.js';
+import type { TelemetryOptions } from '../telemetry/telemetry-types.js';
 import { type Logger, silentLogger } from '../utils/logger.js';
 import { pushStream } from '../utils/push-stream.js';
 import type { RetryOptions } from '../utils/retry.js';
@@ -58,6 +60,13 @@ export interface LLMClientOptions {
    * @default none: costs are not computed
    */
   pricing?: Pricing;
+  /**
+   * OpenTelemetry: a `chat {model}` span per model call and an `execute_tool {name}` span per
+   * tool call (GenAI semantic conventions), metrics with a meter. Content stays out unless
+   * `recordContent`. Agents and patterns use their client's.
+   * @default none: no span, no metric
+   */
+  telemetry?: TelemetryOptions;
 }
 
 /**
@@ -96,6 +105,9 @@ export class BaseLLMClient implements LLMClient {
       secrets: options.secrets ?? [],
       ...(options.circuitBreaker ? { breaker: options.circuitBreaker } : {}),
       ...(options.pricing ? { pricing: options.pricing } : {}),
+      ...(options.telemetry?.tracer || options.telemetry?.meter
+        ? { telemetry: options.telemetry }
+        : {}),
       startBackground: (name, call, tool, args) => tasks.start(name, call, tool, args),
     };
   }
@@ -146,6 +158,11 @@ function withRetryLog(options: RetryOptions, logger: Logger, adapter: ModelAdapt
         attempt: event.attempt,
         delayMs: Math.round(event.delayMs),
         status: (event.error as { status?: number } | null)?.status,
+      });
+      currentSpan()?.addEvent('gen_ai.retry', {
+        attempt: event.attempt,
+        'retry.delay_ms': Math.round(event.delayMs),
+        'error.type': (event.error as Error | null)?.name ?? 'Error',
       });
       options.onRetry?.(event);
     },

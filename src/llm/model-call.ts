@@ -2,6 +2,8 @@ import { ArshaiError } from '../errors/arshai-error.js';
 import { InvalidInputError } from '../errors/invalid-input-error.js';
 import { ProviderError } from '../errors/provider-error.js';
 import type { Policy } from '../resilience/policy.js';
+import { inSpan } from '../telemetry/spans.js';
+import type { TelemetryOptions } from '../telemetry/telemetry-types.js';
 import { abortErrorFrom, type LinkedController, neverAborts } from '../utils/abort.js';
 import { createLimiter } from '../utils/limiter.js';
 import type { Logger } from '../utils/logger.js';
@@ -9,12 +11,13 @@ import { parseMedia } from '../utils/media.js';
 import { redactSecrets } from '../utils/redact.js';
 import { type RetryOptions, retry } from '../utils/retry.js';
 import { type BudgetMeter, scopedPricing } from './budget.js';
+import { endChat, startChat } from './call-telemetry.js';
 import type { LLMConfig } from './llm-config.js';
 import type { LLMInput } from './llm-input.js';
 import type { LLMResult, ToolCallRecord } from './llm-result.js';
 import { MaxTurnsExceededError } from './max-turns-exceeded-error.js';
 import type { AssistantMessage, ContentPart, Message, ToolCall, UserMessage } from './message.js';
-import type { ModelAdapter, ModelRequest } from './model-adapter.js';
+import type { ModelAdapter, ModelRequest, ModelResponse } from './model-adapter.js';
 import { costOf, findPrice, type Pricing } from './pricing.js';
 import { executeToolCall, type StartBackgroundTask, type ToolSet } from './tool-execution.js';
 import { addUsage, emptyUsage, reportsUsage, type Usage, type UsageDelta } from './usage.js';
@@ -31,6 +34,8 @@ export interface LoopContext {
   breaker?: Policy;
   /** Prices of models, for `usage.costUsd`. */
   pricing?: Pricing;
+  /** Spans and metrics, when given a tracer or a meter. */
+  telemetry?: TelemetryOptions;
   startBackground: StartBackgroundTask;
 }
 
@@ -153,11 +158,25 @@ export async function plainCall<T>(
     const records: ToolCallRecord[] = [];
     for (let turn = 1; ; turn++) {
       if (meters) for (const m of meters) m.beforeModelCall();
-      const response =
-        ctx.retry === false && !ctx.breaker
-          ? await ctx.adapter.generate(request)
-          : await callWithRetry(ctx, signal, () => ctx.adapter.generate(request));
+      const trace = startChat(ctx, request);
+      let response: ModelResponse;
+      try {
+        response = await inSpan(trace?.span, () =>
+          ctx.retry === false && !ctx.breaker
+            ? ctx.adapter.generate(request)
+            : callWithRetry(ctx, signal, () => ctx.adapter.generate(request)),
+        );
+      } catch (error) {
+        endChat(ctx, trace, { error });
+        throw error;
+      }
       const spent = turnUsage(ctx, response.usage);
+      endChat(ctx, trace, {
+        usage: spent,
+        finishReason: response.finishReason,
+        text: response.text,
+        calls: response.toolCalls,
+      });
       if (meters) for (const m of meters) m.charge(spent);
       addUsage(usage, spent);
       if (response.toolCalls.length > 0 && response.finishReason !== 'length') {

@@ -1,8 +1,10 @@
 import { InvalidInputError } from '../errors/invalid-input-error.js';
+import { currentSpan, inSpan } from '../telemetry/spans.js';
 import { type LinkedController, linkedController, neverAborts } from '../utils/abort.js';
 import { createLimiter } from '../utils/limiter.js';
 import { checkCount, checkTimeoutMs } from '../utils/option-checks.js';
 import { type BudgetMeter, checkBudget, metersFor } from './budget.js';
+import { endChat, endTool, startChat, startTool } from './call-telemetry.js';
 import type { LLMInput } from './llm-input.js';
 import type { FinishDetails, FinishReason, LLMResult, ToolCallRecord } from './llm-result.js';
 import { MaxTurnsExceededError } from './max-turns-exceeded-error.js';
@@ -109,6 +111,8 @@ async function loop<T>(
   let paused: AssistantMessage | undefined;
   // A budget that refused a tool call of this turn.
   let stopped: unknown;
+  // Tool spans are the model call spans' siblings, under the span this call runs in.
+  const parent = ctx.telemetry ? currentSpan() : undefined;
   try {
     for (let turn = 1; turn <= maxTurns; turn++) {
       emit?.({ type: 'turn-start', turn });
@@ -123,7 +127,9 @@ async function loop<T>(
           }
         }
         emit?.({ type: 'tool-call', toolCall: call, background: isBackground(tools, call) });
-        return executeToolCall(call, tools, signal).then((outcome) => {
+        const span = startTool(ctx, call, parent);
+        return inSpan(span, () => executeToolCall(call, tools, signal)).then((outcome) => {
+          endTool(ctx, span, outcome);
           emit?.({
             type: 'tool-result',
             toolCallId: call.id,
@@ -135,9 +141,19 @@ async function loop<T>(
         });
       };
       if (meters) for (const m of meters) m.beforeModelCall();
-      const result = streaming
-        ? await streamTurn(ctx, request, emit, start)
-        : await generateTurn(ctx, request, emit, start);
+      const trace = startChat(ctx, request);
+      let result: Turn;
+      try {
+        result = await inSpan(trace?.span, () =>
+          streaming
+            ? streamTurn(ctx, request, emit, start)
+            : generateTurn(ctx, request, emit, start),
+        );
+      } catch (error) {
+        endChat(ctx, trace, { error });
+        throw error;
+      }
+      endChat(ctx, trace, result);
       if (meters) for (const m of meters) m.charge(result.usage);
       addUsage(usage, result.usage);
       if (stopped) {

@@ -53,6 +53,8 @@ export interface Checkpoint {
   budget?: Budget;
   /** What the run has spent so far (model calls, tool calls, tokens, cost), once it spent any. */
   spent?: Spent;
+  /** The run's trace (W3C `traceparent`) when traced: a run continued elsewhere joins it. */
+  trace?: string;
   /** ISO time. */
   createdAt: string;
 }

@@ -1,5 +1,6 @@
 import type { Budget } from '../llm/budget.js';
 import type { Pricing } from '../llm/pricing.js';
+import type { TelemetryOptions } from '../telemetry/telemetry-types.js';
 import type { Checkpointer, RunStatus } from './checkpointer.js';
 import type { WorkflowResult } from './workflow-events.js';
 
@@ -20,6 +21,14 @@ export interface WorkflowRunnerOptions {
    * @default none
    */
   pricing?: Pricing;
+  /**
+   * OpenTelemetry: an `invoke_workflow {name}` span per run (per call of `executeWorkflow`
+   * or `resume`), a child span per step and per node (run id, step, node, attempt, status),
+   * the step duration metric with a meter. A run continued in another process (a resume, a
+   * queue worker) joins the same trace. The clients of the nodes trace their own calls.
+   * @default none
+   */
+  telemetry?: TelemetryOptions;
 }
 
 /** What `executeWorkflow` takes. */

@@ -1,5 +1,8 @@
 import { BudgetExceededError, BudgetMeter, type Spent, underMeter } from '../llm/budget.js';
 import type { Pricing } from '../llm/pricing.js';
+import { GEN_AI_METRICS } from '../telemetry/gen-ai.js';
+import { endSpan, inSpan, recordMetric, remoteParent, startSpan } from '../telemetry/spans.js';
+import type { SpanLike, TelemetryOptions } from '../telemetry/telemetry-types.js';
 import { abortErrorFrom, neverAborts, throwIfAborted } from '../utils/abort.js';
 import type { Checkpoint, Checkpointer, PendingWrite, RunStatus } from './checkpointer.js';
 import type { CompiledWorkflow } from './compiled-workflow.js';
@@ -43,6 +46,10 @@ export interface Position<S extends object> {
   idle?: AbortSignal;
   /** What the run spends, against its budget if it has one (always kept: the run's total). */
   meter: BudgetMeter;
+  /** The span the run's steps are children of (its `invoke_workflow` span, or a remote one). */
+  span?: SpanLike | undefined;
+  /** The run's trace (W3C `traceparent`), kept in its checkpoints to continue it elsewhere. */
+  trace?: string | undefined;
 }
 
 /** The position a stored checkpoint describes (`resumed`: a claim of it is written next). */
@@ -54,6 +61,7 @@ export function positionOf<S extends object>(
   const resumes = (last.resumes ?? 0) + (resumed ? 1 : 0);
   return {
     meter: new BudgetMeter(last.budget ?? {}, last.spent),
+    ...(last.trace ? { trace: last.trace, span: remoteParent(last.trace) } : {}),
     runId: last.runId,
     step: last.step,
     version: last.version + 1,
@@ -80,10 +88,51 @@ export class StepEngine<S extends object> {
     readonly maxSteps: number,
     readonly now: () => Date,
     readonly pricing?: Pricing,
+    readonly telemetry?: TelemetryOptions,
   ) {}
 
   /** Runs the step at `position`; resolves with the result when the run stopped there. */
   async step(
+    position: Position<S>,
+    emit: Emit<S>,
+    signal: AbortSignal | undefined,
+  ): Promise<WorkflowResult<S> | undefined> {
+    const telemetry = this.telemetry;
+    if (!telemetry) return this.#step(position, emit, signal);
+    const attributes = {
+      'arshai.run.id': position.runId,
+      'arshai.workflow.name': this.workflow.name,
+      'arshai.workflow.step': position.step,
+    };
+    const span = startSpan(telemetry, `workflow.step ${position.step}`, attributes, {
+      parent: position.span,
+    });
+    const started = performance.now();
+    try {
+      const result = await inSpan(span, () => this.#step(position, emit, signal));
+      const status = result?.status ?? 'running';
+      span?.setAttribute('arshai.workflow.status', status);
+      endSpan(span);
+      recordMetric(
+        telemetry,
+        GEN_AI_METRICS.STEP_DURATION,
+        's',
+        (performance.now() - started) / 1000,
+        {
+          ...attributes,
+          'arshai.run.id': undefined,
+          'arshai.workflow.step': undefined,
+          'arshai.workflow.status': status,
+        },
+      );
+      return result;
+    } catch (error) {
+      endSpan(span, error);
+      throw error;
+    }
+  }
+
+  async #step(
     position: Position<S>,
     emit: Emit<S>,
     signal: AbortSignal | undefined,
@@ -111,16 +160,29 @@ export class StepEngine<S extends object> {
               const update = kept.update as StateUpdate<S> | undefined;
               return { node, step: nodeStep, ...(update ? { update } : {}) };
             }
-            const outcome = await executeNode(this.workflow, node, before, {
-              runId,
-              step: nodeStep,
-              superStep: position.step,
-              attemptBase: position.attemptBase,
-              signal,
-              idle,
-              answers: answers?.node === node ? answers.values : undefined,
-              emit,
+            const span = startSpan(this.telemetry, `workflow.node ${node}`, {
+              'arshai.run.id': runId,
+              'arshai.workflow.step': position.step,
+              'arshai.workflow.node': node,
+              'arshai.workflow.node.attempt': position.attemptBase + 1,
             });
+            const outcome = await inSpan(span, () =>
+              executeNode(this.workflow, node, before, {
+                runId,
+                step: nodeStep,
+                superStep: position.step,
+                attemptBase: position.attemptBase,
+                signal,
+                idle,
+                answers: answers?.node === node ? answers.values : undefined,
+                emit,
+              }),
+            );
+            span?.setAttribute(
+              'arshai.workflow.node.outcome',
+              outcome.error ? 'error' : outcome.interrupt ? 'interrupted' : 'ok',
+            );
+            endSpan(span, outcome.error);
             if (parallel && !outcome.error && !outcome.interrupt) await parallel.keep(outcome);
             return outcome;
           }),
@@ -253,6 +315,7 @@ export class StepEngine<S extends object> {
       ...(position.resumes > 0 ? { resumes: position.resumes } : {}),
       ...(Object.keys(position.meter.budget).length > 0 ? { budget: position.meter.budget } : {}),
       ...(position.meter.used ? { spent: { ...position.meter.spent } } : {}),
+      ...(position.trace ? { trace: position.trace } : {}),
       createdAt: this.now().toISOString(),
     };
     await putCheckpoint(this.checkpointer, checkpoint, position.signal);

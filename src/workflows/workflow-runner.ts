@@ -3,6 +3,8 @@ import { AbortError, TimeoutError } from '../errors/abort-error.js';
 import { ArshaiError } from '../errors/arshai-error.js';
 import { InvalidInputError } from '../errors/invalid-input-error.js';
 import { BudgetMeter, checkBudget } from '../llm/budget.js';
+import { endSpan, inSpan, startSpan, traceparentOf } from '../telemetry/spans.js';
+import type { SpanLike, TelemetryOptions } from '../telemetry/telemetry-types.js';
 import { throwIfAborted } from '../utils/abort.js';
 import { assertId } from '../utils/ids.js';
 import { checkCount } from '../utils/option-checks.js';
@@ -61,6 +63,7 @@ export class WorkflowRunner<S extends object = object> {
   readonly checkpointer: Checkpointer | undefined;
   readonly #now: () => Date;
   readonly #engine: StepEngine<S>;
+  readonly #telemetry: TelemetryOptions | undefined;
 
   constructor(workflow: CompiledWorkflow<S>, options: WorkflowRunnerOptions = {}) {
     const maxSteps = options.maxSteps ?? 100;
@@ -71,6 +74,8 @@ export class WorkflowRunner<S extends object = object> {
     this.checkpointer = options.checkpointer;
     this.#now = options.now ?? (() => new Date());
     const reducers = { ...DEFAULT_REDUCERS, ...workflow.reducers };
+    this.#telemetry =
+      options.telemetry?.tracer || options.telemetry?.meter ? options.telemetry : undefined;
     this.#engine = new StepEngine(
       workflow,
       this.checkpointer,
@@ -78,6 +83,7 @@ export class WorkflowRunner<S extends object = object> {
       maxSteps,
       this.#now,
       options.pricing,
+      this.#telemetry,
     );
   }
 
@@ -179,6 +185,9 @@ export class WorkflowRunner<S extends object = object> {
       signal: input.signal,
       meter: new BudgetMeter(checkBudget(input.budget) ?? {}),
     };
+    // The run's trace starts here; the steps, wherever they run, join it.
+    const span = this.#runSpan(position, false);
+    endSpan(span);
     try {
       await this.#engine.checkpoint(position, 'running', []);
     } catch (error) {
@@ -248,9 +257,12 @@ export class WorkflowRunner<S extends object = object> {
         signal: limit.signal,
         meter: new BudgetMeter(checkBudget(input.budget) ?? {}),
       };
-      await this.#engine.checkpoint(position, 'running', []);
-      emit?.({ type: 'run-start', runId, resumed: false });
-      return await this.#stopsRecorded(position, () => this.#loop(position, emit, limit.signal));
+      const span = this.#runSpan(position, false);
+      return await this.#traced(span, async () => {
+        await this.#engine.checkpoint(position, 'running', []);
+        emit?.({ type: 'run-start', runId, resumed: false });
+        return this.#stopsRecorded(position, () => this.#loop(position, emit, limit.signal));
+      });
     } finally {
       limit.dispose();
     }
@@ -295,8 +307,11 @@ export class WorkflowRunner<S extends object = object> {
       throwIfAborted(limit.signal);
       await putCheckpoint(this.checkpointer, claimed, limit.signal);
       const position = positionOf<S>(claimed, limit.signal, false);
-      emit?.({ type: 'run-start', runId, resumed: true });
-      return await this.#stopsRecorded(position, () => this.#loop(position, emit, limit.signal));
+      const span = this.#runSpan(position, true);
+      return await this.#traced(span, () => {
+        emit?.({ type: 'run-start', runId, resumed: true });
+        return this.#stopsRecorded(position, () => this.#loop(position, emit, limit.signal));
+      });
     } finally {
       limit.dispose();
     }
@@ -317,6 +332,45 @@ export class WorkflowRunner<S extends object = object> {
       state: position.state,
       ...spentOf(position),
     };
+  }
+
+  /**
+   * The `invoke_workflow {name}` span of this call on a run (a child of the run's trace when
+   * it continues a run started elsewhere); the run's steps become its children.
+   */
+  #runSpan(position: Position<S>, resumed: boolean): SpanLike | undefined {
+    const span = startSpan(
+      this.#telemetry,
+      `invoke_workflow ${this.workflow.name}`,
+      {
+        'gen_ai.operation.name': 'invoke_workflow',
+        'arshai.workflow.name': this.workflow.name,
+        'arshai.run.id': position.runId,
+        'arshai.workflow.resumed': resumed,
+      },
+      { parent: position.span },
+    );
+    if (!span) return undefined;
+    position.span = span;
+    position.trace ??= traceparentOf(span);
+    return span;
+  }
+
+  /** Runs `work` under the run's span, which ends with its outcome. */
+  async #traced(
+    span: SpanLike | undefined,
+    work: () => Promise<WorkflowResult<S>>,
+  ): Promise<WorkflowResult<S>> {
+    if (!span) return work();
+    try {
+      const result = await inSpan(span, work);
+      span.setAttribute('arshai.workflow.status', result.status);
+      endSpan(span, result.error);
+      return result;
+    } catch (error) {
+      endSpan(span, error);
+      throw error;
+    }
   }
 
   /** Refuses a run of another workflow. */

@@ -31,6 +31,8 @@ it('the root entry exports exactly these names', () => {
     'EventDrivenOrchestrator',
     'FallbackLLMClient',
     'FallbackWorkflow',
+    'GEN_AI',
+    'GEN_AI_METRICS',
     'HierarchicalOrchestrator',
     'InMemoryCheckpointer',
     'InMemoryManager',

@@ -1,0 +1,12 @@
+export { GEN_AI, GEN_AI_METRICS } from './gen-ai.js';
+export type {
+  Attributes,
+  AttributeValue,
+  ContextLike,
+  HistogramLike,
+  MeterLike,
+  SpanContextLike,
+  SpanLike,
+  TelemetryOptions,
+  TracerLike,
+} from './telemetry-types.js';
