@@ -24,6 +24,14 @@ export type {
 export type { LLMConfig } from './llm-config.js';
 export type { LLMInput } from './llm-input.js';
 export type { FinishReason, LLMResult, ToolCallRecord } from './llm-result.js';
+export {
+  hasToolCall,
+  type LoopHooks,
+  type StepFinish,
+  type StopCondition,
+  type StopState,
+  stepCountIs,
+} from './loop-hooks.js';
 export { MaxTurnsExceededError } from './max-turns-exceeded-error.js';
 export type {
   AssistantMessage,

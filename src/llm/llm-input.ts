@@ -1,5 +1,6 @@
 import type { ZodType } from 'zod';
 import type { Budget } from './budget.js';
+import type { LoopHooks } from './loop-hooks.js';
 import type { Message } from './message.js';
 import type { Tool } from './tool.js';
 
@@ -16,7 +17,7 @@ import type { Tool } from './tool.js';
  * };
  * ```
  */
-export interface LLMInput<T = string> {
+export interface LLMInput<T = string> extends LoopHooks {
   systemPrompt: string;
   userMessage: string;
   /** Prior conversation, oldest first; the new user message is appended after it. */

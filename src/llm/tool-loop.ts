@@ -1,12 +1,12 @@
-import { InvalidInputError } from '../errors/invalid-input-error.js';
 import { currentSpan, inSpan } from '../telemetry/spans.js';
 import { type LinkedController, linkedController, neverAborts } from '../utils/abort.js';
 import { createLimiter } from '../utils/limiter.js';
-import { checkCount, checkTimeoutMs } from '../utils/option-checks.js';
-import { type BudgetMeter, checkBudget, metersFor } from './budget.js';
+import { type BudgetMeter, metersFor } from './budget.js';
 import { endChat, endTool, startChat, startTool } from './call-telemetry.js';
 import type { LLMInput } from './llm-input.js';
 import type { FinishDetails, FinishReason, LLMResult, ToolCallRecord } from './llm-result.js';
+import { callHook, shouldStop } from './loop-hooks.js';
+import { regularTools, validateInput } from './loop-input.js';
 import { MaxTurnsExceededError } from './max-turns-exceeded-error.js';
 import type { AssistantMessage, Message, ToolCall } from './message.js';
 import type { ModelRequest, ModelStreamPart, ToolSpec } from './model-adapter.js';
@@ -22,7 +22,7 @@ import {
 import type { LLMStreamEvent } from './stream-event.js';
 import { parseStructured, repairMessage, responseFormatFor } from './structured-output.js';
 import { StructuredOutputError } from './structured-output-error.js';
-import { assertToolNames, type Tool } from './tool.js';
+import type { Tool } from './tool.js';
 import { executeToolCall, type ToolOutcome, type ToolSet } from './tool-execution.js';
 import { addUsage, emptyUsage, reportsUsage, type Usage } from './usage.js';
 
@@ -70,7 +70,8 @@ export function runToolLoop<T>(
       ? linkedController(input.signal, input.timeoutMs, 'The LLM call')
       : undefined;
   const meters = metersFor(input.budget);
-  if (!hasTools && !streaming && !input.structureType) return plainCall(ctx, input, run, meters);
+  if (!hasTools && !streaming && !input.structureType && !input.onStepFinish)
+    return plainCall(ctx, input, run, meters);
   return loop(ctx, input, emit, streaming, hasTools, run, meters);
 }
 
@@ -127,9 +128,14 @@ async function loop<T>(
           }
         }
         emit?.({ type: 'tool-call', toolCall: call, background: isBackground(tools, call) });
+        callHook(input.onToolCall, call, ctx.logger, 'onToolCall');
         const span = startTool(ctx, call, parent);
         return inSpan(span, () => executeToolCall(call, tools, signal)).then((outcome) => {
           endTool(ctx, span, outcome);
+          if (input.onToolResult) {
+            const { output, isError } = outcome;
+            callHook(input.onToolResult, { call, output, isError }, ctx.logger, 'onToolResult');
+          }
           emit?.({
             type: 'tool-result',
             toolCallId: call.id,
@@ -171,6 +177,7 @@ async function loop<T>(
       paused = result.pause && result.calls.length === 0 ? assistant : undefined;
       if (paused) continue;
 
+      const turnStart = records.length;
       if (result.calls.length > 0) {
         const outcomes = await Promise.all(result.outcomes);
         for (const o of outcomes) {
@@ -189,9 +196,20 @@ async function loop<T>(
             background: o.background,
           });
         }
+        finished(input, ctx, turn, result, records.slice(turnStart));
+        if (input.stopWhen && shouldStop(input, { turn, toolCalls: records, usage }, ctx.logger)) {
+          return {
+            llmResponse: assistant.content as T,
+            usage,
+            toolCalls: records,
+            turns: turn,
+            finishReason: result.finishReason,
+            messages,
+          };
+        }
         // Cut by the output limit: the calls that ran were complete; the turn ends here.
         if (result.finishReason !== 'length') continue;
-      }
+      } else finished(input, ctx, turn, result, []);
 
       let answer: unknown = assistant.content;
       if (input.structureType) {
@@ -222,6 +240,24 @@ async function loop<T>(
   } finally {
     run?.dispose();
   }
+}
+
+/** Tells `onStepFinish` about a finished turn. */
+function finished<T>(
+  input: LLMInput<T>,
+  ctx: LoopContext,
+  turn: number,
+  result: Turn,
+  toolCalls: ToolCallRecord[],
+): void {
+  if (!input.onStepFinish) return;
+  const { text, finishReason, usage } = result;
+  callHook(
+    input.onStepFinish,
+    { turn, text, finishReason, usage, toolCalls },
+    ctx.logger,
+    'onStepFinish',
+  );
 }
 
 /** The outcome of a tool call that never started (already handled: it is thrown elsewhere). */
@@ -320,70 +356,6 @@ async function streamTurn<T>(
   if (turn.calls.length > 0 && turn.finishReason === 'stop') turn.finishReason = 'tool-calls';
   turn.usage = turnUsage(ctx, reported ? delta : undefined);
   return turn;
-}
-
-function validateInput<T>(input: LLMInput<T>, maxTurns: number): void {
-  if (typeof input !== 'object' || input === null) {
-    throw new InvalidInputError('input', 'expected an LLMInput object');
-  }
-  if (typeof input.systemPrompt !== 'string') {
-    throw new InvalidInputError('systemPrompt', 'must be a string');
-  }
-  if (typeof input.userMessage !== 'string') {
-    throw new InvalidInputError('userMessage', 'must be a string');
-  }
-  checkCount(maxTurns, 'maxTurns');
-  checkCount(input.toolConcurrency, 'toolConcurrency');
-  checkTimeoutMs(input.timeoutMs, 'timeoutMs');
-  checkBudget(input.budget);
-  if (input.messages !== undefined) checkMessages(input.messages);
-  if (input.regularFunctions) assertToolNames(input.regularFunctions, 'regularFunctions');
-  if (input.tools) {
-    assertToolNames(input.tools, 'tools');
-    for (const name of Object.keys(input.tools)) {
-      if (input.regularFunctions && Object.hasOwn(input.regularFunctions, name)) {
-        throw new InvalidInputError(`tools.${name}`, 'is also in regularFunctions: name it once');
-      }
-    }
-  }
-  if (input.backgroundTasks) {
-    assertToolNames(input.backgroundTasks, 'backgroundTasks');
-    for (const name of Object.keys(input.backgroundTasks)) {
-      if (Object.hasOwn(regularTools(input), name)) {
-        throw new InvalidInputError(
-          `backgroundTasks.${name}`,
-          'a name cannot be both a regular function and a background task',
-        );
-      }
-    }
-  }
-}
-
-/** `regularFunctions` and `tools` together (their names were checked apart). */
-function regularTools<T>(input: LLMInput<T>): Record<string, Tool> {
-  if (!input.tools) return input.regularFunctions ?? {};
-  return input.regularFunctions ? { ...input.regularFunctions, ...input.tools } : input.tools;
-}
-
-const ROLES = new Set(['user', 'assistant', 'tool']);
-
-/** Prior messages: an array of user, assistant and tool messages (never silently dropped). */
-function checkMessages(messages: unknown): void {
-  if (!Array.isArray(messages)) {
-    throw new InvalidInputError('messages', 'must be an array of messages');
-  }
-  messages.forEach((message: unknown, i) => {
-    const role = (message as { role?: unknown } | null)?.role;
-    if (role === 'system') {
-      throw new InvalidInputError(
-        `messages[${i}].role`,
-        '"system" is not a message role here: put system instructions in systemPrompt',
-      );
-    }
-    if (typeof role !== 'string' || !ROLES.has(role)) {
-      throw new InvalidInputError(`messages[${i}].role`, 'must be "user", "assistant" or "tool"');
-    }
-  });
 }
 
 function toolSpecs(tools: ToolSet): ToolSpec[] {

@@ -1,6 +1,7 @@
 import type { Budget } from '../llm/budget.js';
 import type { Pricing } from '../llm/pricing.js';
 import type { TelemetryOptions } from '../telemetry/telemetry-types.js';
+import type { Logger } from '../utils/logger.js';
 import type { Checkpointer, RunStatus } from './checkpointer.js';
 import type { WorkflowResult } from './workflow-events.js';
 
@@ -29,6 +30,19 @@ export interface WorkflowRunnerOptions {
    * @default none
    */
   telemetry?: TelemetryOptions;
+  /** When a node starts (run id, node, step). A hook that throws is logged; the run goes on. */
+  onNodeStart?: (event: { runId: string; node: string; step: number }) => void;
+  /** When a node finished: its update, or its error, and how long it took. */
+  onNodeFinish?: (event: {
+    runId: string;
+    node: string;
+    step: number;
+    durationMs: number;
+    update?: unknown;
+    error?: Error;
+  }) => void;
+  /** Receives throwing hooks. @default silent */
+  logger?: Logger;
 }
 
 /** What `executeWorkflow` takes. */

@@ -3,7 +3,7 @@ import { AbortError, TimeoutError } from '../errors/abort-error.js';
 import { ArshaiError } from '../errors/arshai-error.js';
 import { InvalidInputError } from '../errors/invalid-input-error.js';
 import { BudgetMeter, checkBudget } from '../llm/budget.js';
-import { endSpan, inSpan, startSpan, traceparentOf } from '../telemetry/spans.js';
+import { endSpan } from '../telemetry/spans.js';
 import type { SpanLike, TelemetryOptions } from '../telemetry/telemetry-types.js';
 import { throwIfAborted } from '../utils/abort.js';
 import { assertId } from '../utils/ids.js';
@@ -13,6 +13,7 @@ import type { Checkpoint, Checkpointer } from './checkpointer.js';
 import type { CompiledWorkflow } from './compiled-workflow.js';
 import { recoverRuns } from './recover-runs.js';
 import { claimOf, isCheckpoint, positionOfRun, storedRun } from './run-claim.js';
+import { runSpan, traced, withNodeHooks } from './run-hooks.js';
 import { checkInput, timeLimit } from './run-input.js';
 import type {
   ExecuteWorkflowInput,
@@ -64,6 +65,9 @@ export class WorkflowRunner<S extends object = object> {
   readonly #now: () => Date;
   readonly #engine: StepEngine<S>;
   readonly #telemetry: TelemetryOptions | undefined;
+  readonly #options: WorkflowRunnerOptions;
+  /** The node hooks as an event sink; undefined without hooks (no events are made). */
+  readonly #hooks: Emit<S>;
 
   constructor(workflow: CompiledWorkflow<S>, options: WorkflowRunnerOptions = {}) {
     const maxSteps = options.maxSteps ?? 100;
@@ -73,6 +77,8 @@ export class WorkflowRunner<S extends object = object> {
     this.workflow = workflow;
     this.checkpointer = options.checkpointer;
     this.#now = options.now ?? (() => new Date());
+    this.#options = options;
+    this.#hooks = this.#withHooks(undefined);
     const reducers = { ...DEFAULT_REDUCERS, ...workflow.reducers };
     this.#telemetry =
       options.telemetry?.tracer || options.telemetry?.meter ? options.telemetry : undefined;
@@ -89,12 +95,15 @@ export class WorkflowRunner<S extends object = object> {
 
   /** Runs the workflow from its entry point. */
   async executeWorkflow(input: ExecuteWorkflowInput<S>): Promise<WorkflowResult<S>> {
-    return this.#start(input, undefined);
+    return this.#start(input, this.#hooks);
   }
 
   /** Runs the workflow, yielding step events; the last is `done` with the result. */
   streamWorkflow(input: ExecuteWorkflowInput<S>): AsyncGenerator<WorkflowEvent<S>> {
-    return this.#stream((emit, signal) => this.#start({ ...input, signal }, emit), input?.signal);
+    return this.#stream(
+      (emit, signal) => this.#start({ ...input, signal }, this.#withHooks(emit)),
+      input?.signal,
+    );
   }
 
   /**
@@ -103,7 +112,7 @@ export class WorkflowRunner<S extends object = object> {
    * continued it meanwhile, it rejects with `RunConflictError` before running anything.
    */
   async resume(runId: string, options: ResumeOptions = {}): Promise<WorkflowResult<S>> {
-    return this.#resume(runId, options, undefined);
+    return this.#resume(runId, options, this.#hooks);
   }
 
   /**
@@ -147,7 +156,7 @@ export class WorkflowRunner<S extends object = object> {
       return { outcome: 'stale', ...positionOfRun<S>(last) };
     const position = positionOf<S>(last, signal, false);
     position.attemptBase += taken - 1;
-    const result = await this.#engine.step(position, undefined, signal);
+    const result = await this.#engine.step(position, this.#hooks, signal);
     return {
       outcome: 'ran',
       runId,
@@ -208,7 +217,7 @@ export class WorkflowRunner<S extends object = object> {
   /** `resume`, as a stream of step events. */
   streamResume(runId: string, options: ResumeOptions = {}): AsyncGenerator<WorkflowEvent<S>> {
     return this.#stream(
-      (emit, signal) => this.#resume(runId, { ...options, signal }, emit),
+      (emit, signal) => this.#resume(runId, { ...options, signal }, this.#withHooks(emit)),
       options.signal,
     );
   }
@@ -334,43 +343,16 @@ export class WorkflowRunner<S extends object = object> {
     };
   }
 
-  /**
-   * The `invoke_workflow {name}` span of this call on a run (a child of the run's trace when
-   * it continues a run started elsewhere); the run's steps become its children.
-   */
   #runSpan(position: Position<S>, resumed: boolean): SpanLike | undefined {
-    const span = startSpan(
-      this.#telemetry,
-      `invoke_workflow ${this.workflow.name}`,
-      {
-        'gen_ai.operation.name': 'invoke_workflow',
-        'arshai.workflow.name': this.workflow.name,
-        'arshai.run.id': position.runId,
-        'arshai.workflow.resumed': resumed,
-      },
-      { parent: position.span },
-    );
-    if (!span) return undefined;
-    position.span = span;
-    position.trace ??= traceparentOf(span);
-    return span;
+    return runSpan(this.#telemetry, this.workflow.name, position, resumed);
   }
 
-  /** Runs `work` under the run's span, which ends with its outcome. */
-  async #traced(
-    span: SpanLike | undefined,
-    work: () => Promise<WorkflowResult<S>>,
-  ): Promise<WorkflowResult<S>> {
-    if (!span) return work();
-    try {
-      const result = await inSpan(span, work);
-      span.setAttribute('arshai.workflow.status', result.status);
-      endSpan(span, result.error);
-      return result;
-    } catch (error) {
-      endSpan(span, error);
-      throw error;
-    }
+  #traced(span: SpanLike | undefined, work: () => Promise<WorkflowResult<S>>) {
+    return traced(span, work);
+  }
+
+  #withHooks(emit: Emit<S>): Emit<S> {
+    return withNodeHooks(emit, this.#options);
   }
 
   /** Refuses a run of another workflow. */
