@@ -4,12 +4,14 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { type FakeServer, startFakeServer } from '../providers/fake-server.js';
 import { extractBlocks, outDir } from './doc-blocks.js';
+import { type OtlpReceiver, startOtlpReceiver } from './otlp-receiver.js';
 
 const blocks = extractBlocks();
 const root = join(import.meta.dirname, '../..');
 
 // Examples that talk to "a local OpenAI-compatible server" reach this one.
 let local: FakeServer;
+let receiver: OtlpReceiver;
 beforeAll(async () => {
   local = await startFakeServer([], {
     json: {
@@ -30,10 +32,15 @@ beforeAll(async () => {
   process.env.LOCAL_LLM_URL = `${local.url}/v1`;
   // Examples that need Redis (docs/distributed.md) reach the tests' redis-server.
   process.env.REDIS_URL = inject('redisUrl');
+  // The OTLP example (docs/observability.md) exports to a local receiver.
+  receiver = await startOtlpReceiver();
+  process.env.OTLP_TRACES_URL = `${receiver.url}/v1/traces`;
 });
 afterAll(async () => {
   delete process.env.LOCAL_LLM_URL;
   delete process.env.REDIS_URL;
+  delete process.env.OTLP_TRACES_URL;
+  await receiver.close();
   await local.close();
 });
 
@@ -65,4 +72,8 @@ describe('README and docs code', () => {
       await import(block.file);
     });
   }
+
+  it('the OTLP example’s span reached the receiver', () => {
+    expect(receiver.spanNames()).toContain('chat scripted-model');
+  });
 });
