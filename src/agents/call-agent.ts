@@ -1,5 +1,6 @@
 import { abortErrorFrom, linkedController, raceAbort } from '../utils/abort.js';
 import type { Agent, AgentInput } from './agent.js';
+import { inAgentSpan } from './agent-span.js';
 
 /**
  * Runs `agent.process(input)`. With `input.signal`, the call rejects with the typed
@@ -10,9 +11,15 @@ import type { Agent, AgentInput } from './agent.js';
  * @example
  * ```ts
  * const answer = await callAgent(agent, { message: 'hi', signal: AbortSignal.timeout(5_000) });
+ * // With `{ name }`: an `invoke_agent {name}` span, when the agent's client has a tracer.
  * ```
  */
-export function callAgent<O>(agent: Agent<O>, input: AgentInput): Promise<O> {
+export function callAgent<O>(
+  agent: Agent<O>,
+  input: AgentInput,
+  trace?: { name: string; attributes?: Record<string, string | number | boolean> },
+): Promise<O> {
+  if (trace) return inAgentSpan(agent, trace.name, () => callAgent(agent, input), trace.attributes);
   const { signal } = input;
   if (!signal) return agent.process(input);
   if (signal.aborted) return Promise.reject(abortErrorFrom(signal));

@@ -1,6 +1,7 @@
 import { AbortError } from '../errors/abort-error.js';
 import { InvalidInputError } from '../errors/invalid-input-error.js';
 import { type Budget, BudgetExceededError, BudgetMeter } from '../llm/budget.js';
+import type { TelemetryOptions } from '../telemetry/telemetry-types.js';
 import { abortErrorFrom, linkedController } from '../utils/abort.js';
 import { silentLogger } from '../utils/logger.js';
 import { checkCount, checkTimeoutMs } from '../utils/option-checks.js';
@@ -31,6 +32,8 @@ export interface WorkflowQueueOptions extends QueueSideOptions {
    * @default 10000
    */
   noWorkerMs?: number;
+  /** OpenTelemetry: each started run's trace begins here; the workers' steps join it. */
+  telemetry?: TelemetryOptions;
 }
 
 declare const STATE: unique symbol;
@@ -60,6 +63,7 @@ export type QueueStartInput<S extends object> = Omit<ExecuteWorkflowInput<S>, 't
 export class WorkflowQueue {
   readonly checkpointer: Checkpointer;
   readonly #noWorkerMs: number;
+  readonly #telemetry: TelemetryOptions | undefined;
   readonly #steps: StepQueues;
   readonly #runners = new WeakMap<CompiledWorkflow<object>, WorkflowRunner<object>>();
   readonly #events: RunEvents;
@@ -73,6 +77,7 @@ export class WorkflowQueue {
     this.checkpointer = options.checkpointer;
     const logger = options.logger ?? silentLogger;
     this.#noWorkerMs = options.noWorkerMs ?? 10_000;
+    this.#telemetry = options.telemetry;
     this.#steps = new StepQueues(
       options.connection,
       { name, prefix },
@@ -234,7 +239,10 @@ export class WorkflowQueue {
     const key = workflow as unknown as CompiledWorkflow<object>;
     let runner = this.#runners.get(key) as WorkflowRunner<S> | undefined;
     if (!runner) {
-      runner = new WorkflowRunner(workflow, { checkpointer: this.checkpointer });
+      runner = new WorkflowRunner(workflow, {
+        checkpointer: this.checkpointer,
+        ...(this.#telemetry ? { telemetry: this.#telemetry } : {}),
+      });
       this.#runners.set(key, runner as unknown as WorkflowRunner<object>);
     }
     return runner;

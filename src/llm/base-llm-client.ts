@@ -84,6 +84,8 @@ export class BaseLLMClient implements LLMClient {
   readonly adapter: ModelAdapter;
   /** The background tasks this client starts. */
   readonly backgroundTasks: BackgroundTasks;
+  /** The client's telemetry (agents and patterns over this client trace with it). */
+  readonly telemetry: TelemetryOptions | undefined;
   readonly #loop: LoopContext;
 
   constructor(adapter: ModelAdapter, config: LLMConfig, options: LLMClientOptions = {}) {
@@ -97,6 +99,7 @@ export class BaseLLMClient implements LLMClient {
         ...(options.onBackgroundTask ? { onSettled: options.onBackgroundTask } : {}),
       });
     this.backgroundTasks = tasks;
+    this.telemetry = options.telemetry;
     this.#loop = {
       adapter,
       config,

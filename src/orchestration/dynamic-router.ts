@@ -93,11 +93,15 @@ export class DynamicRouter<O = unknown> implements Agent<O> {
   ): Promise<{ output: O; decision: RouteDecision }> {
     const decision = await this.route(userMessage, context, options);
     const agent = this.agents[decision.agent] as Agent<O>;
-    const output = await callAgent(agent, {
-      message: userMessage,
-      metadata: { route: decision, ...(context ? { context } : {}) },
-      ...(options.signal ? { signal: options.signal } : {}),
-    });
+    const output = await callAgent(
+      agent,
+      {
+        message: userMessage,
+        metadata: { route: decision, ...(context ? { context } : {}) },
+        ...(options.signal ? { signal: options.signal } : {}),
+      },
+      { name: decision.agent, attributes: { 'arshai.route.source': decision.source } },
+    );
     return { output, decision };
   }
 

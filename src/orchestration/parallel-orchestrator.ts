@@ -1,4 +1,5 @@
 import type { Agent, AgentInput } from '../agents/agent.js';
+import { inAgentSpan } from '../agents/agent-span.js';
 import { linkedController, raceAbort, throwIfAborted } from '../utils/abort.js';
 import { createLimiter } from '../utils/limiter.js';
 import { checkTimeoutMs } from '../utils/option-checks.js';
@@ -63,11 +64,17 @@ export class ParallelOrchestrator implements Agent<Record<string, unknown>> {
           const run = linkedController(options.signal, options.timeoutMs, `Agent "${name}"`);
           try {
             throwIfAborted(run.signal);
-            const work = agent.process({
-              message: inputMessage,
-              ...(options.metadata ? { metadata: options.metadata } : {}),
-              signal: run.signal,
-            });
+            const work = inAgentSpan(
+              agent,
+              name,
+              () =>
+                agent.process({
+                  message: inputMessage,
+                  ...(options.metadata ? { metadata: options.metadata } : {}),
+                  signal: run.signal,
+                }),
+              { 'arshai.branch': name },
+            );
             return [name, await raceAbort(work, run.signal)];
           } catch (error) {
             return [name, new AgentFailure(asError(error))];

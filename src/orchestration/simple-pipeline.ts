@@ -41,11 +41,15 @@ export class SimplePipeline implements Agent<string> {
       throwIfAborted(options.signal);
       let output: unknown;
       try {
-        output = await callAgent(agent, {
-          message: current,
-          ...(options.metadata ? { metadata: options.metadata } : {}),
-          ...(options.signal ? { signal: options.signal } : {}),
-        });
+        output = await callAgent(
+          agent,
+          {
+            message: current,
+            ...(options.metadata ? { metadata: options.metadata } : {}),
+            ...(options.signal ? { signal: options.signal } : {}),
+          },
+          { name: String(stage) },
+        );
       } catch (error) {
         throwIfAborted(options.signal);
         throw new PipelineStageError(stage, agent.constructor?.name ?? 'agent', error);

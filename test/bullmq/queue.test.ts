@@ -1,4 +1,9 @@
 import {
+  BasicTracerProvider,
+  InMemorySpanExporter,
+  SimpleSpanProcessor,
+} from '@opentelemetry/sdk-trace-base';
+import {
   AbortError,
   ArshaiError,
   BudgetExceededError,
@@ -241,6 +246,47 @@ it('a run over its budget on the queue: result rejects with BudgetExceededError;
   expect(done.status).toBe('completed');
   expect(done.state.agentData).toEqual({ one: 'ok', two: 'ok' });
   expect(llm.calls).toHaveLength(2);
+});
+
+it('a queued run is one trace: the enqueue on the producer, every step and node on the workers', async () => {
+  const exporter = new InMemorySpanExporter();
+  const tracerOf = (name: string) =>
+    new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(exporter)] }).getTracer(
+      name,
+    );
+  const flow = pipeline({ ran: [] }, 'traced');
+  const name = `traced${process.pid}`;
+  const checkpointer = new RedisCheckpointer({ url, keyPrefix: `${name}:cp:` });
+  const queue = new WorkflowQueue({
+    connection: url,
+    checkpointer,
+    name,
+    telemetry: { tracer: tracerOf('api') },
+  });
+  const worker = new WorkflowWorker({
+    connection: url,
+    checkpointer,
+    name,
+    workflows: { traced: flow },
+    telemetry: { tracer: tracerOf('worker') },
+  });
+  closers.push(
+    () => checkpointer.close(),
+    () => queue.close(),
+    () => worker.close(),
+  );
+  const run = await queue.start(flow, { userId: 'u' });
+  expect((await queue.result(run)).status).toBe('completed');
+  const spans = exporter.getFinishedSpans();
+  const [root] = spans.filter((s) => s.name === 'invoke_workflow traced');
+  expect(root).toBeDefined();
+  const steps = spans.filter((s) => s.name.startsWith('workflow.step '));
+  expect(steps).toHaveLength(4); // a, (b, c), d, e
+  for (const s of steps) expect(s.parentSpanContext?.spanId).toBe(root?.spanContext().spanId);
+  expect(spans.filter((s) => s.name.startsWith('workflow.node '))).toHaveLength(5);
+  expect(new Set(spans.map((s) => s.spanContext().traceId))).toEqual(
+    new Set([root?.spanContext().traceId]),
+  );
 });
 
 describe('workers when things go wrong', () => {

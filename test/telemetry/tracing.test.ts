@@ -236,3 +236,45 @@ describe('OpenTelemetry metrics', () => {
     await meterProvider.shutdown();
   });
 });
+
+describe('agent spans in patterns', () => {
+  it('DynamicRouter: the routing call, then invoke_agent {chosen} with the agent’s call inside; ParallelOrchestrator: one invoke_agent per branch', async () => {
+    const { ChatAgent, DynamicRouter, ParallelOrchestrator } = await import('arshai');
+    const llm = new ScriptedLLMClient(
+      [
+        { object: { agent: 'refunds', reason: 'money' } },
+        { text: 'refund sent' },
+        { text: 'a' },
+        { text: 'b' },
+      ],
+      { telemetry: { tracer } },
+    );
+    const router = new DynamicRouter(llm, {
+      refunds: new ChatAgent(llm, 'You handle refunds.'),
+      general: new ChatAgent(llm, 'You handle the rest.'),
+    });
+    const routed = await router.run('I want my money back');
+    expect(routed.output).toBe('refund sent');
+    const [agentSpan] = named('invoke_agent refunds');
+    expect(agentSpan?.attributes).toMatchObject({
+      'gen_ai.operation.name': 'invoke_agent',
+      'gen_ai.agent.name': 'refunds',
+      'arshai.route.source': 'llm',
+    });
+    const chats = named('chat scripted-model');
+    expect(chats).toHaveLength(2);
+    expect(parentOf(chats[0] as ReadableSpan)).toBeUndefined(); // the routing decision
+    expect(parentOf(chats[1] as ReadableSpan)).toBe(idOf(agentSpan));
+
+    exporter.reset();
+    const parallel = new ParallelOrchestrator({
+      left: new ChatAgent(llm, 'Left.'),
+      right: new ChatAgent(llm, 'Right.'),
+    });
+    await parallel.process({ message: 'go' });
+    const branches = spans().filter((s) => s.name.startsWith('invoke_agent '));
+    expect(branches.map((s) => s.attributes['arshai.branch']).sort()).toEqual(['left', 'right']);
+    for (const chat of named('chat scripted-model'))
+      expect(branches.map(idOf)).toContain(parentOf(chat));
+  });
+});

@@ -1,0 +1,38 @@
+import { GEN_AI } from '../telemetry/gen-ai.js';
+import { endSpan, inSpan, startSpan } from '../telemetry/spans.js';
+import type { TelemetryOptions } from '../telemetry/telemetry-types.js';
+import type { Agent } from './agent.js';
+
+/** The telemetry of an agent's client (agents and patterns trace with their client's). */
+function telemetryOf(agent: Agent<unknown>): TelemetryOptions | undefined {
+  const client = (agent as { llmClient?: { telemetry?: TelemetryOptions } }).llmClient;
+  return client?.telemetry?.tracer ? client.telemetry : undefined;
+}
+
+/**
+ * Runs `work` (the agent's call) in an `invoke_agent {name}` span, when the agent's client
+ * has a tracer; the agent's model and tool calls become its children. `attributes` add what
+ * the pattern knows (the route chosen, the branch).
+ */
+export async function inAgentSpan<T>(
+  agent: Agent<unknown>,
+  name: string | undefined,
+  work: () => Promise<T>,
+  attributes: Record<string, string | number | boolean> = {},
+): Promise<T> {
+  const telemetry = name === undefined ? undefined : telemetryOf(agent);
+  if (!telemetry) return work();
+  const span = startSpan(telemetry, `invoke_agent ${name}`, {
+    [GEN_AI.OPERATION_NAME]: 'invoke_agent',
+    [GEN_AI.AGENT_NAME]: name,
+    ...attributes,
+  });
+  try {
+    const result = await inSpan(span, work);
+    endSpan(span);
+    return result;
+  } catch (error) {
+    endSpan(span, error);
+    throw error;
+  }
+}
