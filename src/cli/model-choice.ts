@@ -1,6 +1,7 @@
 import { BaseLLMClient } from '../llm/base-llm-client.js';
 import type { ModelAdapter } from '../llm/model-adapter.js';
 import { CountingAdapter } from '../showcase/counting-adapter.js';
+import { EXAMPLE_PRICING } from '../showcase/example-pricing.js';
 import { OfflineModel } from '../showcase/offline-model.js';
 import { OFFLINE_RULES } from '../showcase/offline-rules.js';
 import { UsageError } from './usage-error.js';
@@ -78,7 +79,8 @@ export async function chooseModel(
   const counting = new CountingAdapter(adapter);
   const simulated = chosen === 'offline';
   return {
-    client: new BaseLLMClient(counting, { model: adapter.model }),
+    // Costs in the summary come from an example table (see EXAMPLE_PRICING).
+    client: new BaseLLMClient(counting, { model: adapter.model }, { pricing: EXAMPLE_PRICING }),
     counting,
     simulated,
     description: simulated

@@ -28,6 +28,8 @@ export interface Session {
   diagramDir: string;
   /** Set when the store is Redis: the URL, for the queue. */
   redisUrl?: string;
+  /** What each node run in this process cost (from its node-end event), in order. */
+  costs: Array<{ node: string; costUsd: number | undefined }>;
   started: number;
   close(): Promise<void>;
 }
@@ -101,6 +103,7 @@ export function openSession(storePath: string, model: ModelChoice, mustExist: bo
     model,
     store: storePath,
     diagramDir: dirname(storePath),
+    costs: [],
     started: performance.now(),
     close: async () => db.close(),
   };
@@ -121,6 +124,7 @@ export async function openRedisSession(
     store: stores.label,
     diagramDir: join(cwd, '.arshai'),
     redisUrl: url,
+    costs: [],
     started: performance.now(),
     close: stores.close,
   };
@@ -130,6 +134,7 @@ export async function openRedisSession(
 export async function followRun(
   events: AsyncIterable<WorkflowEvent<SupportState>>,
   out: Output,
+  costs?: Session['costs'],
 ): Promise<WorkflowResult<SupportState>> {
   const progress = new Progress(out);
   let result: WorkflowResult<SupportState> | undefined;
@@ -143,6 +148,11 @@ export async function followRun(
           progress.start(event.node);
           break;
         case 'node-end':
+          if (event.spent?.modelCalls)
+            costs?.push({
+              node: event.node,
+              costUsd: event.spent.unpricedCalls ? undefined : event.spent.costUsd,
+            });
           progress.end(
             event.node,
             '✔',
@@ -194,6 +204,16 @@ function describe(node: string, update: Partial<SupportState> | undefined): stri
     default:
       return '';
   }
+}
+
+/** Cost per step and in total, at the example prices of `EXAMPLE_PRICING`. */
+function costLine(session: Session, result: WorkflowResult<SupportState>): string {
+  const usd = (n: number | undefined) => (n === undefined ? 'unknown' : `$${n.toFixed(6)}`);
+  const steps = session.costs.map((c) => `${c.node} ${usd(c.costUsd)}`).join(' · ');
+  const spent = result.spent;
+  const total = spent ? (spent.unpricedCalls ? undefined : spent.costUsd) : undefined;
+  const label = 'Cost (EXAMPLE prices, not a quote):';
+  return `${label} ${steps ? `${steps} · ` : ''}total ${usd(total)}${spent ? '' : ' (no model calls recorded)'}\n`;
 }
 
 /** Asks in a terminal; returns undefined when there is no terminal to ask in. */
@@ -255,6 +275,7 @@ export function printOutcome(
         ],
       ];
   out.write(`\n${table(heads, [cells])}\n`);
+  out.write(costLine(session, result));
   mkdirSync(session.diagramDir, { recursive: true, mode: 0o700 });
   const diagram = join(session.diagramDir, 'customer-support.mmd');
   writeFileSync(diagram, toMermaid(session.runner.workflow), { mode: 0o600 });

@@ -1,3 +1,4 @@
+import type { BudgetMeter, Spent } from '../llm/budget.js';
 import { abortErrorFrom, linkedController, raceAbort } from '../utils/abort.js';
 import { isRetryableError, retry } from '../utils/retry.js';
 import type { CompiledWorkflow } from './compiled-workflow.js';
@@ -38,6 +39,8 @@ export interface Execution<S extends object> {
   /** Answers to this node's interrupts, in the order it asks. */
   answers: readonly unknown[] | undefined;
   emit: ((event: WorkflowEvent<S>) => void) | undefined;
+  /** What this node spends, for its node-end / node-error event. */
+  meter?: BudgetMeter | undefined;
 }
 
 /**
@@ -111,6 +114,7 @@ export async function executeNode<S extends object>(
       step: x.step,
       durationMs: performance.now() - started,
       update,
+      ...spentBy(x.meter),
     });
     return { node: name, step: x.step, ...(update ? { update } : {}) };
   } catch (error) {
@@ -124,9 +128,15 @@ export async function executeNode<S extends object>(
       step: x.step,
       durationMs: performance.now() - started,
       error: err,
+      ...spentBy(x.meter),
     });
     return { node: name, step: x.step, error: err };
   }
+}
+
+/** What a node spent, when it spent anything. */
+function spentBy(meter: BudgetMeter | undefined): { spent?: Spent } {
+  return meter?.used ? { spent: { ...meter.spent } } : {};
 }
 
 /** A node's `ctx` (a class: its `signal` getter is on the prototype, which keeps steps cheap). */

@@ -145,6 +145,7 @@ export function positionOfRun<S extends object>(c: Checkpoint): RunPosition<S> {
   if (c.status === 'failed') position.result = failedResult(c);
   if (c.status === 'interrupted' && c.interrupt)
     position.result = { runId: c.runId, status: 'interrupted', state, interrupt: c.interrupt };
+  if (position.result && c.spent) position.result.spent = { ...c.spent };
   return position;
 }
 

@@ -1,4 +1,4 @@
-import type { Budget } from '../llm/budget.js';
+import type { Budget, Spent } from '../llm/budget.js';
 import type { Pricing } from '../llm/pricing.js';
 import type { TelemetryOptions } from '../telemetry/telemetry-types.js';
 import type { Logger } from '../utils/logger.js';
@@ -40,6 +40,8 @@ export interface WorkflowRunnerOptions {
     durationMs: number;
     update?: unknown;
     error?: Error;
+    /** What the node's model and tool calls spent (tokens, cost, calls), when any. */
+    spent?: Spent;
   }) => void;
   /** Receives throwing hooks. @default silent */
   logger?: Logger;

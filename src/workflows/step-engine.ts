@@ -166,7 +166,9 @@ export class StepEngine<S extends object> {
               'arshai.workflow.node': node,
               'arshai.workflow.node.attempt': position.attemptBase + 1,
             });
-            const outcome = await inSpan(span, () =>
+            // With a listener, each node's spending is its own (for its node-end event).
+            const own = emit ? new BudgetMeter({}) : undefined;
+            const execute = () =>
               executeNode(this.workflow, node, before, {
                 runId,
                 step: nodeStep,
@@ -176,8 +178,9 @@ export class StepEngine<S extends object> {
                 idle,
                 answers: answers?.node === node ? answers.values : undefined,
                 emit,
-              }),
-            );
+                meter: own,
+              });
+            const outcome = await inSpan(span, () => (own ? underMeter(own, execute) : execute()));
             span?.setAttribute(
               'arshai.workflow.node.outcome',
               outcome.error ? 'error' : outcome.interrupt ? 'interrupted' : 'ok',

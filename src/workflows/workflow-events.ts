@@ -35,6 +35,8 @@ export type WorkflowEvent<S extends object = object> =
       step: number;
       durationMs: number;
       update: StateUpdate<S> | undefined;
+      /** What the node's model and tool calls spent, when they spent anything. */
+      spent?: Spent;
     }
   | {
       type: 'node-error';
@@ -43,6 +45,7 @@ export type WorkflowEvent<S extends object = object> =
       step: number;
       durationMs: number;
       error: Error;
+      spent?: Spent;
     }
   | { type: 'custom'; runId: string; node: string; name: string; data: unknown }
   | { type: 'state'; runId: string; step: number; state: WorkflowState<S> }

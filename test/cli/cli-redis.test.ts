@@ -55,6 +55,7 @@ it('demo --redis runs through the queue; two worker processes share its steps; r
   const done = arshai(['resume', runId, '--approve', '--redis', url, '--fast']);
   expect(done.code).toBe(0);
   expect(done.out).toContain('We have refunded $249.00 for order A1001');
+  expect(done.out).toMatch(/total \$0\.\d{6}/); // the run's spending, stored by the workers
   const show = arshai(['runs', 'show', runId, '--redis', url]);
   expect(show.out).toContain('ran: resumed with answer approve');
   expect(show.out).toContain('completed');

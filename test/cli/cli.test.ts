@@ -90,8 +90,12 @@ describe('arshai CLI', () => {
       interrupt: { node: 'approval' },
     });
 
+    expect(first.out).toMatch(/Cost \(EXAMPLE prices, not a quote\): triage \$0\.\d{6} .* total \$0\.\d{6}/);
     const second = arshai(['resume', runId, '--approve', '--fast', '--store', store]);
     expect(second.code).toBe(0);
+    // The total is the run's, over both processes; the steps are this process's.
+    const total = (out: string) => Number(/total \$(\d\.\d+)/.exec(out)?.[1]);
+    expect(total(second.out)).toBeGreaterThan(total(first.out));
     expect(second.out).toContain('We have refunded $249.00 for order A1001');
     const last = await checkpoints.getLatest(runId);
     expect(last?.status).toBe('completed');

@@ -145,3 +145,29 @@ it('runner hooks: onNodeStart / onNodeFinish per node, a failing node included; 
   ]);
   expect(lines).toEqual(['arshai: the onNodeStart hook threw; the call goes on']);
 });
+
+it('onNodeFinish and node-end events carry what each node spent; the run result the total', async () => {
+  const llm = new ScriptedLLMClient([{ text: 'a' }, { text: 'b' }, { text: 'c' }]);
+  const talk = (n: number) => async () => {
+    for (let i = 0; i < n; i++) await llm.chat({ systemPrompt: 's', userMessage: 'u' });
+    return {};
+  };
+  const workflow = new WorkflowGraph()
+    .addNode('one', talk(1))
+    .addNode('two', talk(2))
+    .addNode('none', talk(0))
+    .addEdge('one', 'two')
+    .addEdge('two', 'none')
+    .addEdge('none', END)
+    .setEntryPoint('one')
+    .compile({ name: 'spending' });
+  const spent: Record<string, unknown> = {};
+  const runner = new WorkflowRunner(workflow, {
+    onNodeFinish: (e) => {
+      spent[e.node] = e.spent?.modelCalls;
+    },
+  });
+  const result = await runner.executeWorkflow({ userId: 'u' });
+  expect(spent).toEqual({ one: 1, two: 2, none: undefined });
+  expect(result.spent).toMatchObject({ modelCalls: 3, tokens: 45 });
+});

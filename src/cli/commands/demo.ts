@@ -58,6 +58,7 @@ export const demo: Command = {
           state: { customerId, message },
         }),
         stdout,
+        session.costs,
       );
       if (result.status === 'interrupted') {
         const question = String(
@@ -69,6 +70,7 @@ export const demo: Command = {
           result = await followRun(
             session.runner.streamResume(result.runId, { value: decision }),
             stdout,
+            session.costs,
           );
         }
       }

@@ -86,6 +86,7 @@ export const resume: Command = {
         result = await followRun(
           session.runner.streamResume(runId, value === undefined ? {} : { value }),
           stdout,
+          session.costs,
         );
       }
       printOutcome(session, result, stdout);
