@@ -90,7 +90,9 @@ describe('arshai CLI', () => {
       interrupt: { node: 'approval' },
     });
 
-    expect(first.out).toMatch(/Cost \(EXAMPLE prices, not a quote\): triage \$0\.\d{6} .* total \$0\.\d{6}/);
+    expect(first.out).toMatch(
+      /Cost \(EXAMPLE prices, not a quote\): triage \$0\.\d{6} .* total \$0\.\d{6}/,
+    );
     const second = arshai(['resume', runId, '--approve', '--fast', '--store', store]);
     expect(second.code).toBe(0);
     // The total is the run's, over both processes; the steps are this process's.
