@@ -151,6 +151,28 @@ if (frameworks.some((f) => f.id === 'arshai')) {
   console.log(distributed ? 'done' : 'failed');
 }
 
+/** Telemetry overhead (arshai with a real OpenTelemetry SDK tracer against none). */
+interface TelemetryResult {
+  iterations: number;
+  spansPerCall: number;
+  off: { median: number; p95: number };
+  on: { median: number; p95: number };
+  perSpanUs: number;
+}
+let telemetry: TelemetryResult | undefined;
+let telemetryError: string | undefined;
+if (frameworks.some((f) => f.id === 'arshai')) {
+  process.stdout.write('telemetry... ');
+  const r = spawnSync(
+    process.execPath,
+    [join(root, 'bench/telemetry.ts'), ...(quick ? ['--quick'] : [])],
+    { cwd: root, encoding: 'utf8' },
+  );
+  if (r.status === 0) telemetry = JSON.parse(r.stdout) as TelemetryResult;
+  else telemetryError = (r.stderr || r.stdout).split('\n').slice(0, 3).join(' ');
+  console.log(telemetry ? 'done' : 'failed');
+}
+
 const baseline = results.find((r) => r.name === 'baseline');
 const mismatch = (r: WorkerResult, key: string) => {
   const expected = baseline?.checks[key];
@@ -321,6 +343,28 @@ ${mdTable(
     : `failed: ${distributedError ?? 'not run'}`
 }
 
+## Telemetry: a traced tool loop (arshai)
+
+${
+  telemetry
+    ? `A 6-turn tool loop (5 tool calls) on \`BaseLLMClient\` over a model that answers at once, one call at a time,
+${fmt(telemetry.iterations, 0)} calls after warm-up: without telemetry, and with a real OpenTelemetry SDK tracer
+(\`BasicTracerProvider\`, \`SimpleSpanProcessor\`, an exporter that drops the spans: the SDK's own cost, no I/O).
+Every call's answer and the ${telemetry.spansPerCall} spans per call are checked.
+
+${mdTable(
+  ['telemetry', 'µs per call (median / p95)'],
+  [
+    ['off (no tracer)', `${fmt(telemetry.off.median)} / ${fmt(telemetry.off.p95)}`],
+    ['on (SDK tracer)', `${fmt(telemetry.on.median)} / ${fmt(telemetry.on.p95)}`],
+  ],
+)}
+
+- Per span (chat or execute_tool, SDK included): ${fmt(telemetry.perSpanUs, 2)} µs. With telemetry off no span is
+  made and no clock is read: the S1 and S3 rows above are the "off" cost.`
+    : `failed: ${telemetryError ?? 'not run'}`
+}
+
 ## Import time (fresh process, mean)
 
 ${mdTable(
@@ -363,6 +407,8 @@ if (storageError)
   failed.push({ name: 'storage', versions: {}, notes: {}, checks: {}, timings: {} });
 if (distributedError)
   failed.push({ name: 'scale-out', versions: {}, notes: {}, checks: {}, timings: {} });
+if (telemetryError)
+  failed.push({ name: 'telemetry', versions: {}, notes: {}, checks: {}, timings: {} });
 if (failed.length) {
   console.error(`Failed or mismatched: ${failed.map((r) => r.name).join(', ')}`);
   process.exitCode = 1;

@@ -23,6 +23,7 @@ it('npm run bench -- --quick checks and times the scenarios', () => {
     'S4 concurrency',
     'S5 graph',
     'Scale-out: arshai/bullmq on worker processes',
+    'Telemetry: a traced tool loop (arshai)',
     'Import time',
   ]) {
     expect(doc).toContain(section);
@@ -31,4 +32,5 @@ it('npm run bench -- --quick checks and times the scenarios', () => {
   expect(doc).not.toContain('check failed');
   expect(doc).toMatch(/\| 2 worker processes \| \d+ \| \d+\.\d \|/);
   expect(doc).toMatch(/Queue overhead per step .*\n\s+\d+\.\d\d ms/);
+  expect(doc).toMatch(/\| on \(SDK tracer\) \| \d+\.\d \/ \d+\.\d \|/);
 }, 180_000);
