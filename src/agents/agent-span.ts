@@ -14,14 +14,23 @@ function telemetryOf(agent: Agent<unknown>): TelemetryOptions | undefined {
  * has a tracer; the agent's model and tool calls become its children. `attributes` add what
  * the pattern knows (the route chosen, the branch).
  */
-export async function inAgentSpan<T>(
+export function inAgentSpan<T>(
   agent: Agent<unknown>,
   name: string | undefined,
   work: () => Promise<T>,
   attributes: Record<string, string | number | boolean> = {},
 ): Promise<T> {
+  // Without a tracer: the call itself, no extra frame.
   const telemetry = name === undefined ? undefined : telemetryOf(agent);
-  if (!telemetry) return work();
+  return telemetry ? traced(telemetry, name as string, work, attributes) : work();
+}
+
+async function traced<T>(
+  telemetry: TelemetryOptions,
+  name: string,
+  work: () => Promise<T>,
+  attributes: Record<string, string | number | boolean>,
+): Promise<T> {
   const span = startSpan(telemetry, `invoke_agent ${name}`, {
     [GEN_AI.OPERATION_NAME]: 'invoke_agent',
     [GEN_AI.AGENT_NAME]: name,

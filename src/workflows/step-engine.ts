@@ -6,7 +6,7 @@ import type { SpanLike, TelemetryOptions } from '../telemetry/telemetry-types.js
 import { abortErrorFrom, neverAborts, throwIfAborted } from '../utils/abort.js';
 import type { Checkpoint, Checkpointer, PendingWrite, RunStatus } from './checkpointer.js';
 import type { CompiledWorkflow } from './compiled-workflow.js';
-import { executeNode, type NodeOutcome } from './node-execution.js';
+import { type Execution, executeNode, type NodeOutcome } from './node-execution.js';
 import { mergeStep } from './step-merge.js';
 import {
   CheckpointError,
@@ -149,48 +149,32 @@ export class StepEngine<S extends object> {
     const done = parallel ? await parallel.done() : undefined;
     const idle = () => (position.idle ??= neverAborts());
     const meter = position.meter;
-    const outcomes = await underMeter(
-      meter,
-      () =>
-        Promise.all(
-          position.next.map(async (node, i): Promise<NodeOutcome<S>> => {
-            const nodeStep = before.stepCount + i + 1;
-            const kept = done?.get(node);
-            if (kept) {
-              const update = kept.update as StateUpdate<S> | undefined;
-              return { node, step: nodeStep, ...(update ? { update } : {}) };
-            }
-            const span = startSpan(this.telemetry, `workflow.node ${node}`, {
-              'arshai.run.id': runId,
-              'arshai.workflow.step': position.step,
-              'arshai.workflow.node': node,
-              'arshai.workflow.node.attempt': position.attemptBase + 1,
-            });
-            // With a listener, each node's spending is its own (for its node-end event).
-            const own = emit ? new BudgetMeter({}) : undefined;
-            const execute = () =>
-              executeNode(this.workflow, node, before, {
-                runId,
-                step: nodeStep,
-                superStep: position.step,
-                attemptBase: position.attemptBase,
-                signal,
-                idle,
-                answers: answers?.node === node ? answers.values : undefined,
-                emit,
-                meter: own,
-              });
-            const outcome = await inSpan(span, () => (own ? underMeter(own, execute) : execute()));
-            span?.setAttribute(
-              'arshai.workflow.node.outcome',
-              outcome.error ? 'error' : outcome.interrupt ? 'interrupted' : 'ok',
-            );
-            endSpan(span, outcome.error);
-            if (parallel && !outcome.error && !outcome.interrupt) await parallel.keep(outcome);
-            return outcome;
-          }),
-        ),
-      this.pricing,
+    // The run's meter is in scope: the caller runs its steps under `scoped`.
+    const outcomes = await Promise.all(
+      position.next.map(async (node, i): Promise<NodeOutcome<S>> => {
+        const nodeStep = before.stepCount + i + 1;
+        const kept = done?.get(node);
+        if (kept) {
+          const update = kept.update as StateUpdate<S> | undefined;
+          return { node, step: nodeStep, ...(update ? { update } : {}) };
+        }
+        const execution = {
+          runId,
+          step: nodeStep,
+          superStep: position.step,
+          attemptBase: position.attemptBase,
+          signal,
+          idle,
+          answers: answers?.node === node ? answers.values : undefined,
+          emit,
+        };
+        const outcome =
+          this.telemetry || emit
+            ? await this.#observed(node, position, execution, before)
+            : await executeNode(this.workflow, node, before, execution);
+        if (parallel && !outcome.error && !outcome.interrupt) await parallel.keep(outcome);
+        return outcome;
+      }),
     );
     throwIfAborted(signal);
     // The run's budget ran out in this step: it stops here, resumable (finished branches kept).
@@ -239,6 +223,39 @@ export class StepEngine<S extends object> {
     return finished
       ? { runId, status: 'completed', state: position.state, ...spentOf(position) }
       : undefined;
+  }
+
+  /**
+   * Runs `work` (the steps of one call on a run) with the run's meter and the runner's prices
+   * in scope: once per call, not per step (entering a scope costs about 0.4 µs).
+   */
+  scoped<T>(position: Position<S>, work: () => Promise<T>): Promise<T> {
+    return underMeter(position.meter, work, this.pricing);
+  }
+
+  /** A node run with its span and its own meter (for its node-end event), when observed. */
+  async #observed(
+    node: string,
+    position: Position<S>,
+    execution: Execution<S>,
+    before: WorkflowState<S>,
+  ): Promise<NodeOutcome<S>> {
+    const span = startSpan(this.telemetry, `workflow.node ${node}`, {
+      'arshai.run.id': position.runId,
+      'arshai.workflow.step': position.step,
+      'arshai.workflow.node': node,
+      'arshai.workflow.node.attempt': position.attemptBase + 1,
+    });
+    // With a listener, each node's spending is its own (for its node-end event).
+    const own = execution.emit ? new BudgetMeter({}) : undefined;
+    const run = () => executeNode(this.workflow, node, before, { ...execution, meter: own });
+    const outcome = await inSpan(span, () => (own ? underMeter(own, run) : run()));
+    span?.setAttribute(
+      'arshai.workflow.node.outcome',
+      outcome.error ? 'error' : outcome.interrupt ? 'interrupted' : 'ok',
+    );
+    endSpan(span, outcome.error);
+    return outcome;
   }
 
   /**

@@ -156,7 +156,9 @@ export class WorkflowRunner<S extends object = object> {
       return { outcome: 'stale', ...positionOfRun<S>(last) };
     const position = positionOf<S>(last, signal, false);
     position.attemptBase += taken - 1;
-    const result = await this.#engine.step(position, this.#hooks, signal);
+    const result = await this.#engine.scoped(position, () =>
+      this.#engine.step(position, this.#hooks, signal),
+    );
     return {
       outcome: 'ran',
       runId,
@@ -331,10 +333,16 @@ export class WorkflowRunner<S extends object = object> {
     emit: Emit<S>,
     signal: AbortSignal | undefined,
   ): Promise<WorkflowResult<S>> {
-    while (position.next.length > 0) {
-      const stopped = await this.#engine.step(position, emit, signal);
-      if (stopped) return stopped;
-    }
+    return this.#engine.scoped(position, async () => {
+      while (position.next.length > 0) {
+        const stopped = await this.#engine.step(position, emit, signal);
+        if (stopped) return stopped;
+      }
+      return this.#completed(position);
+    });
+  }
+
+  #completed(position: Position<S>): WorkflowResult<S> {
     return {
       runId: position.runId,
       status: 'completed',

@@ -6,8 +6,8 @@ import { InvalidInputError, type LLMStreamEvent, tool } from 'arshai';
 import { AzureOpenAIClient, OpenAIClient, OpenRouterClient } from 'arshai/openai';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { z } from 'zod';
-import { type FakeServer, startFakeServer } from './fake-server.js';
-import { chunk, completion, usageChunk } from './openai-wire.js';
+import { type FakeServer, sse, startFakeServer } from './fake-server.js';
+import { chunk, completion, usage, usageChunk } from './openai-wire.js';
 import { collect } from './provider-fixture.js';
 
 const ask = { systemPrompt: '', userMessage: 'x' };
@@ -177,6 +177,39 @@ describe('OpenAI-family specifics', () => {
     const result = await router.chat(ask);
     expect(server.requests[0]?.headers.authorization).toBe('Bearer sk-or-from-env');
     expect(result.usage.provider).toBe('openrouter');
+  });
+
+  it('takes the cost OpenRouter reports (usage.cost) over a pricing table, streamed or not', async () => {
+    // OpenRouter's usage accounting adds `cost` (US dollars) to the usage object.
+    const withCost = { ...usage, cost: 0.0042 };
+    const streamed = sse({
+      id: 'gen-1',
+      object: 'chat.completion.chunk',
+      created: 1694268190,
+      model: 'openai/gpt-4o',
+      choices: [],
+      usage: withCost,
+    });
+    server = await startFakeServer([
+      { json: { ...completion({ content: 'priced' }), usage: withCost } },
+      { sse: [chunk({ role: 'assistant', content: 'priced' }), chunk({}, 'stop'), streamed] },
+      { json: completion({ content: 'table' }) },
+    ]);
+    const router = new OpenRouterClient({
+      model: 'openai/gpt-4o',
+      apiKey: 'sk-or',
+      baseURL: `${server.url}/v1`,
+      pricing: { 'gpt-4o': { inputPerMTok: 2.5, outputPerMTok: 10 } },
+    });
+    expect((await router.chat(ask)).usage.costUsd).toBe(0.0042);
+    const events = await collect(router.stream(ask));
+    const finish = events.find((e) => e.type === 'finish') as Extract<
+      LLMStreamEvent,
+      { type: 'finish' }
+    >;
+    expect(finish.result.usage.costUsd).toBe(0.0042);
+    // No reported cost: the table prices it (19 in, 10 out).
+    expect((await router.chat(ask)).usage.costUsd).toBeCloseTo((19 * 2.5 + 10 * 10) / 1e6, 12);
   });
 
   it('authenticates Azure with a Microsoft Entra token provider', async () => {
