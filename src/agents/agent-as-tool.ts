@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { type Tool, tool } from '../llm/tool.js';
 import { toolOutputText } from '../llm/tool-execution.js';
 import type { Agent } from './agent.js';
+import { inAgentSpan } from './agent-span.js';
 
 /** Options of {@link agentAsTool}. */
 export interface AgentAsToolOptions<A extends { query: string }> {
@@ -47,11 +48,13 @@ export function agentAsTool<A extends { query: string } = { query: string }>(
     ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
     execute: async (args, { signal, toolCallId }) => {
       const { query, ...rest } = args;
-      const output = await agent.process({
-        message: query,
-        metadata: { ...rest, toolCallId, toolName: options.name },
-        signal,
-      });
+      const output = await inAgentSpan(agent, options.name, () =>
+        agent.process({
+          message: query,
+          metadata: { ...rest, toolCallId, toolName: options.name },
+          signal,
+        }),
+      );
       return toolOutputText(output);
     },
   });

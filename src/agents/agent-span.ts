@@ -1,6 +1,7 @@
+import { BudgetMeter, underMeter } from '../llm/budget.js';
 import { GEN_AI } from '../telemetry/gen-ai.js';
 import { endSpan, inSpan, startSpan } from '../telemetry/spans.js';
-import type { TelemetryOptions } from '../telemetry/telemetry-types.js';
+import type { SpanLike, TelemetryOptions } from '../telemetry/telemetry-types.js';
 import type { Agent } from './agent.js';
 
 /** The telemetry of an agent's client (agents and patterns trace with their client's). */
@@ -36,12 +37,26 @@ async function traced<T>(
     [GEN_AI.AGENT_NAME]: name,
     ...attributes,
   });
+  // What the agent's calls spend is its own (on the span), and counts for the budgets around.
+  const meter = new BudgetMeter({});
   try {
-    const result = await inSpan(span, work);
-    endSpan(span);
+    const result = await underMeter(meter, () => inSpan(span, work));
+    endSpan(spending(span, meter));
     return result;
   } catch (error) {
-    endSpan(span, error);
+    endSpan(spending(span, meter), error);
     throw error;
   }
+}
+
+/** Puts what an agent spent on its span. */
+function spending(span: SpanLike | undefined, meter: BudgetMeter): SpanLike | undefined {
+  const s = meter.spent;
+  span?.setAttributes({
+    'arshai.usage.model_calls': s.modelCalls,
+    'arshai.usage.tool_calls': s.toolCalls,
+    'arshai.usage.tokens': s.tokens,
+    ...(s.modelCalls > s.unpricedCalls ? { [GEN_AI.COST_USD]: s.costUsd } : {}),
+  });
+  return span;
 }

@@ -101,11 +101,15 @@ export class RobustOrchestrator<O = unknown> implements Agent<O> {
         try {
           return await timeout.execute(
             (s) =>
-              callAgent(agent, {
-                message,
-                signal: s,
-                ...(options.metadata ? { metadata: options.metadata } : {}),
-              }),
+              callAgent(
+                agent,
+                {
+                  message,
+                  signal: s,
+                  ...(options.metadata ? { metadata: options.metadata } : {}),
+                },
+                { name: label, attributes: { 'arshai.attempt': tries } },
+              ),
             signal,
           );
         } catch (error) {

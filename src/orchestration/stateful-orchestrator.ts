@@ -157,16 +157,23 @@ export class StatefulOrchestrator<O = unknown> implements Agent<O> {
       (await this.getState(userId, conversationId, { signal })) ??
       this.#fresh(userId, conversationId);
     const asked = { message, timestamp: this.#now().toISOString() };
-    const result = await callAgent(this.agent, {
-      message,
-      metadata: {
-        userId,
-        conversationId,
-        interactionCount: state.interactionCount + 1,
-        context: buildContext([...state.history, asked], this.#window),
+    const result = await callAgent(
+      this.agent,
+      {
+        message,
+        metadata: {
+          userId,
+          conversationId,
+          interactionCount: state.interactionCount + 1,
+          context: buildContext([...state.history, asked], this.#window),
+        },
+        signal,
       },
-      signal,
-    });
+      {
+        name: this.agent.constructor?.name ?? 'agent',
+        attributes: { 'arshai.interaction': state.interactionCount + 1 },
+      },
+    );
     await this.#history.append(
       conversationId,
       [

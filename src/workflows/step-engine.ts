@@ -338,7 +338,21 @@ export class StepEngine<S extends object> {
       ...(position.trace ? { trace: position.trace } : {}),
       createdAt: this.now().toISOString(),
     };
-    await putCheckpoint(this.checkpointer, checkpoint, position.signal);
+    const span = this.telemetry
+      ? startSpan(this.telemetry, 'workflow.checkpoint', {
+          'arshai.run.id': checkpoint.runId,
+          'arshai.workflow.step': checkpoint.step,
+          'arshai.checkpoint.version': checkpoint.version,
+          'arshai.workflow.status': status,
+        })
+      : undefined;
+    try {
+      await putCheckpoint(this.checkpointer, checkpoint, position.signal);
+    } catch (error) {
+      endSpan(span, error);
+      throw error;
+    }
+    endSpan(span);
     position.version++;
   }
 }

@@ -3,7 +3,7 @@ import { AbortError, TimeoutError } from '../errors/abort-error.js';
 import { ArshaiError } from '../errors/arshai-error.js';
 import { InvalidInputError } from '../errors/invalid-input-error.js';
 import { BudgetMeter, checkBudget } from '../llm/budget.js';
-import { endSpan } from '../telemetry/spans.js';
+import { endSpan, inSpan } from '../telemetry/spans.js';
 import type { SpanLike, TelemetryOptions } from '../telemetry/telemetry-types.js';
 import { throwIfAborted } from '../utils/abort.js';
 import { assertId } from '../utils/ids.js';
@@ -198,13 +198,14 @@ export class WorkflowRunner<S extends object = object> {
     };
     // The run's trace starts here; the steps, wherever they run, join it.
     const span = this.#runSpan(position, false);
-    endSpan(span);
     try {
-      await this.#engine.checkpoint(position, 'running', []);
+      await inSpan(span, () => this.#engine.checkpoint(position, 'running', []));
     } catch (error) {
+      endSpan(span, error);
       if (!RunConflictError.isInstance(error)) throw error;
       throw new InvalidInputError('runId', `run "${runId}" already exists: use resume()`);
     }
+    endSpan(span);
     return { runId, workflow: this.workflow.name, status: 'running', step: 0, resumes: 0 };
   }
 

@@ -278,3 +278,57 @@ describe('agent spans in patterns', () => {
       expect(branches.map(idOf)).toContain(parentOf(chat));
   });
 });
+
+describe('more spans', () => {
+  it('checkpoint writes are spans of their step; invoke_agent spans carry what the agent spent; RobustOrchestrator names its attempts', async () => {
+    const { ChatAgent, DynamicRouter, RobustOrchestrator } = await import('arshai');
+    const workflow = new WorkflowGraph()
+      .addNode('a', () => ({ agentData: { a: 1 } }))
+      .addEdge('a', END)
+      .setEntryPoint('a')
+      .compile({ name: 'saved' });
+    await new WorkflowRunner(workflow, {
+      checkpointer: new InMemoryCheckpointer(),
+      telemetry: { tracer },
+    }).executeWorkflow({ userId: 'u' });
+    const writes = named('workflow.checkpoint');
+    expect(writes.map((s) => s.attributes['arshai.workflow.status'])).toEqual([
+      'running',
+      'completed',
+    ]);
+    const [run] = named('invoke_workflow saved');
+    const [step] = named('workflow.step 0');
+    expect(parentOf(writes[0] as ReadableSpan)).toBe(idOf(run)); // the run's first checkpoint
+    expect(parentOf(writes[1] as ReadableSpan)).toBe(idOf(step));
+
+    exporter.reset();
+    const llm = new ScriptedLLMClient(
+      [{ object: { agent: 'refunds', reason: 'money' } }, { text: 'refund sent' }],
+      { telemetry: { tracer } },
+    );
+    await new DynamicRouter(llm, { refunds: new ChatAgent(llm, 'Refunds.') }).run('money back');
+    expect(named('invoke_agent refunds')[0]?.attributes).toMatchObject({
+      'arshai.usage.model_calls': 1,
+      'arshai.usage.tokens': 15,
+    });
+
+    exporter.reset();
+    const flaky = new ScriptedLLMClient(
+      [
+        {
+          error: new ProviderError('busy', { provider: 'scripted', status: 503, retryable: true }),
+        },
+        { text: 'ok' },
+      ],
+      { telemetry: { tracer }, retry: false },
+    );
+    const robust = new RobustOrchestrator(new ChatAgent(flaky, 'Primary.'), []);
+    expect(
+      (await robust.execute('hi', { maxRetries: 1, retryDelay: 0, jitter: false })).result,
+    ).toBe('ok');
+    expect(named('invoke_agent primary').map((s) => s.attributes['arshai.attempt'])).toEqual([
+      1, 2,
+    ]);
+    expect(named('invoke_agent primary')[0]?.status.code).toBe(2);
+  });
+});
