@@ -1,9 +1,9 @@
 import { InvalidInputError } from '../errors/invalid-input-error.js';
 import type { Budget } from '../llm/budget.js';
 import { assertId } from '../utils/ids.js';
+import { latestCheckpoint, putCheckpoint } from './checkpoint-io.js';
 import type { Checkpoint, Checkpointer } from './checkpointer.js';
 import type { RunPosition } from './runner-options.js';
-import { latestCheckpoint, putCheckpoint } from './step-engine.js';
 import { RunConflictError, RunNotFoundError, WorkflowRunError } from './workflow-errors.js';
 import type { WorkflowResult } from './workflow-events.js';
 import type { WorkflowState } from './workflow-state.js';

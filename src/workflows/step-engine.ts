@@ -4,13 +4,13 @@ import { GEN_AI_METRICS } from '../telemetry/gen-ai.js';
 import { endSpan, inSpan, recordMetric, remoteParent, startSpan } from '../telemetry/spans.js';
 import type { SpanLike, TelemetryOptions } from '../telemetry/telemetry-types.js';
 import { abortErrorFrom, neverAborts, throwIfAborted } from '../utils/abort.js';
+import { putCheckpoint } from './checkpoint-io.js';
 import type { Checkpoint, Checkpointer, PendingWrite, RunStatus } from './checkpointer.js';
 import type { CompiledWorkflow } from './compiled-workflow.js';
 import { type Execution, executeNode, type NodeOutcome } from './node-execution.js';
 import { mergeStep } from './step-merge.js';
 import {
   CheckpointError,
-  RunConflictError,
   StepLimitExceededError,
   type WorkflowRunError,
 } from './workflow-errors.js';
@@ -354,38 +354,6 @@ export class StepEngine<S extends object> {
     }
     endSpan(span);
     position.version++;
-  }
-}
-
-/**
- * Stores a checkpoint: a conflict stays a `RunConflictError`, an abort an `AbortError`, and
- * any other failure of the store becomes a `CheckpointError`.
- */
-export async function putCheckpoint(
-  checkpointer: Checkpointer,
-  checkpoint: Checkpoint,
-  signal: AbortSignal | undefined,
-): Promise<void> {
-  try {
-    await checkpointer.put(checkpoint, signal ? { signal } : undefined);
-  } catch (error) {
-    if (signal?.aborted) throw abortErrorFrom(signal);
-    if (RunConflictError.isInstance(error)) throw error;
-    throw new CheckpointError(checkpoint.runId, checkpoint.step, error);
-  }
-}
-
-/** A run's newest checkpoint; a failing store is a `CheckpointError` (never an abort). */
-export async function latestCheckpoint(
-  checkpointer: Checkpointer,
-  runId: string,
-  signal: AbortSignal | undefined,
-): Promise<Checkpoint | undefined> {
-  try {
-    return await checkpointer.getLatest(runId, signal ? { signal } : undefined);
-  } catch (error) {
-    if (signal?.aborted) throw abortErrorFrom(signal);
-    throw new CheckpointError(runId, -1, error, 'read');
   }
 }
 

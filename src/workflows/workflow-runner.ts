@@ -9,6 +9,7 @@ import { throwIfAborted } from '../utils/abort.js';
 import { assertId } from '../utils/ids.js';
 import { checkCount } from '../utils/option-checks.js';
 import { pushStream } from '../utils/push-stream.js';
+import { latestCheckpoint, putCheckpoint } from './checkpoint-io.js';
 import type { Checkpoint, Checkpointer } from './checkpointer.js';
 import type { CompiledWorkflow } from './compiled-workflow.js';
 import { recoverRuns } from './recover-runs.js';
@@ -25,15 +26,7 @@ import type {
   StepRun,
   WorkflowRunnerOptions,
 } from './runner-options.js';
-import {
-  type Emit,
-  latestCheckpoint,
-  type Position,
-  positionOf,
-  putCheckpoint,
-  StepEngine,
-  spentOf,
-} from './step-engine.js';
+import { type Emit, type Position, positionOf, StepEngine, spentOf } from './step-engine.js';
 import { RunConflictError, RunNotFoundError } from './workflow-errors.js';
 import type { WorkflowEvent, WorkflowResult } from './workflow-events.js';
 import { DEFAULT_REDUCERS, initialState } from './workflow-state.js';
