@@ -316,6 +316,25 @@ describe('workers when things go wrong', () => {
       .compile({ name: 'waiting' });
   }
 
+  it('close without a signal lets the in-flight step finish and store its checkpoint first', async () => {
+    const seen: Array<{ attempt: number; aborted?: boolean }> = [];
+    const gate: { open?: boolean } = {};
+    const workflow = waiting(seen, gate);
+    const { queue, checkpointer, workers } = setUp({ waiting: workflow });
+    const run = await queue.start(workflow, { userId: 'u' });
+    while (seen.length === 0) await new Promise((r) => setTimeout(r, 10));
+    let closed = false;
+    const closing = workers[0]?.close().then(() => {
+      closed = true;
+    });
+    await new Promise((r) => setTimeout(r, 100));
+    expect(closed).toBe(false); // it waits for the step
+    gate.open = true;
+    await closing;
+    expect(seen).toEqual([{ attempt: 1 }]); // finished, not aborted
+    expect((await checkpointer.getLatest(run.runId))?.status).toBe('completed');
+  });
+
   it('close with an aborted signal hands the in-flight step back: another worker runs it again', async () => {
     const seen: Array<{ attempt: number; aborted?: boolean }> = [];
     const gate: { open?: boolean } = {};
