@@ -1,6 +1,8 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomUUID } from 'node:crypto';
 import type { Agent, AgentInput } from '../agents/agent.js';
+import { endSpan, inSpan, startSpan } from '../telemetry/spans.js';
+import type { TelemetryOptions } from '../telemetry/telemetry-types.js';
 import { raceAbort, throwIfAborted } from '../utils/abort.js';
 import { checkCount } from '../utils/option-checks.js';
 import { asError } from './agent-output.js';
@@ -36,6 +38,12 @@ export interface EventDrivenOptions {
    * @default 1000
    */
   historyLimit?: number;
+  /**
+   * OpenTelemetry: a `handle_event {type}` span per handler run (event id, cause, handler
+   * index; a failing handler's error recorded), the parent of what the handler does.
+   * @default none
+   */
+  telemetry?: TelemetryOptions;
 }
 
 interface Run {
@@ -71,12 +79,14 @@ export class EventDrivenOrchestrator implements Agent<OrchestrationEvent[]> {
   readonly #maxEvents: number;
   readonly #historyLimit: number;
   readonly #current = new AsyncLocalStorage<{ event: OrchestrationEvent | undefined; run: Run }>();
+  readonly #telemetry: TelemetryOptions | undefined;
 
   constructor(options: EventDrivenOptions = {}) {
     checkCount(options.maxEvents, 'maxEvents');
     checkCount(options.historyLimit, 'historyLimit', 0);
     this.#maxEvents = options.maxEvents ?? 1000;
     this.#historyLimit = options.historyLimit ?? 1000;
+    this.#telemetry = options.telemetry?.tracer ? options.telemetry : undefined;
   }
 
   registerHandler(eventType: string, handler: EventHandler): void {
@@ -104,13 +114,25 @@ export class EventDrivenOrchestrator implements Agent<OrchestrationEvent[]> {
     if (this.eventHistory.length > this.#historyLimit) {
       this.eventHistory.splice(0, this.eventHistory.length - this.#historyLimit);
     }
-    for (const handler of this.handlers.get(event.type) ?? []) {
+    for (const [index, handler] of (this.handlers.get(event.type) ?? []).entries()) {
+      const span = this.#telemetry
+        ? startSpan(this.#telemetry, `handle_event ${event.type}`, {
+            'arshai.event.id': event.id,
+            'arshai.event.type': event.type,
+            'arshai.event.caused_by': event.causedBy,
+            'arshai.event.handler': index,
+          })
+        : undefined;
       try {
         await raceAbort(
-          Promise.resolve(this.#current.run({ event, run }, () => handler(event))),
+          Promise.resolve(
+            inSpan(span, () => this.#current.run({ event, run }, () => handler(event))),
+          ),
           run.signal,
         );
+        endSpan(span);
       } catch (error) {
+        endSpan(span, error);
         throwIfAborted(run.signal);
         if (MaxEventsExceededError.isInstance(error)) throw error;
         if (event.type === 'error') continue; // an error handler's failure is not re-emitted

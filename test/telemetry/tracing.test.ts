@@ -332,3 +332,25 @@ describe('more spans', () => {
     expect(named('invoke_agent primary')[0]?.status.code).toBe(2);
   });
 });
+
+it('EventDrivenOrchestrator: a handle_event {type} span per handler run, nested as the cascade is; a failing handler records its error', async () => {
+  const { EventDrivenOrchestrator } = await import('arshai');
+  const bus = new EventDrivenOrchestrator({ telemetry: { tracer } });
+  bus.registerHandler('start', async () => {
+    await bus.emitEvent({ type: 'next', data: {} });
+  });
+  bus.registerHandler('next', () => {
+    throw new Error('handler broke');
+  });
+  const events = await bus.execute({ type: 'start', data: {} });
+  expect(events.map((e) => e.type)).toEqual(['start', 'next', 'error']);
+  const [start] = named('handle_event start');
+  const [next] = named('handle_event next');
+  expect(parentOf(next as ReadableSpan)).toBe(idOf(start));
+  expect(next?.status.code).toBe(2);
+  expect(next?.attributes).toMatchObject({
+    'arshai.event.type': 'next',
+    'arshai.event.handler': 0,
+  });
+  expect(next?.attributes['arshai.event.caused_by']).toBe(events[0]?.id);
+});
