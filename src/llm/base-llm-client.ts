@@ -2,7 +2,7 @@ import { AbortError } from '../errors/abort-error.js';
 import { ArshaiError } from '../errors/arshai-error.js';
 import { ProviderError } from '../errors/provider-error.js';
 import type { CircuitBreaker } from '../resilience/circuit-breaker.js';
-import { currentSpan } from '../telemetry/spans.js';
+import { currentSpan, resolveTelemetry } from '../telemetry/spans.js';
 import type { TelemetryOptions } from '../telemetry/telemetry-types.js';
 import { type Logger, silentLogger } from '../utils/logger.js';
 import { pushStream } from '../utils/push-stream.js';
@@ -99,7 +99,7 @@ export class BaseLLMClient implements LLMClient {
         ...(options.onBackgroundTask ? { onSettled: options.onBackgroundTask } : {}),
       });
     this.backgroundTasks = tasks;
-    this.telemetry = options.telemetry;
+    this.telemetry = resolveTelemetry(options.telemetry);
     this.#loop = {
       adapter,
       config,
@@ -108,9 +108,7 @@ export class BaseLLMClient implements LLMClient {
       secrets: options.secrets ?? [],
       ...(options.circuitBreaker ? { breaker: options.circuitBreaker } : {}),
       ...(options.pricing ? { pricing: options.pricing } : {}),
-      ...(options.telemetry?.tracer || options.telemetry?.meter
-        ? { telemetry: options.telemetry }
-        : {}),
+      ...(this.telemetry ? { telemetry: this.telemetry } : {}),
       startBackground: (name, call, tool, args) => tasks.start(name, call, tool, args),
     };
   }

@@ -44,7 +44,14 @@ export function endChat(
   ctx: LoopContext,
   trace: CallTrace | undefined,
   outcome:
-    | { usage: Usage; finishReason: FinishReason; text: string; calls: readonly ToolCall[] }
+    | {
+        usage: Usage;
+        finishReason: FinishReason;
+        text: string;
+        calls: readonly ToolCall[];
+        responseId?: string | undefined;
+        responseModel?: string | undefined;
+      }
     | { error: unknown },
 ): void {
   if (!trace) return;
@@ -67,7 +74,8 @@ export function endChat(
   }
   const { usage } = outcome;
   span?.setAttributes({
-    [GEN_AI.RESPONSE_MODEL]: ctx.adapter.model,
+    [GEN_AI.RESPONSE_MODEL]: outcome.responseModel ?? ctx.adapter.model,
+    ...(outcome.responseId ? { [GEN_AI.RESPONSE_ID]: outcome.responseId } : {}),
     [GEN_AI.RESPONSE_FINISH_REASONS]: [outcome.finishReason],
     [GEN_AI.USAGE_INPUT_TOKENS]: usage.inputTokens,
     [GEN_AI.USAGE_OUTPUT_TOKENS]: usage.outputTokens,

@@ -40,6 +40,10 @@ export interface ModelResponse {
    * as it is and the model continues (another round trip, counted in `maxTurns`).
    */
   pause?: boolean;
+  /** The provider's id of this response (for traces). */
+  responseId?: string;
+  /** The model that answered, as the provider names it (for traces). */
+  responseModel?: string;
 }
 
 /**
@@ -53,7 +57,15 @@ export type ModelStreamPart =
   | { type: 'tool-call-delta'; index: number; id?: string; name?: string; argumentsDelta: string }
   | { type: 'tool-call'; toolCall: ToolCall }
   | { type: 'usage'; usage: UsageDelta }
-  | { type: 'finish'; finishReason: FinishReason; details?: FinishDetails; pause?: boolean };
+  | {
+      type: 'finish';
+      finishReason: FinishReason;
+      details?: FinishDetails;
+      pause?: boolean;
+      /** The provider's id of this response, and the model that answered (for traces). */
+      responseId?: string;
+      responseModel?: string;
+    };
 
 /**
  * What a provider implements: request/response mapping for one model call. The tool loop,

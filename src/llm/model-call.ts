@@ -176,6 +176,8 @@ export async function plainCall<T>(
         finishReason: response.finishReason,
         text: response.text,
         calls: response.toolCalls,
+        responseId: response.responseId,
+        responseModel: response.responseModel,
       });
       if (meters) for (const m of meters) m.charge(spent);
       addUsage(usage, spent);

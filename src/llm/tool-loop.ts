@@ -41,6 +41,8 @@ interface Turn {
   details?: FinishDetails;
   /** The provider paused the turn: send it back and the model continues. */
   pause?: boolean;
+  responseId?: string;
+  responseModel?: string;
 }
 
 /**
@@ -294,6 +296,8 @@ async function generateTurn<T>(
     finishReason: response.finishReason,
     ...(response.finishDetails ? { details: response.finishDetails } : {}),
     ...(response.pause ? { pause: true } : {}),
+    ...(response.responseId ? { responseId: response.responseId } : {}),
+    ...(response.responseModel ? { responseModel: response.responseModel } : {}),
   };
 }
 
@@ -341,6 +345,8 @@ async function streamTurn<T>(
         turn.finishReason = part.finishReason;
         if (part.details) turn.details = part.details;
         if (part.pause) turn.pause = true;
+        if (part.responseId) turn.responseId = part.responseId;
+        if (part.responseModel) turn.responseModel = part.responseModel;
         break;
       default:
         break;

@@ -1,7 +1,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomUUID } from 'node:crypto';
 import type { Agent, AgentInput } from '../agents/agent.js';
-import { endSpan, inSpan, startSpan } from '../telemetry/spans.js';
+import { endSpan, inSpan, resolveTelemetry, startSpan } from '../telemetry/spans.js';
 import type { TelemetryOptions } from '../telemetry/telemetry-types.js';
 import { raceAbort, throwIfAborted } from '../utils/abort.js';
 import { checkCount } from '../utils/option-checks.js';
@@ -86,7 +86,7 @@ export class EventDrivenOrchestrator implements Agent<OrchestrationEvent[]> {
     checkCount(options.historyLimit, 'historyLimit', 0);
     this.#maxEvents = options.maxEvents ?? 1000;
     this.#historyLimit = options.historyLimit ?? 1000;
-    this.#telemetry = options.telemetry?.tracer ? options.telemetry : undefined;
+    this.#telemetry = resolveTelemetry(options.telemetry);
   }
 
   registerHandler(eventType: string, handler: EventHandler): void {

@@ -9,4 +9,5 @@ export type {
   SpanLike,
   TelemetryOptions,
   TracerLike,
+  TracerProviderLike,
 } from './telemetry-types.js';

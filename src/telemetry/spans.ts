@@ -7,6 +7,7 @@ import type {
   SpanContextLike,
   SpanLike,
   TelemetryOptions,
+  TracerLike,
 } from './telemetry-types.js';
 
 /** OpenTelemetry's key of the span in a context (`createContextKey` is `Symbol.for`). */
@@ -35,6 +36,21 @@ class ParentContext implements ContextLike {
   }
 }
 
+/**
+ * The telemetry to use: `undefined` when it has neither a tracer nor a meter (nothing is
+ * done then), and a `TracerProvider` turned into its `arshai` tracer.
+ */
+export function resolveTelemetry(
+  telemetry: TelemetryOptions | undefined,
+): (TelemetryOptions & { tracer?: TracerLike }) | undefined {
+  if (!telemetry?.tracer && !telemetry?.meter) return undefined;
+  const { tracer } = telemetry;
+  if (tracer && !('startSpan' in tracer) && typeof tracer.getTracer === 'function') {
+    return { ...telemetry, tracer: tracer.getTracer('arshai') };
+  }
+  return telemetry as TelemetryOptions & { tracer?: TracerLike };
+}
+
 /** The span the current work runs under (so a model call inside a node is its child). */
 const current = new AsyncLocalStorage<SpanLike>();
 
@@ -59,7 +75,7 @@ export function startSpan(
   attributes: Attributes,
   options: { kind?: number; parent?: SpanLike | undefined } = {},
 ): SpanLike | undefined {
-  const tracer = telemetry?.tracer;
+  const tracer = telemetry?.tracer as TracerLike | undefined;
   if (!tracer) return undefined;
   const parent = options.parent ?? current.getStore();
   const spanOptions = { kind: options.kind ?? SPAN_KIND.INTERNAL, attributes: defined(attributes) };

@@ -46,6 +46,11 @@ export interface TracerLike {
   ): SpanLike;
 }
 
+/** OpenTelemetry's `TracerProvider`: arshai takes its tracer named `arshai`. */
+export interface TracerProviderLike {
+  getTracer(name: string, version?: string): TracerLike;
+}
+
 /** A histogram (OpenTelemetry's `Histogram`). */
 export interface HistogramLike {
   record(value: number, attributes?: Attributes): void;
@@ -74,8 +79,8 @@ export interface MeterLike {
  * ```
  */
 export interface TelemetryOptions {
-  /** Where spans go. @default none: no span is created */
-  tracer?: TracerLike;
+  /** Where spans go: a `Tracer`, or a `TracerProvider`. @default none: no span is created */
+  tracer?: TracerLike | TracerProviderLike;
   /** Where metrics go (`gen_ai.client.token.usage`, `gen_ai.client.operation.duration`, step durations). */
   meter?: MeterLike;
   /**

@@ -3,7 +3,7 @@ import { AbortError, TimeoutError } from '../errors/abort-error.js';
 import { ArshaiError } from '../errors/arshai-error.js';
 import { InvalidInputError } from '../errors/invalid-input-error.js';
 import { BudgetMeter, checkBudget } from '../llm/budget.js';
-import { endSpan, inSpan } from '../telemetry/spans.js';
+import { endSpan, inSpan, resolveTelemetry } from '../telemetry/spans.js';
 import type { SpanLike, TelemetryOptions } from '../telemetry/telemetry-types.js';
 import { throwIfAborted } from '../utils/abort.js';
 import { assertId } from '../utils/ids.js';
@@ -73,8 +73,7 @@ export class WorkflowRunner<S extends object = object> {
     this.#options = options;
     this.#hooks = this.#withHooks(undefined);
     const reducers = { ...DEFAULT_REDUCERS, ...workflow.reducers };
-    this.#telemetry =
-      options.telemetry?.tracer || options.telemetry?.meter ? options.telemetry : undefined;
+    this.#telemetry = resolveTelemetry(options.telemetry);
     this.#engine = new StepEngine(
       workflow,
       this.checkpointer,

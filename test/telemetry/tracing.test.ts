@@ -354,3 +354,12 @@ it('EventDrivenOrchestrator: a handle_event {type} span per handler run, nested 
   });
   expect(next?.attributes['arshai.event.caused_by']).toBe(events[0]?.id);
 });
+
+it('takes a TracerProvider too: its tracer named arshai makes the spans', async () => {
+  await new ScriptedLLMClient([{ text: 'x' }], { telemetry: { tracer: provider } }).chat({
+    systemPrompt: 's',
+    userMessage: 'u',
+  });
+  const [span] = named('chat scripted-model');
+  expect(span?.instrumentationScope.name).toBe('arshai');
+});

@@ -91,6 +91,7 @@ export class AnthropicAdapter implements ModelAdapter {
       toolCalls,
       usage: mapUsage(message.usage),
       ...stopOf(message.stop_reason, message.stop_details),
+      ...responseOf(message),
     };
   }
 
@@ -114,6 +115,7 @@ export class AnthropicAdapter implements ModelAdapter {
       finishReason: 'stop',
     };
     let stopped = false;
+    let response: { responseId?: string; responseModel?: string } = {};
     // A closed tool_use block whose input is a whole JSON object is complete: its tool starts
     // at once. One with no input or a partial one may have been cut by max_tokens: it is held
     // until the model moves on (another block, or a stop reason other than the limit), and
@@ -130,6 +132,7 @@ export class AnthropicAdapter implements ModelAdapter {
         switch (event.type) {
           case 'message_start':
             usage = { ...event.message.usage };
+            response = responseOf(event.message);
             break;
           case 'content_block_start': {
             yield* release();
@@ -207,6 +210,7 @@ export class AnthropicAdapter implements ModelAdapter {
       finishReason: finish.finishReason,
       ...(finish.finishDetails ? { details: finish.finishDetails } : {}),
       ...(finish.pause ? { pause: true } : {}),
+      ...response,
     };
   }
 
@@ -314,4 +318,15 @@ function mapStop(reason: string | null | undefined): FinishReason {
     default:
       return 'other';
   }
+}
+
+/** The message's id and model (for traces). */
+function responseOf(message: { id?: string; model?: string }): {
+  responseId?: string;
+  responseModel?: string;
+} {
+  return {
+    ...(typeof message.id === 'string' && message.id ? { responseId: message.id } : {}),
+    ...(typeof message.model === 'string' && message.model ? { responseModel: message.model } : {}),
+  };
 }

@@ -60,6 +60,7 @@ export class GeminiAdapter implements ModelAdapter {
       ...read,
       finishReason: read.finishReason ?? 'stop',
       usage,
+      ...responseOf(response),
     };
   }
 
@@ -74,9 +75,11 @@ export class GeminiAdapter implements ModelAdapter {
     let finish: FinishReason | undefined;
     let details: FinishDetails | undefined;
     let chunks = 0;
+    let response: { responseId?: string; responseModel?: string } = {};
     try {
       for await (const chunk of stream) {
         chunks++;
+        response = { ...response, ...responseOf(chunk) };
         const blocked = blockedPrompt(chunk);
         if (blocked) {
           finish = blocked.finishReason;
@@ -101,7 +104,7 @@ export class GeminiAdapter implements ModelAdapter {
     if (chunks === 0) throw notAnEventStream(undefined);
     if (finish === undefined) throw truncatedStream(this.provider);
     if (usage) yield { type: 'usage', usage: mapUsage(usage) };
-    yield { type: 'finish', finishReason: finish, ...(details ? { details } : {}) };
+    yield { type: 'finish', finishReason: finish, ...(details ? { details } : {}), ...response };
   }
 
   #read(response: GenerateContentResponse) {
@@ -304,5 +307,18 @@ function blockedPrompt(response: GenerateContentResponse | undefined): Finish | 
       reason: feedback.blockReason,
       ...(feedback.blockReasonMessage ? { explanation: feedback.blockReasonMessage } : {}),
     },
+  };
+}
+
+/** The response's id and model version (for traces). */
+function responseOf(r: { responseId?: string; modelVersion?: string } | undefined): {
+  responseId?: string;
+  responseModel?: string;
+} {
+  return {
+    ...(typeof r?.responseId === 'string' && r.responseId ? { responseId: r.responseId } : {}),
+    ...(typeof r?.modelVersion === 'string' && r.modelVersion
+      ? { responseModel: r.modelVersion }
+      : {}),
   };
 }

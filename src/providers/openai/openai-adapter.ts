@@ -91,6 +91,7 @@ export class OpenAIChatAdapter implements ModelAdapter {
       toolCalls,
       usage: mapUsage(completion.usage),
       finishReason: refusal ? 'content-filter' : mapFinish(choice.finish_reason),
+      ...responseOf(completion),
     };
   }
 
@@ -110,8 +111,10 @@ export class OpenAIChatAdapter implements ModelAdapter {
     const closed = new Set<number>();
     let finish: FinishReason | undefined;
     let refused = false;
+    let response: { responseId?: string; responseModel?: string } = {};
     try {
       for await (const chunk of stream) {
+        response = responseOf(chunk);
         if (chunk.usage) yield { type: 'usage', usage: mapUsage(chunk.usage) };
         for (const choice of chunk.choices ?? []) {
           const delta = choice.delta ?? {};
@@ -158,7 +161,7 @@ export class OpenAIChatAdapter implements ModelAdapter {
       throw streamFailure(error, this.provider, (e) => this.#error(e));
     }
     if (finish === undefined) throw truncatedStream(this.provider);
-    yield { type: 'finish', finishReason: finish };
+    yield { type: 'finish', finishReason: finish, ...response };
   }
 
   #params(request: ModelRequest): Params {
@@ -243,4 +246,15 @@ function mapFinish(reason: string | null | undefined): FinishReason {
 function costReported(usage: OpenAI.CompletionUsage): { costUsd?: number } {
   const cost = (usage as { cost?: unknown }).cost;
   return typeof cost === 'number' && Number.isFinite(cost) && cost >= 0 ? { costUsd: cost } : {};
+}
+
+/** The response's id and model, as a completion or a chunk carries them. */
+function responseOf(r: { id?: string; model?: string }): {
+  responseId?: string;
+  responseModel?: string;
+} {
+  return {
+    ...(typeof r.id === 'string' && r.id ? { responseId: r.id } : {}),
+    ...(typeof r.model === 'string' && r.model ? { responseModel: r.model } : {}),
+  };
 }
