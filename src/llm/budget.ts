@@ -109,26 +109,6 @@ export class BudgetMeter {
     this.spent = { ...spent };
   }
 
-  /** Throws `BudgetExceededError` when a model call may not start; counts it otherwise. */
-  beforeModelCall(): void {
-    const { budget: b, spent: s } = this;
-    if (b.maxModelCalls !== undefined && s.modelCalls >= b.maxModelCalls)
-      throw new BudgetExceededError('maxModelCalls', b, s, this);
-    if (b.maxTokens !== undefined && s.tokens >= b.maxTokens)
-      throw new BudgetExceededError('maxTokens', b, s, this);
-    if (b.maxCostUsd !== undefined && s.costUsd >= b.maxCostUsd)
-      throw new BudgetExceededError('maxCostUsd', b, s, this);
-    s.modelCalls++;
-  }
-
-  /** Throws `BudgetExceededError` when a tool call may not start; counts it otherwise. */
-  beforeToolCall(): void {
-    const { budget: b, spent: s } = this;
-    if (b.maxToolCalls !== undefined && s.toolCalls >= b.maxToolCalls)
-      throw new BudgetExceededError('maxToolCalls', b, s, this);
-    s.toolCalls++;
-  }
-
   /** The limit already reached, if any (what the next model call would be refused for). */
   reached(): BudgetLimit | undefined {
     const { budget: b, spent: s } = this;
@@ -151,6 +131,29 @@ export class BudgetMeter {
     if (usage.costUsd !== undefined) s.costUsd += usage.costUsd;
     if (usage.unpriced) s.unpricedCalls += usage.unpriced;
   }
+}
+
+/**
+ * Before a model call: every meter must allow it (else `BudgetExceededError`, and nothing is
+ * counted), then each counts it.
+ */
+export function startModelCall(meters: readonly BudgetMeter[]): void {
+  for (const m of meters) {
+    const limit = m.reached();
+    if (limit && limit !== 'maxToolCalls')
+      throw new BudgetExceededError(limit, m.budget, m.spent, m);
+  }
+  for (const m of meters) m.spent.modelCalls++;
+}
+
+/** Before a tool call: every meter must allow it, then each counts it. */
+export function startToolCall(meters: readonly BudgetMeter[]): void {
+  for (const m of meters) {
+    const { maxToolCalls } = m.budget;
+    if (maxToolCalls !== undefined && m.spent.toolCalls >= maxToolCalls)
+      throw new BudgetExceededError('maxToolCalls', m.budget, m.spent, m);
+  }
+  for (const m of meters) m.spent.toolCalls++;
 }
 
 /** What work runs under: budget meters (a run's, an agent's), and prices from a runner. */

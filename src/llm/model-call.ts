@@ -10,7 +10,7 @@ import type { Logger } from '../utils/logger.js';
 import { parseMedia } from '../utils/media.js';
 import { redactSecrets } from '../utils/redact.js';
 import { type RetryOptions, retry } from '../utils/retry.js';
-import { type BudgetMeter, scopedPricing } from './budget.js';
+import { type BudgetMeter, scopedPricing, startModelCall } from './budget.js';
 import { endChat, startChat } from './call-telemetry.js';
 import type { LLMConfig } from './llm-config.js';
 import type { LLMInput } from './llm-input.js';
@@ -157,7 +157,7 @@ export async function plainCall<T>(
     let answer: AssistantMessage | undefined;
     const records: ToolCallRecord[] = [];
     for (let turn = 1; ; turn++) {
-      if (meters) for (const m of meters) m.beforeModelCall();
+      if (meters) startModelCall(meters);
       const trace = startChat(ctx, request);
       let response: ModelResponse;
       try {

@@ -1,7 +1,7 @@
 import { currentSpan, inSpan } from '../telemetry/spans.js';
 import { type LinkedController, linkedController, neverAborts } from '../utils/abort.js';
 import { createLimiter } from '../utils/limiter.js';
-import { type BudgetMeter, metersFor } from './budget.js';
+import { type BudgetMeter, metersFor, startModelCall, startToolCall } from './budget.js';
 import { endChat, endTool, startChat, startTool } from './call-telemetry.js';
 import type { LLMInput } from './llm-input.js';
 import type { FinishDetails, FinishReason, LLMResult, ToolCallRecord } from './llm-result.js';
@@ -122,7 +122,7 @@ async function loop<T>(
       const start = (call: ToolCall) => {
         if (meters) {
           try {
-            for (const m of meters) m.beforeToolCall();
+            startToolCall(meters);
           } catch (error) {
             // The call never starts; the turn ends with this error once the model has answered.
             stopped ??= error;
@@ -148,7 +148,7 @@ async function loop<T>(
           return outcome;
         });
       };
-      if (meters) for (const m of meters) m.beforeModelCall();
+      if (meters) startModelCall(meters);
       const trace = startChat(ctx, request);
       let result: Turn;
       try {

@@ -79,6 +79,15 @@ describe('budgets', () => {
     expect(over).toMatchObject({ limit: 'maxModelCalls', budget: { maxModelCalls: 0 } });
   });
 
+  it('a call one budget refuses is counted by none of the budgets around it', async () => {
+    const llm = new ScriptedLLMClient([{ text: 'x' }]);
+    const outer = await withBudget({ maxModelCalls: 5 }, async () => {
+      await llm.chat({ ...input, budget: { maxModelCalls: 0 } }).catch(() => undefined);
+    });
+    expect(outer.spent.modelCalls).toBe(0);
+    expect(llm.calls).toHaveLength(0);
+  });
+
   it('refuses a malformed budget by name', async () => {
     const llm = new ScriptedLLMClient([{ text: 'x' }]);
     await expect(llm.chat({ ...input, budget: { maxTokens: -1 } })).rejects.toSatisfy(
