@@ -4,7 +4,7 @@ import { ArshaiError } from '../errors/arshai-error.js';
 import { InvalidInputError } from '../errors/invalid-input-error.js';
 import { BudgetMeter, checkBudget } from '../llm/budget.js';
 import { endSpan, inSpan, resolveTelemetry } from '../telemetry/spans.js';
-import type { SpanLike, TelemetryOptions } from '../telemetry/telemetry-types.js';
+import type { TelemetryOptions } from '../telemetry/telemetry-types.js';
 import { throwIfAborted } from '../utils/abort.js';
 import { assertId } from '../utils/ids.js';
 import { checkCount } from '../utils/option-checks.js';
@@ -71,7 +71,7 @@ export class WorkflowRunner<S extends object = object> {
     this.checkpointer = options.checkpointer;
     this.#now = options.now ?? (() => new Date());
     this.#options = options;
-    this.#hooks = this.#withHooks(undefined);
+    this.#hooks = withNodeHooks(undefined, options);
     const reducers = { ...DEFAULT_REDUCERS, ...workflow.reducers };
     this.#telemetry = resolveTelemetry(options.telemetry);
     this.#engine = new StepEngine(
@@ -93,7 +93,7 @@ export class WorkflowRunner<S extends object = object> {
   /** Runs the workflow, yielding step events; the last is `done` with the result. */
   streamWorkflow(input: ExecuteWorkflowInput<S>): AsyncGenerator<WorkflowEvent<S>> {
     return this.#stream(
-      (emit, signal) => this.#start({ ...input, signal }, this.#withHooks(emit)),
+      (emit, signal) => this.#start({ ...input, signal }, withNodeHooks(emit, this.#options)),
       input?.signal,
     );
   }
@@ -189,7 +189,7 @@ export class WorkflowRunner<S extends object = object> {
       meter: new BudgetMeter(checkBudget(input.budget) ?? {}),
     };
     // The run's trace starts here; the steps, wherever they run, join it.
-    const span = this.#runSpan(position, false);
+    const span = runSpan(this.#telemetry, this.workflow.name, position, false);
     try {
       await inSpan(span, () => this.#engine.checkpoint(position, 'running', []));
     } catch (error) {
@@ -212,7 +212,8 @@ export class WorkflowRunner<S extends object = object> {
   /** `resume`, as a stream of step events. */
   streamResume(runId: string, options: ResumeOptions = {}): AsyncGenerator<WorkflowEvent<S>> {
     return this.#stream(
-      (emit, signal) => this.#resume(runId, { ...options, signal }, this.#withHooks(emit)),
+      (emit, signal) =>
+        this.#resume(runId, { ...options, signal }, withNodeHooks(emit, this.#options)),
       options.signal,
     );
   }
@@ -261,8 +262,8 @@ export class WorkflowRunner<S extends object = object> {
         signal: limit.signal,
         meter: new BudgetMeter(checkBudget(input.budget) ?? {}),
       };
-      const span = this.#runSpan(position, false);
-      return await this.#traced(span, async () => {
+      const span = runSpan(this.#telemetry, this.workflow.name, position, false);
+      return await traced(span, async () => {
         await this.#engine.checkpoint(position, 'running', []);
         emit?.({ type: 'run-start', runId, resumed: false });
         return this.#stopsRecorded(position, () => this.#loop(position, emit, limit.signal));
@@ -311,8 +312,8 @@ export class WorkflowRunner<S extends object = object> {
       throwIfAborted(limit.signal);
       await putCheckpoint(this.checkpointer, claimed, limit.signal);
       const position = positionOf<S>(claimed, limit.signal, false);
-      const span = this.#runSpan(position, true);
-      return await this.#traced(span, () => {
+      const span = runSpan(this.#telemetry, this.workflow.name, position, true);
+      return await traced(span, () => {
         emit?.({ type: 'run-start', runId, resumed: true });
         return this.#stopsRecorded(position, () => this.#loop(position, emit, limit.signal));
       });
@@ -342,18 +343,6 @@ export class WorkflowRunner<S extends object = object> {
       state: position.state,
       ...spentOf(position),
     };
-  }
-
-  #runSpan(position: Position<S>, resumed: boolean): SpanLike | undefined {
-    return runSpan(this.#telemetry, this.workflow.name, position, resumed);
-  }
-
-  #traced(span: SpanLike | undefined, work: () => Promise<WorkflowResult<S>>) {
-    return traced(span, work);
-  }
-
-  #withHooks(emit: Emit<S>): Emit<S> {
-    return withNodeHooks(emit, this.#options);
   }
 
   /** Refuses a run of another workflow. */

@@ -17,6 +17,7 @@ import type {
 } from '../../llm/model-adapter.js';
 import type { UsageDelta } from '../../llm/usage.js';
 import { malformed } from '../shared/malformed-response.js';
+import { type ResponseIdentity, responseIdentity } from '../shared/response-identity.js';
 import { type StructuredOutputMode, systemPromptFor } from '../shared/schema-instructions.js';
 import { toProviderError } from '../shared/sdk-error.js';
 import { notAnEventStream, streamFailure, truncatedStream } from '../shared/sse-guard.js';
@@ -91,7 +92,7 @@ export class AnthropicAdapter implements ModelAdapter {
       toolCalls,
       usage: mapUsage(message.usage),
       ...stopOf(message.stop_reason, message.stop_details),
-      ...responseOf(message),
+      ...responseIdentity(message.id, message.model),
     };
   }
 
@@ -115,7 +116,7 @@ export class AnthropicAdapter implements ModelAdapter {
       finishReason: 'stop',
     };
     let stopped = false;
-    let response: { responseId?: string; responseModel?: string } = {};
+    let response: ResponseIdentity = {};
     // A closed tool_use block whose input is a whole JSON object is complete: its tool starts
     // at once. One with no input or a partial one may have been cut by max_tokens: it is held
     // until the model moves on (another block, or a stop reason other than the limit), and
@@ -132,7 +133,7 @@ export class AnthropicAdapter implements ModelAdapter {
         switch (event.type) {
           case 'message_start':
             usage = { ...event.message.usage };
-            response = responseOf(event.message);
+            response = responseIdentity(event.message.id, event.message.model);
             break;
           case 'content_block_start': {
             yield* release();
@@ -318,15 +319,4 @@ function mapStop(reason: string | null | undefined): FinishReason {
     default:
       return 'other';
   }
-}
-
-/** The message's id and model (for traces). */
-function responseOf(message: { id?: string; model?: string }): {
-  responseId?: string;
-  responseModel?: string;
-} {
-  return {
-    ...(typeof message.id === 'string' && message.id ? { responseId: message.id } : {}),
-    ...(typeof message.model === 'string' && message.model ? { responseModel: message.model } : {}),
-  };
 }

@@ -16,6 +16,7 @@ import type {
 } from '../../llm/model-adapter.js';
 import type { UsageDelta } from '../../llm/usage.js';
 import { malformed } from '../shared/malformed-response.js';
+import { type ResponseIdentity, responseIdentity } from '../shared/response-identity.js';
 import { connectionError, isNetworkError, redactSecrets } from '../shared/sdk-error.js';
 import { malformedStream, streamFailure, truncatedStream } from '../shared/sse-guard.js';
 import { LOCAL_ID_PREFIX, toGeminiContents, toGeminiTools } from './gemini-messages.js';
@@ -60,7 +61,7 @@ export class GeminiAdapter implements ModelAdapter {
       ...read,
       finishReason: read.finishReason ?? 'stop',
       usage,
-      ...responseOf(response),
+      ...responseIdentity(response?.responseId, response?.modelVersion),
     };
   }
 
@@ -75,11 +76,11 @@ export class GeminiAdapter implements ModelAdapter {
     let finish: FinishReason | undefined;
     let details: FinishDetails | undefined;
     let chunks = 0;
-    let response: { responseId?: string; responseModel?: string } = {};
+    let response: ResponseIdentity = {};
     try {
       for await (const chunk of stream) {
         chunks++;
-        response = { ...response, ...responseOf(chunk) };
+        response = { ...response, ...responseIdentity(chunk.responseId, chunk.modelVersion) };
         const blocked = blockedPrompt(chunk);
         if (blocked) {
           finish = blocked.finishReason;
@@ -307,18 +308,5 @@ function blockedPrompt(response: GenerateContentResponse | undefined): Finish | 
       reason: feedback.blockReason,
       ...(feedback.blockReasonMessage ? { explanation: feedback.blockReasonMessage } : {}),
     },
-  };
-}
-
-/** The response's id and model version (for traces). */
-function responseOf(r: { responseId?: string; modelVersion?: string } | undefined): {
-  responseId?: string;
-  responseModel?: string;
-} {
-  return {
-    ...(typeof r?.responseId === 'string' && r.responseId ? { responseId: r.responseId } : {}),
-    ...(typeof r?.modelVersion === 'string' && r.modelVersion
-      ? { responseModel: r.modelVersion }
-      : {}),
   };
 }

@@ -13,6 +13,7 @@ import type {
 } from '../../llm/model-adapter.js';
 import type { UsageDelta } from '../../llm/usage.js';
 import { malformed } from '../shared/malformed-response.js';
+import { type ResponseIdentity, responseIdentity } from '../shared/response-identity.js';
 import { type StructuredOutputMode, systemPromptFor } from '../shared/schema-instructions.js';
 import { toProviderError } from '../shared/sdk-error.js';
 import { malformedStream, streamFailure, truncatedStream } from '../shared/sse-guard.js';
@@ -91,7 +92,7 @@ export class OpenAIChatAdapter implements ModelAdapter {
       toolCalls,
       usage: mapUsage(completion.usage),
       finishReason: refusal ? 'content-filter' : mapFinish(choice.finish_reason),
-      ...responseOf(completion),
+      ...responseIdentity(completion.id, completion.model),
     };
   }
 
@@ -111,10 +112,10 @@ export class OpenAIChatAdapter implements ModelAdapter {
     const closed = new Set<number>();
     let finish: FinishReason | undefined;
     let refused = false;
-    let response: { responseId?: string; responseModel?: string } = {};
+    let response: ResponseIdentity = {};
     try {
       for await (const chunk of stream) {
-        response = responseOf(chunk);
+        response = responseIdentity(chunk.id, chunk.model);
         if (chunk.usage) yield { type: 'usage', usage: mapUsage(chunk.usage) };
         for (const choice of chunk.choices ?? []) {
           const delta = choice.delta ?? {};
@@ -246,15 +247,4 @@ function mapFinish(reason: string | null | undefined): FinishReason {
 function costReported(usage: OpenAI.CompletionUsage): { costUsd?: number } {
   const cost = (usage as { cost?: unknown }).cost;
   return typeof cost === 'number' && Number.isFinite(cost) && cost >= 0 ? { costUsd: cost } : {};
-}
-
-/** The response's id and model, as a completion or a chunk carries them. */
-function responseOf(r: { id?: string; model?: string }): {
-  responseId?: string;
-  responseModel?: string;
-} {
-  return {
-    ...(typeof r.id === 'string' && r.id ? { responseId: r.id } : {}),
-    ...(typeof r.model === 'string' && r.model ? { responseModel: r.model } : {}),
-  };
 }
