@@ -55,6 +55,13 @@ export interface Checkpoint {
   spent?: Spent;
   /** The run's trace (W3C `traceparent`) when traced: a run continued elsewhere joins it. */
   trace?: string;
+  /**
+   * While a step waits on an interrupt: the updates of its branches that finished, merged
+   * (with the answered branch's) when the step completes — a parallel step is one unit.
+   */
+  writes?: PendingWrite[];
+  /** Joins some of whose sources have finished: join (`a&b>merge`) → the sources done. */
+  joins?: Record<string, string[]>;
   /** ISO time. */
   createdAt: string;
 }

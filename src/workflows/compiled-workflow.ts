@@ -15,12 +15,27 @@ export interface ConditionalEdge<S extends object> {
   pathMap: PathMap | undefined;
 }
 
+/** A join: `target` runs once after every one of `sources` has finished. */
+export interface Join {
+  readonly sources: readonly string[];
+  readonly target: string;
+}
+
+/** Which sources of each join have finished since it last ran, by {@link joinKey}. */
+export type JoinProgress = Record<string, string[]>;
+
+/** The name of a join in a run's join progress: `a&b>merge`. */
+export function joinKey(join: Join): string {
+  return `${join.sources.join('&')}>${join.target}`;
+}
+
 interface Definition<S extends object> {
   name: string;
   entry: string;
   nodes: Map<string, GraphNode<S>>;
   edges: Map<string, string[]>;
   conditional: Map<string, ConditionalEdge<S>>;
+  joins: Join[];
   reducers: Record<string, Reducer>;
 }
 
@@ -35,6 +50,10 @@ export class CompiledWorkflow<S extends object = object> {
   readonly edges: ReadonlyMap<string, readonly string[]>;
   readonly conditional: ReadonlyMap<string, ConditionalEdge<S>>;
   readonly reducers: Readonly<Record<string, Reducer>>;
+  /** Joins (`addEdge(['a', 'b'], 'merge')`). */
+  readonly joins: readonly Join[];
+  /** The joins each node is a source of. */
+  readonly #joinsOf: ReadonlyMap<string, readonly Join[]>;
 
   constructor(definition: Definition<S>) {
     this.name = definition.name;
@@ -43,7 +62,34 @@ export class CompiledWorkflow<S extends object = object> {
     this.edges = definition.edges;
     this.conditional = definition.conditional;
     this.reducers = Object.freeze(definition.reducers);
+    this.joins = Object.freeze(definition.joins);
+    const joinsOf = new Map<string, Join[]>();
+    for (const join of definition.joins) {
+      for (const source of join.sources)
+        joinsOf.set(source, [...(joinsOf.get(source) ?? []), join]);
+    }
+    this.#joinsOf = joinsOf;
     Object.freeze(this);
+  }
+
+  /**
+   * Records that `node` finished in the joins it is a source of; returns the joins' targets
+   * that may run now (every source finished), whose progress starts again.
+   */
+  joined(node: string, progress: JoinProgress): string[] {
+    const joins = this.#joinsOf.get(node);
+    if (!joins) return [];
+    const ready: string[] = [];
+    for (const join of joins) {
+      const key = joinKey(join);
+      const seen = progress[key] ?? [];
+      if (!seen.includes(node)) seen.push(node);
+      if (seen.length === join.sources.length) {
+        delete progress[key];
+        ready.push(join.target);
+      } else progress[key] = seen;
+    }
+    return ready;
   }
 
   /** The nodes to run after `node`, for the state it produced. */

@@ -12,7 +12,7 @@ export {
   type RunStatus,
   type RunSummary,
 } from './checkpointer.js';
-export { CompiledWorkflow } from './compiled-workflow.js';
+export { CompiledWorkflow, type Join } from './compiled-workflow.js';
 export { type FallbackResult, FallbackWorkflow } from './fallback-workflow.js';
 export { toMermaid } from './mermaid.js';
 export { cancelRun, claimRun, type RunControlOptions } from './run-claim.js';

@@ -5,7 +5,7 @@ import { END } from './workflow-state.js';
 
 /**
  * The workflow as a Mermaid flowchart: plain edges as arrows, conditional edges dotted and
- * labelled with their route keys, error routes labelled `error`. Node ids are prefixed
+ * labelled with their route keys, joins thick and labelled `join`, error routes labelled `error`. Node ids are prefixed
  * (`n_`), so names like `end` or `graph` never clash with Mermaid's keywords. A
  * `WorkflowGraph` is compiled first (an invalid one throws `WorkflowValidationError`).
  *
@@ -36,6 +36,9 @@ export function toMermaid<S extends object>(graph: CompiledWorkflow<S> | Workflo
       : Object.entries(pathMap);
     for (const [label, to] of entries)
       lines.push(`  ${id(from)} -. "${quoted(label)}" .-> ${id(to)}`);
+  }
+  for (const { sources, target } of workflow.joins) {
+    for (const from of sources) lines.push(`  ${id(from)} == "join" ==> ${id(target)}`);
   }
   for (const node of workflow.nodes.values()) {
     const onError = node.options.onError;

@@ -6,7 +6,7 @@ import type { SpanLike, TelemetryOptions } from '../telemetry/telemetry-types.js
 import { abortErrorFrom, neverAborts, throwIfAborted } from '../utils/abort.js';
 import { putCheckpoint } from './checkpoint-io.js';
 import type { Checkpoint, Checkpointer, PendingWrite, RunStatus } from './checkpointer.js';
-import type { CompiledWorkflow } from './compiled-workflow.js';
+import type { CompiledWorkflow, JoinProgress } from './compiled-workflow.js';
 import { type Execution, executeNode, type NodeOutcome } from './node-execution.js';
 import { mergeStep } from './step-merge.js';
 import {
@@ -50,6 +50,10 @@ export interface Position<S extends object> {
   span?: SpanLike | undefined;
   /** The run's trace (W3C `traceparent`), kept in its checkpoints to continue it elsewhere. */
   trace?: string | undefined;
+  /** Which sources of each join have finished since it last ran. */
+  joins?: JoinProgress | undefined;
+  /** The finished branches of the current step while it waits on an interrupt. */
+  writes?: PendingWrite[] | undefined;
 }
 
 /** The position a stored checkpoint describes (`resumed`: a claim of it is written next). */
@@ -68,6 +72,8 @@ export function positionOf<S extends object>(
     state: last.state as unknown as WorkflowState<S>,
     next: last.next,
     answers: last.answers,
+    ...(last.writes ? { writes: last.writes } : {}),
+    ...(last.joins ? { joins: last.joins } : {}),
     resumes,
     attemptBase: resumes,
     stored: true,
@@ -146,7 +152,7 @@ export class StepEngine<S extends object> {
     const before = position.state;
     const answers = position.answers;
     const parallel = position.next.length > 1 ? this.#parallel(position) : undefined;
-    const done = parallel ? await parallel.done() : undefined;
+    const done = position.next.length > 1 ? await this.#finished(position, parallel) : undefined;
     const idle = () => (position.idle ??= neverAborts());
     const meter = position.meter;
     // The run's meter is in scope: the caller runs its steps under `scoped`.
@@ -185,10 +191,15 @@ export class StepEngine<S extends object> {
       });
       throw over.error;
     }
+    const asked = outcomes.filter((o) => o.interrupt !== undefined);
+    // A step is one unit: while a branch waits for an answer, the others' writes wait with it.
+    if (asked.length > 0 && !outcomes.some((o) => o.error))
+      return this.#paused(position, outcomes, asked, emit);
     position.step++;
     position.resumes = 0;
     position.attemptBase = 0;
     position.stored = false;
+    position.writes = undefined;
     const merged = mergeStep(
       this.workflow,
       this.reducers,
@@ -197,32 +208,71 @@ export class StepEngine<S extends object> {
       outcomes,
       this.now,
       this.checkpointer !== undefined,
+      position.joins,
     );
     position.state = merged.state;
     position.next = merged.next;
+    position.joins = merged.joins;
     if (merged.error) return this.fail(position, merged.error, ran(outcomes), emit);
     emit?.({ type: 'state', runId, step: position.step, state: position.state });
-    const asked = outcomes.filter((o) => o.interrupt !== undefined);
-    // The node that was answered keeps its answers while it asks again.
+    // A branch asked while another failed onto its error route: the asking one runs next.
     const asking = asked.find((o) => o.node === answers?.node) ?? asked[0];
     position.answers = asking && asking.node === answers?.node ? answers : undefined;
-    if (asking) {
-      const interrupt = { node: asking.node, payload: asking.interrupt?.payload };
-      await this.checkpoint(position, 'interrupted', ran(outcomes), { interrupt });
-      emit?.({ type: 'interrupt', runId, ...interrupt });
-      return {
-        runId,
-        status: 'interrupted',
-        state: position.state,
-        interrupt,
-        ...spentOf(position),
-      };
-    }
+    if (asking) return this.#asked(position, asking, ran(outcomes), emit);
     const finished = position.next.length === 0;
     await this.checkpoint(position, finished ? 'completed' : 'running', ran(outcomes));
     return finished
       ? { runId, status: 'completed', state: position.state, ...spentOf(position) }
       : undefined;
+  }
+
+  /**
+   * The step stays where it is, waiting on an answer: its finished branches' updates are kept
+   * in the checkpoint, so the step's successors run once, after the answer, with all of them.
+   */
+  #paused(
+    position: Position<S>,
+    outcomes: NodeOutcome<S>[],
+    asked: NodeOutcome<S>[],
+    emit: Emit<S>,
+  ): Promise<WorkflowResult<S>> {
+    const answers = position.answers;
+    // The node that was answered keeps its answers while it asks again.
+    const asking = asked.find((o) => o.node === answers?.node) ?? (asked[0] as NodeOutcome<S>);
+    position.answers = asking.node === answers?.node ? answers : undefined;
+    const writes = outcomes
+      .filter((o) => o.interrupt === undefined)
+      .map((o): PendingWrite => ({ node: o.node, update: o.update as PendingWrite['update'] }));
+    position.writes = writes.length > 0 ? writes : undefined;
+    return this.#asked(position, asking, [], emit);
+  }
+
+  async #asked(
+    position: Position<S>,
+    asking: NodeOutcome<S>,
+    ranNodes: string[],
+    emit: Emit<S>,
+  ): Promise<WorkflowResult<S>> {
+    const { runId } = position;
+    const interrupt = { node: asking.node, payload: asking.interrupt?.payload };
+    await this.checkpoint(position, 'interrupted', ranNodes, { interrupt });
+    emit?.({ type: 'interrupt', runId, ...interrupt });
+    return { runId, status: 'interrupted', state: position.state, interrupt, ...spentOf(position) };
+  }
+
+  /**
+   * The branches of a parallel step that finished before: kept while the step waited on an
+   * interrupt, or stored as pending writes before a crash.
+   */
+  async #finished(
+    position: Position<S>,
+    parallel: PendingWrites<S> | undefined,
+  ): Promise<Map<string, PendingWrite>> {
+    const done = parallel ? await parallel.done() : new Map<string, PendingWrite>();
+    for (const write of position.writes ?? []) done.set(write.node, write);
+    // An answered node runs again: what it wrote before it asked is not its result.
+    if (position.answers) done.delete(position.answers.node);
+    return done;
   }
 
   /**
@@ -262,7 +312,7 @@ export class StepEngine<S extends object> {
    * A parallel step's pending writes: the branches that finished before a crash (read when
    * the step starts from a stored checkpoint), and each branch's update as it finishes.
    */
-  #parallel(position: Position<S>) {
+  #parallel(position: Position<S>): PendingWrites<S> | undefined {
     const store = this.checkpointer;
     if (!store?.putWrite || !store.getWrites) return undefined;
     const { runId, step, signal } = position;
@@ -336,6 +386,8 @@ export class StepEngine<S extends object> {
       ...(Object.keys(position.meter.budget).length > 0 ? { budget: position.meter.budget } : {}),
       ...(position.meter.used ? { spent: { ...position.meter.spent } } : {}),
       ...(position.trace ? { trace: position.trace } : {}),
+      ...(position.writes ? { writes: position.writes } : {}),
+      ...(position.joins ? { joins: position.joins } : {}),
       createdAt: this.now().toISOString(),
     };
     const span = this.telemetry
@@ -355,6 +407,12 @@ export class StepEngine<S extends object> {
     endSpan(span);
     position.version++;
   }
+}
+
+/** A parallel step's pending writes in the checkpointer. */
+interface PendingWrites<S extends object> {
+  done(): Promise<Map<string, PendingWrite>>;
+  keep(outcome: NodeOutcome<S>): Promise<void>;
 }
 
 /** The run's spending, for its result, once it spent anything. */

@@ -1,5 +1,5 @@
 import { ArshaiError } from '../errors/arshai-error.js';
-import type { CompiledWorkflow } from './compiled-workflow.js';
+import type { CompiledWorkflow, JoinProgress } from './compiled-workflow.js';
 import type { NodeOutcome } from './node-execution.js';
 import {
   InvalidNodeUpdateError,
@@ -20,6 +20,8 @@ import {
 export interface MergedStep<S extends object> {
   state: WorkflowState<S>;
   next: string[];
+  /** The joins' progress after the step (absent when no join waits). */
+  joins?: JoinProgress;
   error?: WorkflowRunError;
 }
 
@@ -37,8 +39,9 @@ export function mergeStep<S extends object>(
   outcomes: NodeOutcome<S>[],
   now: () => Date,
   stampEveryStep: boolean,
+  joins?: JoinProgress,
 ): MergedStep<S> {
-  const merged = merge(workflow, reducers, runId, before, outcomes, now);
+  const merged = merge(workflow, reducers, runId, before, outcomes, now, joins);
   // `userContext.lastActive` moves with every persisted step, and when the run stops (no clock
   // read per step when nothing is persisted).
   const stops = merged.error !== undefined || merged.next.length === 0 || outcomes.some(asked);
@@ -61,6 +64,7 @@ function merge<S extends object>(
   before: WorkflowState<S>,
   outcomes: NodeOutcome<S>[],
   now: () => Date,
+  joins: JoinProgress | undefined,
 ): MergedStep<S> {
   // A refused update fails the run before anything of the step is merged.
   for (const o of outcomes) {
@@ -116,6 +120,11 @@ function merge<S extends object>(
   typed.currentStep = done.at(-1)?.node ?? typed.currentStep;
 
   const next: string[] = outcomes.filter((o) => o.interrupt !== undefined).map((o) => o.node);
+  // A copy: a step that fails must not have moved the run's joins.
+  const progress: JoinProgress | undefined =
+    workflow.joins.length > 0
+      ? Object.fromEntries(Object.entries(joins ?? {}).map(([k, v]) => [k, [...v]]))
+      : undefined;
   for (const o of done) {
     if (o.error) {
       const route = workflow.nodes.get(o.node)?.options.onError;
@@ -145,8 +154,10 @@ function merge<S extends object>(
       }
       next.push(target);
     }
+    if (progress) next.push(...workflow.joined(o.node, progress));
   }
-  return { state: typed, next: nextNodes(next) };
+  const waiting = progress && Object.keys(progress).length > 0 ? { joins: progress } : {};
+  return { state: typed, next: nextNodes(next), ...waiting };
 }
 
 /** The nodes of the next step: each once, without `END` (which only ends its branch). */

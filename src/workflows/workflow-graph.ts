@@ -1,5 +1,10 @@
 import { InvalidInputError } from '../errors/invalid-input-error.js';
-import { CompiledWorkflow, type ConditionalEdge, type GraphNode } from './compiled-workflow.js';
+import {
+  CompiledWorkflow,
+  type ConditionalEdge,
+  type GraphNode,
+  type Join,
+} from './compiled-workflow.js';
 import { WorkflowValidationError } from './workflow-errors.js';
 import { type NodeOptions, nodeFunction, type WorkflowNode } from './workflow-node.js';
 import { END, type Reducer, type Reducers, type WorkflowState } from './workflow-state.js';
@@ -42,6 +47,7 @@ export class WorkflowGraph<S extends object = object> {
   readonly #nodes = new Map<string, GraphNode<S>>();
   readonly #edges = new Map<string, string[]>();
   readonly #conditional = new Map<string, ConditionalEdge<S>>();
+  readonly #joins: Join[] = [];
   #entry: string | undefined;
 
   /** Adds a node: a function or an object with `run(state, input, ctx)`. */
@@ -64,8 +70,21 @@ export class WorkflowGraph<S extends object = object> {
     return this;
   }
 
-  /** Always go from `from` to `to` (a node or `END`). */
-  addEdge(from: string, to: string): this {
+  /**
+   * Always go from `from` to `to` (a node or `END`). With several sources, a join:
+   * `addEdge(['a', 'b'], 'merge')` runs `merge` once, after every listed source has finished
+   * (in one step or in different steps), with all their writes merged.
+   */
+  addEdge(from: string | readonly string[], to: string): this {
+    if (typeof from !== 'string') {
+      if (!Array.isArray(from) || from.length === 0 || from.some((f) => typeof f !== 'string'))
+        throw new InvalidInputError('from', 'must be a node name or a non-empty list of them');
+      if (new Set(from).size !== from.length)
+        throw new InvalidInputError('from', 'lists a source twice');
+      if (from.length === 1) return this.addEdge(from[0] as string, to);
+      this.#joins.push(Object.freeze({ sources: Object.freeze([...from]), target: to }));
+      return this;
+    }
     const list = this.#edges.get(from) ?? [];
     list.push(to);
     this.#edges.set(from, list);
@@ -112,6 +131,7 @@ export class WorkflowGraph<S extends object = object> {
       nodes: new Map(this.#nodes),
       edges: new Map([...this.#edges].map(([k, v]) => [k, [...v]])),
       conditional: new Map(this.#conditional),
+      joins: [...this.#joins],
       reducers: { ...options.reducers } as Record<string, Reducer>,
     });
   }
@@ -133,12 +153,25 @@ export class WorkflowGraph<S extends object = object> {
         if (!known(to)) problems.push(`conditional edge "${from}" → "${to}" goes into nothing`);
       }
     }
+    const joined = new Set<string>();
+    for (const { sources, target } of this.#joins) {
+      const label = `join [${sources.join(', ')}] → "${target}"`;
+      if (!this.#nodes.has(target)) problems.push(`${label} goes into nothing`);
+      for (const source of sources) {
+        if (!this.#nodes.has(source)) problems.push(`${label} waits for unknown node "${source}"`);
+        joined.add(source);
+      }
+    }
     for (const node of this.#nodes.values()) {
       const onError = node.options.onError;
       if (onError !== undefined && !known(onError)) {
         problems.push(`error route "${node.name}" → "${onError}" goes into nothing`);
       }
-      if (!this.#edges.has(node.name) && !this.#conditional.has(node.name)) {
+      if (
+        !this.#edges.has(node.name) &&
+        !this.#conditional.has(node.name) &&
+        !joined.has(node.name)
+      ) {
         problems.push(
           `node "${node.name}" has no outgoing edge (add addEdge('${node.name}', END) to finish there)`,
         );
@@ -148,6 +181,14 @@ export class WorkflowGraph<S extends object = object> {
       const reached = this.#reachable(this.#entry);
       for (const name of this.#nodes.keys()) {
         if (!reached.has(name)) problems.push(`node "${name}" is unreachable from the entry point`);
+      }
+      // A join fires only when each of its sources has run: each must be reachable.
+      for (const { sources, target } of this.#joins) {
+        const never = sources.filter((n) => this.#nodes.has(n) && !reached.has(n));
+        if (never.length > 0)
+          problems.push(
+            `join [${sources.join(', ')}] → "${target}" can never run: ${never.map((n) => `"${n}"`).join(', ')} cannot be reached`,
+          );
       }
     }
     return problems;
@@ -161,6 +202,7 @@ export class WorkflowGraph<S extends object = object> {
       if (seen.has(name) || !this.#nodes.has(name)) continue;
       seen.add(name);
       queue.push(...(this.#edges.get(name) ?? []));
+      for (const join of this.#joins) if (join.sources.includes(name)) queue.push(join.target);
       const onError = this.#nodes.get(name)?.options.onError;
       if (onError) queue.push(onError);
       const conditional = this.#conditional.get(name);

@@ -171,13 +171,20 @@ describe('human in the loop', () => {
     expect(calls.finalize).toBe(1);
   });
 
-  it('parallel branches that both ask are answered one after the other; a quiet sibling goes on', async () => {
+  it('parallel branches that both ask are answered one after the other; a quiet sibling waits as a pending write', async () => {
+    const runs = { notify: 0, after: 0 };
     const graph = new WorkflowGraph<{ legal?: unknown; finance?: unknown }>()
       .addNode('split', () => ({}))
       .addNode('legal', (_s, _i, ctx) => ({ legal: ctx.interrupt('legal ok?') }))
       .addNode('finance', (_s, _i, ctx) => ({ finance: ctx.interrupt('finance ok?') }))
-      .addNode('notify', () => ({ agentData: { notified: true } }))
-      .addNode('after', () => ({ agentData: { after: true } }))
+      .addNode('notify', () => {
+        runs.notify++;
+        return { agentData: { notified: true } };
+      })
+      .addNode('after', () => {
+        runs.after++;
+        return { agentData: { after: true } };
+      })
       .addConditionalEdges('split', () => ['legal', 'finance', 'notify'])
       .addEdge('legal', END)
       .addEdge('finance', END)
@@ -189,12 +196,16 @@ describe('human in the loop', () => {
     });
     const first = await runner.executeWorkflow({ userId: 'u' });
     expect(first.interrupt).toEqual({ node: 'legal', payload: 'legal ok?' });
-    expect(first.state.agentData).toEqual({ notified: true });
+    // The step is one unit: notify's write waits with it, and nothing after it runs yet.
+    expect(first.state.agentData).toEqual({});
+    expect(runs).toEqual({ notify: 1, after: 0 });
     const second = await runner.resume(first.runId, { value: 'legal: yes' });
     expect(second.interrupt).toEqual({ node: 'finance', payload: 'finance ok?' });
+    expect(second.state.agentData).toEqual({});
     const done = await runner.resume(first.runId, { value: 'finance: yes' });
     expect(done.state).toMatchObject({ legal: 'legal: yes', finance: 'finance: yes' });
     expect(done.state.agentData).toEqual({ notified: true, after: true });
+    expect(runs).toEqual({ notify: 1, after: 1 });
     expect([...done.state.processingPath].sort()).toEqual(
       ['after', 'finance', 'legal', 'notify', 'split'].sort(),
     );
