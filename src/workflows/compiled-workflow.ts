@@ -1,3 +1,4 @@
+import type { StateSchema } from './state-schema.js';
 import type { PathMap, RouteResult } from './workflow-graph.js';
 import type { NodeFunction, NodeOptions } from './workflow-node.js';
 import type { Reducer, WorkflowState } from './workflow-state.js';
@@ -36,6 +37,7 @@ interface Definition<S extends object> {
   edges: Map<string, string[]>;
   conditional: Map<string, ConditionalEdge<S>>;
   joins: Join[];
+  schema: StateSchema | undefined;
   reducers: Record<string, Reducer>;
 }
 
@@ -52,6 +54,8 @@ export class CompiledWorkflow<S extends object = object> {
   readonly reducers: Readonly<Record<string, Reducer>>;
   /** Joins (`addEdge(['a', 'b'], 'merge')`). */
   readonly joins: readonly Join[];
+  /** The state schema, when the graph was given one. */
+  readonly schema: StateSchema | undefined;
   /** The joins each node is a source of. */
   readonly #joinsOf: ReadonlyMap<string, readonly Join[]>;
 
@@ -63,6 +67,7 @@ export class CompiledWorkflow<S extends object = object> {
     this.conditional = definition.conditional;
     this.reducers = Object.freeze(definition.reducers);
     this.joins = Object.freeze(definition.joins);
+    this.schema = definition.schema;
     const joinsOf = new Map<string, Join[]>();
     for (const join of definition.joins) {
       for (const source of join.sources)

@@ -17,6 +17,7 @@ export { type FallbackResult, FallbackWorkflow } from './fallback-workflow.js';
 export { toMermaid } from './mermaid.js';
 export { cancelRun, claimRun, type RunControlOptions } from './run-claim.js';
 export { SqliteCheckpointer, type SqliteCheckpointerOptions } from './sqlite-checkpointer.js';
+export type { MigrateState, StateSchemaType } from './state-schema.js';
 export {
   CheckpointError,
   InvalidNodeUpdateError,
@@ -24,6 +25,8 @@ export {
   RunConflictError,
   RunNotFoundError,
   StateConflictError,
+  type StateIssue,
+  StateValidationError,
   StepLimitExceededError,
   WorkflowRunError,
   WorkflowValidationError,
@@ -34,6 +37,7 @@ export {
   type PathMap,
   type RouteResult,
   WorkflowGraph,
+  type WorkflowGraphOptions,
 } from './workflow-graph.js';
 export {
   AgentNode,

@@ -214,6 +214,11 @@ export class StepEngine<S extends object> {
     position.next = merged.next;
     position.joins = merged.joins;
     if (merged.error) return this.fail(position, merged.error, ran(outcomes), emit);
+    const invalid = this.workflow.schema?.check(outcomes, merged.state, runId, before);
+    if (invalid) {
+      position.state = before; // nothing of this step is kept
+      return this.fail(position, invalid, [], emit);
+    }
     emit?.({ type: 'state', runId, step: position.step, state: position.state });
     // A branch asked while another failed onto its error route: the asking one runs next.
     const asking = asked.find((o) => o.node === answers?.node) ?? asked[0];

@@ -166,3 +166,35 @@ export class CheckpointError extends ArshaiError {
 function messageOf(cause: unknown): string {
   return (cause as Error)?.message ?? String(cause);
 }
+
+/** One problem a state schema found: the field's path and what was wrong (never its value). */
+export interface StateIssue {
+  path: string;
+  message: string;
+}
+
+/**
+ * The state does not match the workflow's state schema (`new WorkflowGraph({ state })`): a
+ * node wrote a field of the wrong type or one the schema does not have (`node` names it; the
+ * run fails and nothing of that step is checkpointed), or a stored checkpoint does not match
+ * a changed schema and no `migrate` hook mends it (`node` is undefined; nothing is claimed).
+ */
+export class StateValidationError extends WorkflowRunError {
+  static override readonly code: string = 'StateValidationError';
+
+  /** The node whose update broke the schema, when a node did. */
+  readonly node: string | undefined;
+  /** The first field that is wrong (`count`, `order.total`). */
+  readonly field: string;
+  readonly issues: StateIssue[];
+
+  constructor(
+    message: string,
+    fields: { runId: string; state: unknown; node?: string; issues: StateIssue[] },
+  ) {
+    super(message, fields.runId, fields.state);
+    this.node = fields.node;
+    this.issues = fields.issues;
+    this.field = fields.issues[0]?.path ?? '';
+  }
+}

@@ -5,6 +5,7 @@ import {
   type GraphNode,
   type Join,
 } from './compiled-workflow.js';
+import { type MigrateState, StateSchema, type StateSchemaType } from './state-schema.js';
 import { WorkflowValidationError } from './workflow-errors.js';
 import { type NodeOptions, nodeFunction, type WorkflowNode } from './workflow-node.js';
 import { END, type Reducer, type Reducers, type WorkflowState } from './workflow-state.js';
@@ -24,6 +25,23 @@ export interface CompileOptions<S extends object> {
   reducers?: Reducers<S>;
   /** A name for Mermaid, logs and checkpoints. */
   name?: string;
+}
+
+/** Options of `new WorkflowGraph(...)`. */
+export interface WorkflowGraphOptions<S extends object> {
+  /**
+   * A zod object schema of your own state fields: the run's input state and every step's
+   * merged state are checked against it; a node writing a field it does not have or a value
+   * of the wrong type fails the run with `StateValidationError` (naming node and field), and
+   * nothing of that step is checkpointed. The state type `S` is inferred from it.
+   */
+  state?: StateSchemaType<S>;
+  /**
+   * Mends the stored state of a run checkpointed under an older schema when it is resumed:
+   * gets the stored fields, returns the fields of the current schema. Without it such a
+   * resume fails with `StateValidationError` before anything runs.
+   */
+  migrate?: MigrateState<S>;
 }
 
 const NAME = /^[A-Za-z0-9_-]{1,64}$/;
@@ -49,6 +67,19 @@ export class WorkflowGraph<S extends object = object> {
   readonly #conditional = new Map<string, ConditionalEdge<S>>();
   readonly #joins: Join[] = [];
   #entry: string | undefined;
+  readonly #schema: StateSchema | undefined;
+
+  /**
+   * @example
+   * ```ts
+   * const graph = new WorkflowGraph({ state: z.object({ count: z.number() }) });
+   * ```
+   */
+  constructor(options: WorkflowGraphOptions<S> = {}) {
+    this.#schema = options.state
+      ? new StateSchema(options.state, options.migrate as MigrateState<object> | undefined)
+      : undefined;
+  }
 
   /** Adds a node: a function or an object with `run(state, input, ctx)`. */
   addNode(name: string, node: WorkflowNode<S>, options: NodeOptions = {}): this {
@@ -132,6 +163,7 @@ export class WorkflowGraph<S extends object = object> {
       edges: new Map([...this.#edges].map(([k, v]) => [k, [...v]])),
       conditional: new Map(this.#conditional),
       joins: [...this.#joins],
+      schema: this.#schema,
       reducers: { ...options.reducers } as Record<string, Reducer>,
     });
   }

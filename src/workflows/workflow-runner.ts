@@ -146,7 +146,7 @@ export class WorkflowRunner<S extends object = object> {
     const last = await this.#own(runId, signal);
     if (last.status !== 'running' || last.step !== options.step || (last.resumes ?? 0) !== resumes)
       return { outcome: 'stale', ...positionOfRun<S>(last) };
-    const position = positionOf<S>(last, signal, false);
+    const position = positionOf<S>(this.workflow.schema?.stored(last) ?? last, signal, false);
     position.attemptBase += taken - 1;
     const result = await this.#engine.scoped(position, () =>
       this.#engine.step(position, this.#hooks, signal),
@@ -180,7 +180,7 @@ export class WorkflowRunner<S extends object = object> {
       runId,
       step: 0,
       version: 0,
-      state: initialState<S>(input, this.#now().toISOString()),
+      state: initialState<S>(this.#typed(input), this.#now().toISOString()),
       next: [this.workflow.entry],
       resumes: 0,
       attemptBase: 0,
@@ -249,7 +249,7 @@ export class WorkflowRunner<S extends object = object> {
       if (input.runId !== undefined && (await this.#latest(runId, limit.signal))) {
         throw new InvalidInputError('runId', `run "${runId}" already exists: use resume()`);
       }
-      const state = initialState<S>(input, this.#now().toISOString());
+      const state = initialState<S>(this.#typed(input), this.#now().toISOString());
       const position: Position<S> = {
         runId,
         step: 0,
@@ -306,8 +306,9 @@ export class WorkflowRunner<S extends object = object> {
       const last = await this.#latest(runId, limit.signal);
       if (!last) throw new RunNotFoundError(runId);
       this.#ownRun(last);
+      const stored = this.workflow.schema?.stored(last) ?? last;
       checkBudget(options.budget);
-      const claimed = claimOf(last, options, this.#now);
+      const claimed = claimOf(stored, options, this.#now);
       if (!isCheckpoint(claimed)) return claimed as WorkflowResult<S>;
       throwIfAborted(limit.signal);
       await putCheckpoint(this.checkpointer, claimed, limit.signal);
@@ -343,6 +344,13 @@ export class WorkflowRunner<S extends object = object> {
       state: position.state,
       ...spentOf(position),
     };
+  }
+
+  /** The run's input with its state checked against the state schema (defaults applied). */
+  #typed<I extends { state?: Partial<S> }>(input: I): I {
+    const schema = this.workflow.schema;
+    if (!schema) return input;
+    return { ...input, state: schema.input(input.state as Record<string, unknown>) as Partial<S> };
   }
 
   /** Refuses a run of another workflow. */
