@@ -1,5 +1,5 @@
 import type { Redis } from 'ioredis';
-import { assertId } from '../utils/ids.js';
+import { assertRunId, isChildRunId } from '../utils/ids.js';
 import {
   type Checkpoint,
   type Checkpointer,
@@ -38,19 +38,33 @@ if ttl > 0 then
 end
 return 1`;
 
-// KEYS: the run's list, the index of runs. ARGV: run id, the prefix of its pending writes'
-// keys. Returns the checkpoints removed. A step is never past the run's number of versions.
+// KEYS: the run's list, the index of runs, the index of its subworkflows' runs. ARGV: run id,
+// the key prefix. Returns the run's checkpoints removed (its children's go too). A step is
+// never past a run's number of versions.
 const DELETE = `
-local n = redis.call('LLEN', KEYS[1])
-redis.call('DEL', KEYS[1])
+local function drop(id)
+  local key = ARGV[2] .. 'run:' .. id
+  local n = redis.call('LLEN', key)
+  redis.call('DEL', key)
+  for step = 0, n do redis.call('DEL', ARGV[2] .. 'writes:' .. id .. ':' .. step) end
+  return n
+end
+local inside = ARGV[1] .. '/'
+for _, child in ipairs(redis.call('ZRANGE', KEYS[3], 0, -1)) do
+  if string.sub(child, 1, #inside) == inside then
+    drop(child)
+    redis.call('ZREM', KEYS[3], child)
+  end
+end
 redis.call('ZREM', KEYS[2], ARGV[1])
-for step = 0, n do redis.call('DEL', ARGV[2] .. step) end
-return n`;
+redis.call('ZREM', KEYS[3], ARGV[1])
+return drop(ARGV[1])`;
 
 /**
  * Checkpoints in Redis: a list per run (one entry per step) and a sorted set of runs by last
  * update, written atomically by one script that also refuses a version the run already has.
- * Keys are `<prefix>run:<runId>` and `<prefix>runs` (the index): a run id is never the index.
+ * Keys are `<prefix>run:<runId>` and `<prefix>runs` (the index; subworkflows' runs are indexed
+ * in `<prefix>children:<rootRunId>`): a run id is never an index.
  * The prefix always ends with `:` (one is added when missing), and run ids follow the id rule
  * (no `:`), so two prefixes or two run ids never share a key.
  * While Redis is unreachable each call fails within its signal or `timeoutMs` (default 5 s)
@@ -74,7 +88,7 @@ export class RedisCheckpointer implements Checkpointer {
 
   /** A run's key; run ids are checked, so no run id can name another run's key or the index. */
   #key(runId: string): string {
-    assertId(runId, 'runId');
+    assertRunId(runId, 'runId');
     return `${this.#prefix}run:${runId}`;
   }
 
@@ -87,7 +101,8 @@ export class RedisCheckpointer implements Checkpointer {
           PUT,
           2,
           this.#key(c.runId),
-          `${this.#prefix}runs`,
+          // A subworkflow's run is listed with its root run's children, not among the runs.
+          isChildRunId(c.runId) ? this.#childrenKey(c.runId) : `${this.#prefix}runs`,
           c.version,
           json,
           c.runId,
@@ -136,11 +151,12 @@ export class RedisCheckpointer implements Checkpointer {
       (redis) =>
         redis.eval(
           DELETE,
-          2,
+          3,
           this.#key(runId),
           `${this.#prefix}runs`,
+          this.#childrenKey(runId),
           runId,
-          `${this.#prefix}writes:${runId}:`,
+          this.#prefix,
         ),
       options?.signal,
     );
@@ -181,8 +197,13 @@ export class RedisCheckpointer implements Checkpointer {
     return raw.map((r) => JSON.parse(r) as PendingWrite);
   }
 
+  /** The index of the subworkflow runs inside a root run: `<prefix>children:<rootRunId>`. */
+  #childrenKey(runId: string): string {
+    return `${this.#prefix}children:${runId.split('/')[0]}`;
+  }
+
   #writesKey(runId: string, step: number): string {
-    assertId(runId, 'runId');
+    assertRunId(runId, 'runId');
     return `${this.#prefix}writes:${runId}:${step}`;
   }
 

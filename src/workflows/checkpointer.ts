@@ -1,5 +1,6 @@
 import { InvalidInputError } from '../errors/invalid-input-error.js';
 import type { Budget, Spent } from '../llm/budget.js';
+import { isChildRunId } from '../utils/ids.js';
 import { RunConflictError } from './workflow-errors.js';
 import type { WorkflowState } from './workflow-state.js';
 
@@ -60,6 +61,11 @@ export interface Checkpoint {
    * (with the answered branch's) when the step completes — a parallel step is one unit.
    */
   writes?: PendingWrite[];
+  /**
+   * A subworkflow's run only: how many of its parent node's answers it has been given (each
+   * answer of the parent reaches the child once, also across crashes).
+   */
+  delivered?: number;
   /** Joins some of whose sources have finished: join (`a&b>merge`) → the sources done. */
   joins?: Record<string, string[]>;
   /** ISO time. */
@@ -116,11 +122,11 @@ export interface Checkpointer {
   getLatest(runId: string, options?: CheckpointerCallOptions): Promise<Checkpoint | undefined>;
   /** Every checkpoint of a run, oldest first. */
   history(runId: string, options?: CheckpointerCallOptions): Promise<Checkpoint[]>;
-  /** Runs, newest first. */
+  /** Runs, newest first (not the runs of subworkflows inside them). */
   listRuns(options?: { limit?: number } & CheckpointerCallOptions): Promise<RunSummary[]>;
   /**
-   * Removes every checkpoint of a run (and its pending writes); resolves with how many
-   * checkpoints went (0 for an unknown run).
+   * Removes every checkpoint of a run (and its pending writes, and the runs of subworkflows
+   * inside it); resolves with how many checkpoints of the run itself went (0 for an unknown run).
    */
   delete(runId: string, options?: CheckpointerCallOptions): Promise<number>;
   /**
@@ -218,8 +224,12 @@ export class InMemoryCheckpointer implements Checkpointer {
 
   async delete(runId: string): Promise<number> {
     const count = this.#runs.get(runId)?.length ?? 0;
-    this.#runs.delete(runId);
-    this.#writes.delete(runId);
+    for (const id of [...this.#runs.keys()]) {
+      if (id === runId || id.startsWith(`${runId}/`)) {
+        this.#runs.delete(id);
+        this.#writes.delete(id);
+      }
+    }
     return count;
   }
 
@@ -241,8 +251,9 @@ export class InMemoryCheckpointer implements Checkpointer {
   async listRuns(options: { limit?: number } = {}): Promise<RunSummary[]> {
     const limit = runLimit(options.limit) ?? this.#runs.size;
     const runs: RunSummary[] = [];
-    for (const list of [...this.#runs.values()].reverse().slice(0, limit)) {
-      runs.push(summarize(JSON.parse(list.at(-1) as string) as Checkpoint));
+    for (const [id, list] of [...this.#runs].reverse()) {
+      if (runs.length === limit) break;
+      if (!isChildRunId(id)) runs.push(summarize(JSON.parse(list.at(-1) as string) as Checkpoint));
     }
     return runs;
   }

@@ -8,6 +8,16 @@ export interface GraphNode<S extends object> {
   name: string;
   run: NodeFunction<S>;
   options: NodeOptions;
+  /** Set when the node is a subworkflow: the engine runs it as a nested durable run. */
+  child?: ChildSpec;
+}
+
+/** A subworkflow node: the child workflow and how parent state maps in and out. */
+export interface ChildSpec {
+  // biome-ignore lint/suspicious/noExplicitAny: a child of any state type
+  workflow: CompiledWorkflow<any>;
+  input?: ((state: never) => object) | undefined;
+  output?: ((child: never, state: never) => object) | undefined;
 }
 
 /** Conditional edges of a node. */

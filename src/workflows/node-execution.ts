@@ -1,7 +1,8 @@
 import type { BudgetMeter, Spent } from '../llm/budget.js';
 import { abortErrorFrom, linkedController, raceAbort } from '../utils/abort.js';
 import { isRetryableError, retry } from '../utils/retry.js';
-import type { CompiledWorkflow } from './compiled-workflow.js';
+import type { ChildSpec, CompiledWorkflow } from './compiled-workflow.js';
+import type { ChildCall } from './subworkflow-run.js';
 import { InvalidNodeUpdateError } from './workflow-errors.js';
 import type { WorkflowEvent } from './workflow-events.js';
 import type { NodeContext } from './workflow-node.js';
@@ -41,6 +42,8 @@ export interface Execution<S extends object> {
   emit: ((event: WorkflowEvent<S>) => void) | undefined;
   /** What this node spends, for its node-end / node-error event. */
   meter?: BudgetMeter | undefined;
+  /** Runs a subworkflow node's child (the runner's). */
+  runChild?: ((call: ChildCall) => Promise<object>) | undefined;
 }
 
 /**
@@ -85,7 +88,12 @@ export async function executeNode<S extends object>(
         emit?.({ type: 'custom', runId: x.runId, node: name, name: eventName, data }),
     );
     try {
-      const running = node.run(state, state.input, context);
+      const running = node.child
+        ? childOf(node.child, name, state, signal, x, (payload) => {
+            pending ??= new NodeInterrupt(payload);
+            throw pending;
+          })
+        : node.run(state, state.input, context);
       // A node that ignores its signal is still cut off when the run or its time limit aborts.
       const update = signal ? await raceAbort(Promise.resolve(running), signal) : await running;
       if (pending) throw pending;
@@ -132,6 +140,29 @@ export async function executeNode<S extends object>(
     });
     return { node: name, step: x.step, error: err };
   }
+}
+
+/** A subworkflow node's execution: its child run, through the runner. */
+function childOf<S extends object>(
+  spec: ChildSpec,
+  node: string,
+  state: Readonly<WorkflowState<S>>,
+  signal: AbortSignal | undefined,
+  x: Execution<S>,
+  ask: (payload: unknown) => never,
+): Promise<StateUpdate<S>> {
+  if (!x.runChild) throw new Error(`subworkflow node "${node}" needs a WorkflowRunner`);
+  return x.runChild({
+    spec,
+    runId: x.runId,
+    node,
+    superStep: x.superStep,
+    state: state as Readonly<WorkflowState<object>>,
+    signal,
+    answers: x.answers,
+    ask,
+    emit: x.emit as ChildCall['emit'],
+  }) as Promise<StateUpdate<S>>;
 }
 
 /** What a node spent, when it spent anything. */

@@ -1,6 +1,6 @@
 import { InvalidInputError } from '../errors/invalid-input-error.js';
 import type { Budget } from '../llm/budget.js';
-import { assertId } from '../utils/ids.js';
+import { assertRunId } from '../utils/ids.js';
 import { latestCheckpoint, putCheckpoint } from './checkpoint-io.js';
 import type { Checkpoint, Checkpointer } from './checkpointer.js';
 import type { RunPosition } from './runner-options.js';
@@ -155,7 +155,7 @@ export async function storedRun(
   runId: string,
   signal: AbortSignal | undefined,
 ): Promise<Checkpoint> {
-  assertId(runId, 'runId');
+  assertRunId(runId, 'runId');
   const last = await latestCheckpoint(checkpointer, runId, signal);
   if (!last) throw new RunNotFoundError(runId);
   return last;

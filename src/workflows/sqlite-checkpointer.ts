@@ -82,6 +82,9 @@ export class SqliteCheckpointer implements Checkpointer {
   async delete(runId: string): Promise<number> {
     const { db, sql } = this.#store.open();
     return transaction(db, () => {
+      // Its subworkflows' runs: ids from `<runId>/` up to `<runId>0` ('/' + 1), on the index.
+      sql.removeChildWrites.run(`${runId}/`, `${runId}0`);
+      sql.removeChildren.run(`${runId}/`, `${runId}0`);
       sql.removeWrites.run(runId);
       return Number(sql.remove.run(runId).changes);
     });
@@ -144,12 +147,14 @@ function prepare(db: DatabaseSync) {
     history: s('SELECT checkpoint FROM arshai_checkpoints WHERE run_id = ? ORDER BY version'),
     remove: s('DELETE FROM arshai_checkpoints WHERE run_id = ?'),
     removeWrites: s('DELETE FROM arshai_pending_writes WHERE run_id = ?'),
+    removeChildren: s('DELETE FROM arshai_checkpoints WHERE run_id >= ? AND run_id < ?'),
+    removeChildWrites: s('DELETE FROM arshai_pending_writes WHERE run_id >= ? AND run_id < ?'),
     putWrite: s(
       'INSERT OR REPLACE INTO arshai_pending_writes (run_id, step, node, write) VALUES (?, ?, ?, ?)',
     ),
     writes: s('SELECT write FROM arshai_pending_writes WHERE run_id = ? AND step = ?'),
     runs: s(`SELECT c.checkpoint FROM arshai_checkpoints c
-      JOIN (SELECT run_id, MAX(seq) AS seq FROM arshai_checkpoints GROUP BY run_id) last ON last.seq = c.seq
+      JOIN (SELECT run_id, MAX(seq) AS seq FROM arshai_checkpoints WHERE instr(run_id, '/') = 0 GROUP BY run_id) last ON last.seq = c.seq
       ORDER BY c.seq DESC LIMIT ?`),
   };
 }

@@ -9,6 +9,7 @@ import type { Checkpoint, Checkpointer, PendingWrite, RunStatus } from './checkp
 import type { CompiledWorkflow, JoinProgress } from './compiled-workflow.js';
 import { type Execution, executeNode, type NodeOutcome } from './node-execution.js';
 import { mergeStep } from './step-merge.js';
+import type { ChildCall } from './subworkflow-run.js';
 import {
   CheckpointError,
   StepLimitExceededError,
@@ -50,6 +51,8 @@ export interface Position<S extends object> {
   span?: SpanLike | undefined;
   /** The run's trace (W3C `traceparent`), kept in its checkpoints to continue it elsewhere. */
   trace?: string | undefined;
+  /** A subworkflow's run: how many of its parent node's answers it has been given. */
+  delivered?: number | undefined;
   /** Which sources of each join have finished since it last ran. */
   joins?: JoinProgress | undefined;
   /** The finished branches of the current step while it waits on an interrupt. */
@@ -74,6 +77,7 @@ export function positionOf<S extends object>(
     answers: last.answers,
     ...(last.writes ? { writes: last.writes } : {}),
     ...(last.joins ? { joins: last.joins } : {}),
+    ...(last.delivered ? { delivered: last.delivered } : {}),
     resumes,
     attemptBase: resumes,
     stored: true,
@@ -95,6 +99,7 @@ export class StepEngine<S extends object> {
     readonly now: () => Date,
     readonly pricing?: Pricing,
     readonly telemetry?: TelemetryOptions,
+    readonly runChild?: (call: ChildCall) => Promise<object>,
   ) {}
 
   /** Runs the step at `position`; resolves with the result when the run stopped there. */
@@ -173,6 +178,7 @@ export class StepEngine<S extends object> {
           idle,
           answers: answers?.node === node ? answers.values : undefined,
           emit,
+          runChild: this.runChild,
         };
         const outcome =
           this.telemetry || emit
@@ -393,6 +399,7 @@ export class StepEngine<S extends object> {
       ...(position.trace ? { trace: position.trace } : {}),
       ...(position.writes ? { writes: position.writes } : {}),
       ...(position.joins ? { joins: position.joins } : {}),
+      ...(position.delivered ? { delivered: position.delivered } : {}),
       createdAt: this.now().toISOString(),
     };
     const span = this.telemetry

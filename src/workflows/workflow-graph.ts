@@ -1,5 +1,6 @@
 import { InvalidInputError } from '../errors/invalid-input-error.js';
 import {
+  type ChildSpec,
   CompiledWorkflow,
   type ConditionalEdge,
   type GraphNode,
@@ -7,7 +8,12 @@ import {
 } from './compiled-workflow.js';
 import { type MigrateState, StateSchema, type StateSchemaType } from './state-schema.js';
 import { WorkflowValidationError } from './workflow-errors.js';
-import { type NodeOptions, nodeFunction, type WorkflowNode } from './workflow-node.js';
+import {
+  type NodeOptions,
+  nodeFunction,
+  type SubworkflowOptions,
+  type WorkflowNode,
+} from './workflow-node.js';
 import { END, type Reducer, type Reducers, type WorkflowState } from './workflow-state.js';
 
 /** Where a conditional route may go: possible targets, or route keys mapped to targets. */
@@ -82,7 +88,30 @@ export class WorkflowGraph<S extends object = object> {
   }
 
   /** Adds a node: a function or an object with `run(state, input, ctx)`. */
-  addNode(name: string, node: WorkflowNode<S>, options: NodeOptions = {}): this {
+  addNode(name: string, node: WorkflowNode<S>, options?: NodeOptions): this;
+  /**
+   * Adds a compiled workflow as a node (a subworkflow): its steps are checkpointed under this
+   * run (run id `<runId>/<node>.<step>`), and an interrupt inside it, at any depth, pauses
+   * the whole run until `resume(runId, { value })` reaches the node that asked.
+   *
+   * @example
+   * ```ts
+   * graph.addNode('review', reviewWorkflow, {
+   *   input: (state) => ({ draft: state.draft }),
+   *   output: (child) => ({ approved: child.approved }),
+   * });
+   * ```
+   */
+  addNode<C extends object>(
+    name: string,
+    node: CompiledWorkflow<C>,
+    options?: SubworkflowOptions<S, C>,
+  ): this;
+  addNode<C extends object>(
+    name: string,
+    node: WorkflowNode<S> | CompiledWorkflow<C>,
+    options: NodeOptions | SubworkflowOptions<S, C> = {},
+  ): this {
     if (!NAME.test(name) || name === END) {
       throw new InvalidInputError(
         'name',
@@ -91,8 +120,27 @@ export class WorkflowGraph<S extends object = object> {
     }
     if (this.#nodes.has(name))
       throw new InvalidInputError('name', `a node "${name}" already exists`);
+    if (node instanceof CompiledWorkflow) {
+      const { input, output, ...rest } = options as SubworkflowOptions<S, C>;
+      for (const [field, fn] of [
+        ['input', input],
+        ['output', output],
+      ] as const) {
+        if (fn !== undefined && typeof fn !== 'function')
+          throw new InvalidInputError(`nodes.${name}.${field}`, 'must be a function');
+      }
+      const child = Object.freeze({ workflow: node, input, output }) as ChildSpec;
+      this.#nodes.set(
+        name,
+        Object.freeze({ name, run: noRun, options: checked(name, rest), child }),
+      );
+      return this;
+    }
     if (typeof node !== 'function' && typeof node?.run !== 'function') {
-      throw new InvalidInputError(`nodes.${name}`, 'must be a function or an object with run()');
+      throw new InvalidInputError(
+        `nodes.${name}`,
+        'must be a function, an object with run(), or a compiled workflow',
+      );
     }
     this.#nodes.set(
       name,
@@ -246,6 +294,11 @@ export class WorkflowGraph<S extends object = object> {
     }
     return seen;
   }
+}
+
+/** A subworkflow node's `run`: the engine runs its child instead. */
+function noRun(): never {
+  throw new Error('a subworkflow node runs on a WorkflowRunner');
 }
 
 /** The node's options, checked and copied (frozen, so a compiled workflow never changes). */

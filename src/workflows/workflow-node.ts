@@ -58,6 +58,17 @@ export interface NodeOptions {
   onError?: string;
 }
 
+/** Options of a subworkflow node: `addNode(name, compiledWorkflow, options)`. */
+export interface SubworkflowOptions<S extends object, C extends object> extends NodeOptions {
+  /** The child's input state, from the parent's. @default `{}` (the child's `input` is the parent's) */
+  input?: (state: Readonly<WorkflowState<S>>) => Partial<C>;
+  /**
+   * The parent's update, from the child's final state.
+   * @default `{ agentData: { [node]: <the child's state without its engine bookkeeping> } }`
+   */
+  output?: (child: Readonly<WorkflowState<C>>, state: Readonly<WorkflowState<S>>) => StateUpdate<S>;
+}
+
 /** Options of {@link AgentNode}. */
 export interface AgentNodeOptions<S extends object, O> {
   /** Where the agent's message comes from. @default the run's input (as text) */

@@ -6,7 +6,7 @@ import { BudgetMeter, checkBudget } from '../llm/budget.js';
 import { endSpan, inSpan, resolveTelemetry } from '../telemetry/spans.js';
 import type { TelemetryOptions } from '../telemetry/telemetry-types.js';
 import { throwIfAborted } from '../utils/abort.js';
-import { assertId } from '../utils/ids.js';
+import { assertRunId } from '../utils/ids.js';
 import { checkCount } from '../utils/option-checks.js';
 import { pushStream } from '../utils/push-stream.js';
 import { latestCheckpoint, putCheckpoint } from './checkpoint-io.js';
@@ -27,6 +27,7 @@ import type {
   WorkflowRunnerOptions,
 } from './runner-options.js';
 import { type Emit, type Position, positionOf, StepEngine, spentOf } from './step-engine.js';
+import { type ChildRuns, runSubworkflow } from './subworkflow-run.js';
 import { RunConflictError, RunNotFoundError } from './workflow-errors.js';
 import type { WorkflowEvent, WorkflowResult } from './workflow-events.js';
 import { DEFAULT_REDUCERS, initialState } from './workflow-state.js';
@@ -61,6 +62,8 @@ export class WorkflowRunner<S extends object = object> {
   readonly #options: WorkflowRunnerOptions;
   /** The node hooks as an event sink; undefined without hooks (no events are made). */
   readonly #hooks: Emit<S>;
+  /** The child runners of subworkflow nodes, by child workflow. */
+  readonly #children = new Map<CompiledWorkflow<object>, ChildRuns>();
 
   constructor(workflow: CompiledWorkflow<S>, options: WorkflowRunnerOptions = {}) {
     const maxSteps = options.maxSteps ?? 100;
@@ -82,6 +85,7 @@ export class WorkflowRunner<S extends object = object> {
       this.#now,
       options.pricing,
       this.#telemetry,
+      (call) => runSubworkflow(this.#childRuns(call.spec.workflow), call),
     );
   }
 
@@ -136,7 +140,7 @@ export class WorkflowRunner<S extends object = object> {
   async runStep(runId: string, options: RunStepOptions): Promise<StepRun<S>> {
     if (!this.checkpointer)
       throw new InvalidInputError('checkpointer', 'runStep needs a checkpointer');
-    assertId(runId, 'runId');
+    assertRunId(runId, 'runId');
     checkCount(options.step, 'step', 0);
     const resumes = options.resumes ?? 0;
     checkCount(resumes, 'resumes', 0);
@@ -249,28 +253,38 @@ export class WorkflowRunner<S extends object = object> {
       if (input.runId !== undefined && (await this.#latest(runId, limit.signal))) {
         throw new InvalidInputError('runId', `run "${runId}" already exists: use resume()`);
       }
-      const state = initialState<S>(this.#typed(input), this.#now().toISOString());
-      const position: Position<S> = {
-        runId,
-        step: 0,
-        version: 0,
-        state,
-        next: [this.workflow.entry],
-        resumes: 0,
-        attemptBase: 0,
-        stored: false,
-        signal: limit.signal,
-        meter: new BudgetMeter(checkBudget(input.budget) ?? {}),
-      };
-      const span = runSpan(this.#telemetry, this.workflow.name, position, false);
-      return await traced(span, async () => {
-        await this.#engine.checkpoint(position, 'running', []);
-        emit?.({ type: 'run-start', runId, resumed: false });
-        return this.#stopsRecorded(position, () => this.#loop(position, emit, limit.signal));
-      });
+      return await this.#begin(runId, input, emit, limit.signal);
     } finally {
       limit.dispose();
     }
+  }
+
+  /** Starts run `runId` (checked by the caller) and runs it. */
+  async #begin(
+    runId: string,
+    input: Omit<ExecuteWorkflowInput<S>, 'signal' | 'timeoutMs' | 'runId'>,
+    emit: Emit<S>,
+    signal: AbortSignal | undefined,
+  ): Promise<WorkflowResult<S>> {
+    const state = initialState<S>(this.#typed(input), this.#now().toISOString());
+    const position: Position<S> = {
+      runId,
+      step: 0,
+      version: 0,
+      state,
+      next: [this.workflow.entry],
+      resumes: 0,
+      attemptBase: 0,
+      stored: false,
+      signal,
+      meter: new BudgetMeter(checkBudget(input.budget) ?? {}),
+    };
+    const span = runSpan(this.#telemetry, this.workflow.name, position, false);
+    return traced(span, async () => {
+      await this.#engine.checkpoint(position, 'running', []);
+      emit?.({ type: 'run-start', runId, resumed: false });
+      return this.#stopsRecorded(position, () => this.#loop(position, emit, signal));
+    });
   }
 
   /** Runs the loop; a run its caller stopped is recorded `cancelled` / `timed-out`. */
@@ -300,27 +314,59 @@ export class WorkflowRunner<S extends object = object> {
   async #resume(runId: string, options: ResumeOptions, emit: Emit<S>): Promise<WorkflowResult<S>> {
     if (!this.checkpointer)
       throw new InvalidInputError('checkpointer', 'resume needs a checkpointer');
-    assertId(runId, 'runId');
+    assertRunId(runId, 'runId');
     const limit = timeLimit(options.signal, options.timeoutMs);
     try {
       const last = await this.#latest(runId, limit.signal);
       if (!last) throw new RunNotFoundError(runId);
       this.#ownRun(last);
-      const stored = this.workflow.schema?.stored(last) ?? last;
-      checkBudget(options.budget);
-      const claimed = claimOf(stored, options, this.#now);
-      if (!isCheckpoint(claimed)) return claimed as WorkflowResult<S>;
-      throwIfAborted(limit.signal);
-      await putCheckpoint(this.checkpointer, claimed, limit.signal);
-      const position = positionOf<S>(claimed, limit.signal, false);
-      const span = runSpan(this.#telemetry, this.workflow.name, position, true);
-      return await traced(span, () => {
-        emit?.({ type: 'run-start', runId, resumed: true });
-        return this.#stopsRecorded(position, () => this.#loop(position, emit, limit.signal));
-      });
+      return await this.#continue(last, options, undefined, emit, limit.signal);
     } finally {
       limit.dispose();
     }
+  }
+
+  /** Claims the stored run `last` and runs it on (`delivered`: a child run's answers given). */
+  async #continue(
+    last: Checkpoint,
+    options: Pick<ResumeOptions, 'value' | 'budget'>,
+    delivered: number | undefined,
+    emit: Emit<S>,
+    signal: AbortSignal | undefined,
+  ): Promise<WorkflowResult<S>> {
+    const checkpointer = this.checkpointer as Checkpointer;
+    const stored = this.workflow.schema?.stored(last) ?? last;
+    checkBudget(options.budget);
+    const claimed = claimOf(stored, options, this.#now);
+    if (!isCheckpoint(claimed)) return claimed as WorkflowResult<S>;
+    if (delivered !== undefined) claimed.delivered = delivered;
+    throwIfAborted(signal);
+    await putCheckpoint(checkpointer, claimed, signal);
+    const position = positionOf<S>(claimed, signal, false);
+    const span = runSpan(this.#telemetry, this.workflow.name, position, true);
+    return traced(span, () => {
+      emit?.({ type: 'run-start', runId: last.runId, resumed: true });
+      return this.#stopsRecorded(position, () => this.#loop(position, emit, signal));
+    });
+  }
+
+  /** The runner of a subworkflow node's child workflow (one per child, made on first use). */
+  #childRuns(workflow: CompiledWorkflow<object>): ChildRuns {
+    const found = this.#children.get(workflow);
+    if (found) return found;
+    const runner = new WorkflowRunner<object>(workflow, this.#options);
+    const runs: ChildRuns = {
+      persistent: runner.checkpointer !== undefined,
+      latest: (runId, signal) => runner.#latest(runId, signal),
+      start: (runId, input, signal, emit) => runner.#begin(runId, input, emit, signal),
+      resume: (last, options, delivered, signal, emit) =>
+        runner.#continue(last, options, delivered, emit, signal),
+      remove: async (runId, signal) => {
+        await runner.checkpointer?.delete(runId, signal ? { signal } : undefined);
+      },
+    };
+    this.#children.set(workflow, runs);
+    return runs;
   }
 
   async #loop(

@@ -9,6 +9,7 @@ import {
   StateConflictError,
   type WorkflowEvent,
   WorkflowGraph,
+  type WorkflowNode,
   WorkflowRunner,
   WorkflowValidationError,
 } from 'arshai';
@@ -16,7 +17,7 @@ import { describe, expect, it } from 'vitest';
 
 const fanOut = <S extends object>(
   graph: WorkflowGraph<S>,
-  branches: Record<string, Parameters<WorkflowGraph<S>['addNode']>[1]>,
+  branches: Record<string, WorkflowNode<S>>,
 ) => {
   graph.addNode('start', () => ({}));
   for (const [name, node] of Object.entries(branches)) graph.addNode(name, node).addEdge(name, END);
