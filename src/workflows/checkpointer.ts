@@ -66,6 +66,8 @@ export interface Checkpoint {
    * answer of the parent reaches the child once, also across crashes).
    */
   delivered?: number;
+  /** Set on the first checkpoint of a run made by `fork`: the run and step it started from. */
+  forkedFrom?: { runId: string; step: number };
   /** Joins some of whose sources have finished: join (`a&b>merge`) → the sources done. */
   joins?: Record<string, string[]>;
   /** ISO time. */

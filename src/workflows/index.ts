@@ -50,6 +50,7 @@ export {
 } from './workflow-node.js';
 export {
   type ExecuteWorkflowInput,
+  type ForkOptions,
   type RecoverOptions,
   type RecoverReport,
   type ResumeOptions,

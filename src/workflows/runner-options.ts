@@ -87,6 +87,24 @@ export interface ResumeOptions {
   budget?: Budget;
 }
 
+/** What `fork` takes. */
+export interface ForkOptions<S extends object = object> {
+  /** The step to start from: the state after that step of the old run, and its next nodes. */
+  step: number;
+  /**
+   * Fields to change in that state before going on (your own fields; the engine's are
+   * refused), checked against the state schema when the workflow has one.
+   */
+  state?: Partial<S>;
+  /** The new run's id. @default a random UUID */
+  runId?: string;
+  signal?: AbortSignal;
+  /** Time limit of this call, as in `executeWorkflow`. */
+  timeoutMs?: number;
+  /** The new run's budget. @default none */
+  budget?: Budget;
+}
+
 /** What `recover` takes. */
 export interface RecoverOptions {
   /**

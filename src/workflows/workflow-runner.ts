@@ -6,7 +6,7 @@ import { BudgetMeter, checkBudget } from '../llm/budget.js';
 import { endSpan, inSpan, resolveTelemetry } from '../telemetry/spans.js';
 import type { TelemetryOptions } from '../telemetry/telemetry-types.js';
 import { throwIfAborted } from '../utils/abort.js';
-import { assertRunId } from '../utils/ids.js';
+import { assertId, assertRunId } from '../utils/ids.js';
 import { checkCount } from '../utils/option-checks.js';
 import { pushStream } from '../utils/push-stream.js';
 import { latestCheckpoint, putCheckpoint } from './checkpoint-io.js';
@@ -14,10 +14,12 @@ import type { Checkpoint, Checkpointer } from './checkpointer.js';
 import type { CompiledWorkflow } from './compiled-workflow.js';
 import { recoverRuns } from './recover-runs.js';
 import { claimOf, isCheckpoint, positionOfRun, storedRun } from './run-claim.js';
+import { forkCheckpoint } from './run-fork.js';
 import { runSpan, traced, withNodeHooks } from './run-hooks.js';
 import { checkInput, timeLimit } from './run-input.js';
 import type {
   ExecuteWorkflowInput,
+  ForkOptions,
   RecoverOptions,
   RecoverReport,
   ResumeOptions,
@@ -34,6 +36,7 @@ import { DEFAULT_REDUCERS, initialState } from './workflow-state.js';
 
 export type {
   ExecuteWorkflowInput,
+  ForkOptions,
   RecoverOptions,
   RecoverReport,
   ResumeOptions,
@@ -109,6 +112,61 @@ export class WorkflowRunner<S extends object = object> {
    */
   async resume(runId: string, options: ResumeOptions = {}): Promise<WorkflowResult<S>> {
     return this.#resume(runId, options, this.#hooks);
+  }
+
+  /**
+   * Every checkpoint of a run, oldest first: one per step, plus the claims of resumes (time
+   * travel: pick a `step` to `fork` from).
+   *
+   * @example
+   * ```ts
+   * const steps = (await runner.history(runId)).map((c) => [c.step, c.status, c.ran]);
+   * ```
+   */
+  async history(runId: string, options: { signal?: AbortSignal } = {}): Promise<Checkpoint[]> {
+    if (!this.checkpointer)
+      throw new InvalidInputError('checkpointer', 'history needs a checkpointer');
+    const last = await this.#own(runId, options.signal);
+    const signal = options.signal;
+    return this.checkpointer.history(last.runId, signal ? { signal } : undefined);
+  }
+
+  /**
+   * Starts a new run from step `step` of an old one — its state after that step, optionally
+   * edited — and runs it like `executeWorkflow` (a human fixes a bad intermediate result and
+   * replays from there). The old run is untouched; the new run's first checkpoint names it
+   * in `forkedFrom`.
+   *
+   * @example
+   * ```ts
+   * const fixed = await runner.fork(runId, { step: 2, state: { draft: 'the corrected draft' } });
+   * ```
+   */
+  async fork(runId: string, options: ForkOptions<S>): Promise<WorkflowResult<S>> {
+    if (!this.checkpointer)
+      throw new InvalidInputError('checkpointer', 'fork needs a checkpointer');
+    if (options?.runId !== undefined) assertId(options.runId, 'runId');
+    const limit = timeLimit(options?.signal, options?.timeoutMs);
+    try {
+      const history = await this.history(runId, limit.signal ? { signal: limit.signal } : {});
+      const newId = options.runId ?? randomUUID();
+      const forked = forkCheckpoint(history, options, newId, this.workflow.schema, this.#now);
+      const budget = checkBudget(options.budget);
+      if (budget) forked.budget = budget;
+      try {
+        await putCheckpoint(this.checkpointer, forked, limit.signal);
+      } catch (error) {
+        if (!RunConflictError.isInstance(error)) throw error;
+        throw new InvalidInputError('runId', `run "${newId}" already exists`);
+      }
+      const position = positionOf<S>(forked, limit.signal, false);
+      const span = runSpan(this.#telemetry, this.workflow.name, position, false);
+      return await traced(span, () =>
+        this.#stopsRecorded(position, () => this.#loop(position, this.#hooks, limit.signal)),
+      );
+    } finally {
+      limit.dispose();
+    }
   }
 
   /**

@@ -10,8 +10,13 @@ const fixture = (name: string) => join(import.meta.dirname, 'fixtures', name);
 const run = (script: string, args: string[]) =>
   JSON.parse(execFileSync(process.execPath, [fixture(script), ...args], { encoding: 'utf8' }));
 
-async function startAndKill(args: string[], log: string, when: string): Promise<void> {
-  const child = spawn(process.execPath, [fixture('crash-child.mjs'), ...args], { stdio: 'ignore' });
+async function startAndKill(
+  args: string[],
+  log: string,
+  when: string,
+  script = 'crash-child.mjs',
+): Promise<void> {
+  const child = spawn(process.execPath, [fixture(script), ...args], { stdio: 'ignore' });
   const exited = new Promise<number | null>((resolve) =>
     child.on('exit', (_code, signal) => resolve(signal ? 9 : _code)),
   );
@@ -47,6 +52,37 @@ describe.each([
     const clean = run('crash-child.mjs', [backend, store(), cleanLog, `clean-${runId}`, 'start']);
     expect(resumed.state).toEqual(clean.state);
     expect(resumed.state.agentData.total).toBe(15);
+  });
+});
+
+describe.each([
+  ['sqlite', () => join(dir, 'nested.db')],
+  ['redis', () => inject('redisUrl')],
+])('kill -9 inside a subworkflow and a join (%s)', (backend, store) => {
+  it('the child resumes from its own last checkpoint, the join’s finished branch is kept, finish runs once', async () => {
+    const log = join(dir, `${backend}-nested.log`);
+    const runId = `nested-${backend}-${Date.now()}`;
+    await startAndKill(
+      [backend, store(), log, runId, 'start'],
+      log,
+      'start s2',
+      'nested-child.mjs',
+    );
+    expect(lines(log).sort()).toEqual([
+      'end facts',
+      'end s1',
+      'start facts',
+      'start s1',
+      'start s2',
+    ]);
+
+    const resumed = run('nested-child.mjs', [backend, store(), log, runId, 'resume']);
+    expect(resumed.status).toBe('completed');
+    expect([count(log, 'start s1'), count(log, 'start facts')]).toEqual([1, 1]); // not again
+    expect([count(log, 'start s2'), count(log, 'end s2')]).toEqual([2, 1]); // cut, then re-run
+    expect(count(log, 'end s3')).toBe(1);
+    expect(count(log, 'finish')).toBe(1);
+    expect(resumed.state.agentData.summary).toBe('s1+s2+s3 late order');
   });
 });
 

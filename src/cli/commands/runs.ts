@@ -49,27 +49,8 @@ export const runs: Command = {
     const { checkpoints, storePath, close } = await openCheckpoints(values, cwd);
     try {
       if (sub === 'show') {
-        const history = await checkpoints.history(runId as string);
-        if (history.length === 0) throw new UsageError(`unknown run id "${runId}" in ${storePath}`);
-        const first = history[0] as Checkpoint;
-        stdout.write(`Run ${runId} (${first.workflow}, user ${first.state.userContext.userId})\n`);
-        history.forEach((c, i) => {
-          const ran = c.ran.length
-            ? c.ran.join(' + ')
-            : c.interrupt
-              ? `${c.interrupt.node} (paused)`
-              : c.version > 0
-                ? c.answers
-                  ? `resumed with answer ${preview(c.answers.values.at(-1), 40)}`
-                  : 'resumed'
-                : 'start';
-          stdout.write(
-            `\nstep ${c.step}  ${c.status.padEnd(11)} ran: ${ran}   next: ${c.next.join(', ') || '—'}\n`,
-          );
-          for (const change of changes(history[i - 1], c)) stdout.write(`    ${change}\n`);
-          if (c.interrupt) stdout.write(`    waiting for: ${preview(c.interrupt.payload, 90)}\n`);
-          if (c.error) stdout.write(`    error: ${c.error.message}\n`);
-        });
+        const shown = await showRun(checkpoints, runId as string, '', stdout);
+        if (!shown) throw new UsageError(`unknown run id "${runId}" in ${storePath}`);
         return EXIT.ok;
       }
       const list = await checkpoints.listRuns({ limit });
@@ -89,6 +70,51 @@ export const runs: Command = {
     }
   },
 };
+
+/**
+ * Prints a run step by step, and under each step the runs of its subworkflow nodes
+ * (`<runId>/<node>.<step>`), indented, at any depth. Resolves false for an unknown run.
+ */
+async function showRun(
+  checkpoints: Checkpointer,
+  runId: string,
+  indent: string,
+  stdout: { write(text: string): unknown },
+): Promise<boolean> {
+  const history = await checkpoints.history(runId);
+  if (history.length === 0) return false;
+  const first = history[0] as Checkpoint;
+  const out = (text: string) => stdout.write(`${indent}${text}\n`);
+  const title = indent
+    ? `Subworkflow run ${runId} (${first.workflow})`
+    : `Run ${runId} (${first.workflow}, user ${first.state.userContext.userId})`;
+  out(title);
+  const children = new Set<string>();
+  for (const [i, c] of history.entries()) {
+    const ran = c.ran.length
+      ? c.ran.join(' + ')
+      : c.interrupt
+        ? `${c.interrupt.node} (paused)`
+        : c.version > 0
+          ? c.answers
+            ? `resumed with answer ${preview(c.answers.values.at(-1), 40)}`
+            : 'resumed'
+          : 'start';
+    out('');
+    out(`step ${c.step}  ${c.status.padEnd(11)} ran: ${ran}   next: ${c.next.join(', ') || '—'}`);
+    for (const change of changes(history[i - 1], c)) out(`    ${change}`);
+    if (c.interrupt) out(`    waiting for: ${preview(c.interrupt.payload, 90)}`);
+    if (c.error) out(`    error: ${c.error.message}`);
+    // The nodes this step is about to run may be subworkflows: their runs, once each.
+    for (const node of c.next) {
+      const child = `${runId}/${node}.${c.step}`;
+      if (children.has(child)) continue;
+      children.add(child);
+      await showRun(checkpoints, child, `${indent}    `, stdout);
+    }
+  }
+  return true;
+}
 
 /** The checkpoints of `--redis <url>` or of the SQLite `--store`. */
 async function openCheckpoints(

@@ -1,0 +1,66 @@
+import { InvalidInputError } from '../errors/invalid-input-error.js';
+import { checkCount } from '../utils/option-checks.js';
+import type { Checkpoint } from './checkpointer.js';
+import type { StateSchema } from './state-schema.js';
+
+/** The fields the engine keeps: a fork's edit may not write them. */
+const ENGINE_FIELDS = new Set([
+  'userContext',
+  'currentStep',
+  'stepCount',
+  'processingPath',
+  'input',
+]);
+
+/**
+ * The first checkpoint of a run forked from `history` at `step`: the state after that step
+ * (the first checkpoint written at it), with `edit` applied, under a new run id. Nothing of
+ * the old run changes.
+ */
+export function forkCheckpoint(
+  history: readonly Checkpoint[],
+  options: { step: number; state?: object | undefined },
+  runId: string,
+  schema: StateSchema | undefined,
+  now: () => Date,
+): Checkpoint {
+  checkCount(options.step, 'step', 0);
+  const from = history.find((c) => c.step === options.step);
+  const old = history[0]?.runId;
+  if (!from) {
+    const last = history.at(-1)?.step ?? 0;
+    throw new InvalidInputError('step', `run "${old}" has steps 0 to ${last}, not ${options.step}`);
+  }
+  const edit = options.state ?? {};
+  if (typeof edit !== 'object' || Array.isArray(edit))
+    throw new InvalidInputError('state', 'must be an object of your state fields');
+  for (const key of Object.keys(edit)) {
+    if (ENGINE_FIELDS.has(key) || key === '__proto__')
+      throw new InvalidInputError(`state.${key}`, 'is kept by the engine: a fork cannot set it');
+  }
+  const state = { ...from.state, ...edit } as Checkpoint['state'];
+  const forked: Checkpoint = {
+    runId,
+    workflow: from.workflow,
+    step: from.step,
+    version: 0,
+    status: 'running',
+    state,
+    next: from.next,
+    ran: [],
+    ...(from.writes ? { writes: from.writes } : {}),
+    ...(from.joins ? { joins: from.joins } : {}),
+    forkedFrom: { runId: from.runId, step: from.step },
+    createdAt: now().toISOString(),
+  };
+  if (!schema) return forked;
+  // The edited state must match the schema (an edit is checked like a node's update).
+  const invalid = schema.check([{ node: 'fork', update: edit }], state, runId, from.state);
+  if (invalid) {
+    throw new InvalidInputError(
+      `state.${invalid.field}`,
+      invalid.issues[0]?.message ?? 'is not valid',
+    );
+  }
+  return forked;
+}
