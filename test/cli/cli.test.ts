@@ -2,7 +2,7 @@ import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { SqliteCheckpointer } from 'arshai';
+import { END, SqliteCheckpointer, WorkflowGraph, WorkflowRunner } from 'arshai';
 import { afterAll, describe, expect, it } from 'vitest';
 
 const root = join(import.meta.dirname, '../..');
@@ -55,6 +55,33 @@ describe('arshai CLI', () => {
       `arshai: unknown run id "no-such-run" in ${join(dir, 'ids.db')}`,
     ]);
     expect(arshai(['runs', 'show', 'no-such-run', '--store', 'ids.db']).code).toBe(2);
+  });
+
+  it('runs show prints the runs of subworkflows under their step, indented; runs lists only the parent', async () => {
+    const store = join(dir, 'nested.db');
+    const checkpointer = new SqliteCheckpointer({ path: store });
+    const inner = new WorkflowGraph<{ checked?: boolean }>()
+      .addNode('check', () => ({ checked: true }))
+      .addEdge('check', END)
+      .setEntryPoint('check')
+      .compile({ name: 'inner' });
+    const graph = new WorkflowGraph()
+      .addNode('prepare', () => ({}))
+      .addNode('review', inner)
+      .addEdge('prepare', 'review')
+      .addEdge('review', END)
+      .setEntryPoint('prepare');
+    await new WorkflowRunner(graph.compile({ name: 'outer' }), { checkpointer }).executeWorkflow({
+      userId: 'u',
+      runId: 'outer-1',
+    });
+    await checkpointer.close();
+    const show = arshai(['runs', 'show', 'outer-1', '--store', store]);
+    expect(show.code).toBe(0);
+    expect(show.out).toContain('    Subworkflow run outer-1/review.1 (inner)');
+    expect(show.out).toContain('    step 1  completed   ran: check');
+    const list = arshai(['runs', '--store', store]).out.trim().split('\n').slice(2);
+    expect(list).toHaveLength(1);
   });
 
   it('reports a missing or corrupt store clearly and never overwrites it', () => {
@@ -128,6 +155,29 @@ describe('arshai CLI', () => {
     expect(show.out).toContain('approval (paused)');
     expect(show.out).toContain('ran: resumed with answer approve');
     expect(show.out).toContain('approval = approved');
+
+    // Time travel: a new run from the step before the reply; the old run is untouched.
+    const store2 = new SqliteCheckpointer({ path: store });
+    const before = await store2.history(runId);
+    const step = before.find((c) => c.next.includes('reply'))?.step as number;
+    const fork = arshai([
+      'runs',
+      'fork',
+      runId,
+      '--step',
+      String(step),
+      '--fast',
+      '--store',
+      store,
+    ]);
+    expect(fork.code, fork.err).toBe(0);
+    const forkId = /Forked run (\S+) from step/.exec(fork.out)?.[1] as string;
+    expect(forkId).toBeDefined();
+    expect(fork.out).toContain('We have refunded $249.00 for order A1001');
+    expect(await store2.history(runId)).toEqual(before);
+    expect((await store2.history(forkId))[0]).toMatchObject({ forkedFrom: { runId, step } });
+    expect(arshai(['runs', 'fork', runId, '--store', store]).code).toBe(2); // no --step
+    await store2.close();
   });
 
   it('resume --all-stalled continues the runs a killed demo left running', async () => {

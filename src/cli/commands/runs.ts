@@ -6,16 +6,20 @@ import { type CommandSpec, helpText, parseCommand } from '../args.js';
 import type { Command } from '../context.js';
 import { preview, table } from '../progress.js';
 import { openRedisStores } from '../redis-stores.js';
+import { SESSION_OPTIONS } from '../showcase-session.js';
 import { openStore } from '../store.js';
 import { EXIT, UsageError } from '../usage-error.js';
+import { forkRun } from './runs-fork.js';
 
 export const RUNS_SPEC: CommandSpec = {
-  usage: 'runs [show <runId>] [options]',
+  usage: 'runs [show <runId> | fork <runId> --step <n>] [options]',
   summary:
-    'Lists the runs in the store, newest first; "runs show <runId>" prints a run step by step.',
+    'Lists the runs in the store, newest first; "runs show <runId>" prints a run step by step (with its subworkflows); "runs fork <runId> --step <n>" replays a showcase run from a step as a new run.',
   options: {
+    ...SESSION_OPTIONS,
     limit: { type: 'string', hint: 'n', description: 'How many runs to list (default 20)' },
     redis: { type: 'string', hint: 'url', description: 'List the runs kept in Redis' },
+    step: { type: 'string', hint: 'n', description: 'With fork: the step to start from' },
   },
 };
 
@@ -33,7 +37,8 @@ function changes(before: Checkpoint | undefined, after: Checkpoint): string[] {
 export const runs: Command = {
   name: 'runs',
   summary: 'List runs, or show one step by step',
-  async run({ argv, stdout, cwd }) {
+  async run(context) {
+    const { argv, stdout, cwd } = context;
     const { values, positionals } = parseCommand(RUNS_SPEC, argv);
     if (values.help) {
       stdout.write(helpText(RUNS_SPEC));
@@ -43,9 +48,12 @@ export const runs: Command = {
     if (!Number.isInteger(limit) || limit < 1)
       throw new UsageError('--limit must be a positive integer');
     const [sub, runId, extra] = positionals;
-    if (sub !== undefined && (sub !== 'show' || !runId || extra)) {
-      throw new UsageError('expected "arshai runs" or "arshai runs show <runId>"');
+    if (sub !== undefined && ((sub !== 'show' && sub !== 'fork') || !runId || extra)) {
+      throw new UsageError(
+        'expected "arshai runs", "arshai runs show <runId>" or "arshai runs fork <runId> --step <n>"',
+      );
     }
+    if (sub === 'fork') return forkRun(runId as string, values, context);
     const { checkpoints, storePath, close } = await openCheckpoints(values, cwd);
     try {
       if (sub === 'show') {
