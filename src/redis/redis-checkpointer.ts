@@ -4,7 +4,11 @@ import {
   type Checkpoint,
   type Checkpointer,
   type CheckpointerCallOptions,
+  checkRetention,
+  FINISHED,
   type PendingWrite,
+  type PruneOptions,
+  prunable,
   type RunSummary,
   runLimit,
   serializeCheckpoint,
@@ -59,6 +63,13 @@ end
 redis.call('ZREM', KEYS[2], ARGV[1])
 redis.call('ZREM', KEYS[3], ARGV[1])
 return drop(ARGV[1])`;
+
+// KEYS: a run's list. ARGV: its length when read, then the indexes to blank. -1 when the
+// run got a checkpoint meanwhile (nothing is blanked), else how many were.
+const BLANK = `
+if redis.call('LLEN', KEYS[1]) ~= tonumber(ARGV[1]) then return -1 end
+for i = 2, #ARGV do redis.call('LSET', KEYS[1], tonumber(ARGV[i]), '') end
+return #ARGV - 1`;
 
 /**
  * Checkpoints in Redis: a list per run (one entry per step) and a sorted set of runs by last
@@ -131,7 +142,51 @@ export class RedisCheckpointer implements Checkpointer {
       (redis) => redis.lrange(this.#key(runId), 0, -1),
       options?.signal,
     );
-    return raw.map((r) => JSON.parse(r) as Checkpoint);
+    // Pruned entries are '' (the list keeps its length, so versions stay compare-and-set).
+    return raw.filter((r) => r !== '').map((r) => JSON.parse(r) as Checkpoint);
+  }
+
+  async prune(options: PruneOptions = {}): Promise<number> {
+    const limits = checkRetention(options);
+    const { runId, signal } = options;
+    return this.#conn.run(
+      'checkpoints.prune',
+      async (redis) => {
+        const roots =
+          runId === undefined
+            ? await redis.zrevrange(`${this.#prefix}runs`, 0, -1)
+            : [runId.split('/')[0] as string];
+        let removed = 0;
+        for (const root of roots) {
+          const children = await redis.zrevrange(this.#childrenKey(root), 0, -1);
+          for (const id of [root, ...children]) {
+            if (runId !== undefined && id !== runId && !id.startsWith(`${runId}/`)) continue;
+            removed += await this.#pruneRun(redis, id, limits);
+          }
+        }
+        return removed;
+      },
+      signal,
+    );
+  }
+
+  /** Blanks a finished run's prunable entries (only if no checkpoint landed meanwhile). */
+  async #pruneRun(redis: Redis, runId: string, limits: ReturnType<typeof checkRetention>) {
+    const key = this.#key(runId);
+    const raw = await redis.lrange(key, 0, -1);
+    const kept = raw.flatMap((json, i) =>
+      json === '' ? [] : [{ i, c: JSON.parse(json) as Checkpoint }],
+    );
+    if (!kept.length || !FINISHED.has((kept.at(-1) as { c: Checkpoint }).c.status)) return 0;
+    const indexes = prunable(
+      kept.map((k) => k.c),
+      limits,
+    ).map((at) => (kept[at] as { i: number }).i);
+    const writes = kept.map((k) => `${this.#prefix}writes:${runId}:${k.c.step}`);
+    const done = await redis.eval(BLANK, 1, key, raw.length, ...indexes);
+    if (Number(done) < 0) return 0;
+    if (writes.length) await redis.del(...new Set(writes));
+    return indexes.length;
   }
 
   async listRuns(

@@ -94,6 +94,59 @@ export interface PendingWrite {
   update: Record<string, unknown> | undefined;
 }
 
+/**
+ * How much history finished runs keep: `prune` removes older checkpoints of completed and
+ * failed runs (and their pending writes); the latest checkpoint of every run always stays,
+ * and runs that can still go on (running, interrupted, stopped) keep all of theirs.
+ */
+export interface Retention {
+  /** Checkpoints to keep per finished run, the newest. @default all */
+  keepLast?: number;
+  /** Checkpoints older than this go (by `createdAt`). @default none by age */
+  maxAgeMs?: number;
+}
+
+/** What `prune` takes: a retention, for one run (and its subworkflows' runs) or for all. */
+export interface PruneOptions extends Retention, CheckpointerCallOptions {
+  /** Only this run. @default every run */
+  runId?: string;
+  /** The clock `maxAgeMs` counts from. @default new Date() */
+  now?: Date;
+}
+
+/** Statuses of runs that can never go on: their old checkpoints can be pruned. */
+export const FINISHED: ReadonlySet<RunStatus> = new Set(['completed', 'failed']);
+
+/** A retention, checked: `keepLast` a positive integer, `maxAgeMs` non-negative. */
+export function checkRetention(retention: Retention): { keep: number; cutoff: string } {
+  const { keepLast, maxAgeMs } = retention ?? {};
+  if (keepLast !== undefined && !(Number.isInteger(keepLast) && keepLast >= 1))
+    throw new InvalidInputError('keepLast', 'must be a positive integer');
+  if (maxAgeMs !== undefined && !(Number.isFinite(maxAgeMs) && maxAgeMs >= 0))
+    throw new InvalidInputError('maxAgeMs', 'must be a non-negative number of milliseconds');
+  const now = (retention as PruneOptions).now ?? new Date();
+  return {
+    keep: keepLast ?? Number.MAX_SAFE_INTEGER,
+    cutoff: maxAgeMs === undefined ? '' : new Date(now.getTime() - maxAgeMs).toISOString(),
+  };
+}
+
+/**
+ * The positions (oldest first) of a finished run's checkpoints that a retention removes:
+ * older than the newest `keep`, or created before `cutoff`; never the newest one.
+ */
+export function prunable(
+  entries: readonly { createdAt: string }[],
+  limits: { keep: number; cutoff: string },
+): number[] {
+  const out: number[] = [];
+  const last = entries.length - 1;
+  entries.forEach((e, i) => {
+    if (i < last && (last - i >= limits.keep || e.createdAt < limits.cutoff)) out.push(i);
+  });
+  return out;
+}
+
 /** Per-call options of a checkpointer: a store that can hang (a network) must honour `signal`. */
 export interface CheckpointerCallOptions {
   signal?: AbortSignal;
@@ -148,6 +201,11 @@ export interface Checkpointer {
     step: number,
     options?: CheckpointerCallOptions,
   ): Promise<PendingWrite[]>;
+  /**
+   * Removes old checkpoints of finished runs by `retention` (see {@link Retention});
+   * resolves with how many went. Optional: a checkpointer without it keeps everything.
+   */
+  prune?(options: PruneOptions): Promise<number>;
   close(): Promise<void>;
 }
 
@@ -221,11 +279,33 @@ export class InMemoryCheckpointer implements Checkpointer {
   }
 
   async history(runId: string): Promise<Checkpoint[]> {
-    return (this.#runs.get(runId) ?? []).map((c) => JSON.parse(c) as Checkpoint);
+    // Pruned checkpoints are '' (the list keeps its length: versions stay compare-and-set).
+    return (this.#runs.get(runId) ?? [])
+      .filter((c) => c !== '')
+      .map((c) => JSON.parse(c) as Checkpoint);
+  }
+
+  async prune(options: PruneOptions = {}): Promise<number> {
+    const limits = checkRetention(options);
+    let removed = 0;
+    for (const [id, list] of this.#runs) {
+      const { runId } = options;
+      if (runId !== undefined && id !== runId && !id.startsWith(`${runId}/`)) continue;
+      const last = JSON.parse(list.at(-1) as string) as Checkpoint;
+      if (!FINISHED.has(last.status)) continue;
+      this.#writes.delete(id);
+      const kept = list.flatMap((json, i) => (json === '' ? [] : [{ i, json }]));
+      const entries = kept.map((k) => JSON.parse(k.json) as Checkpoint);
+      for (const at of prunable(entries, limits)) {
+        list[(kept[at] as { i: number }).i] = '';
+        removed++;
+      }
+    }
+    return removed;
   }
 
   async delete(runId: string): Promise<number> {
-    const count = this.#runs.get(runId)?.length ?? 0;
+    const count = this.#runs.get(runId)?.filter((c) => c !== '').length ?? 0;
     for (const id of [...this.#runs.keys()]) {
       if (id === runId || id.startsWith(`${runId}/`)) {
         this.#runs.delete(id);

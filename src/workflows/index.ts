@@ -9,6 +9,8 @@ export {
   type Checkpointer,
   InMemoryCheckpointer,
   type PendingWrite,
+  type PruneOptions,
+  type Retention,
   type RunStatus,
   type RunSummary,
 } from './checkpointer.js';

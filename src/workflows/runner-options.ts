@@ -2,7 +2,7 @@ import type { Budget, Spent } from '../llm/budget.js';
 import type { Pricing } from '../llm/pricing.js';
 import type { TelemetryOptions } from '../telemetry/telemetry-types.js';
 import type { Logger } from '../utils/logger.js';
-import type { Checkpointer, RunStatus } from './checkpointer.js';
+import type { Checkpointer, Retention, RunStatus } from './checkpointer.js';
 import type { WorkflowResult } from './workflow-events.js';
 
 /** Options of {@link WorkflowRunner}. */
@@ -45,6 +45,14 @@ export interface WorkflowRunnerOptions {
   }) => void;
   /** Receives throwing hooks. @default silent */
   logger?: Logger;
+  /**
+   * How much history a finished run keeps: when a run completes or fails, its older
+   * checkpoints beyond `keepLast` or `maxAgeMs` are pruned (its latest always stays; a
+   * checkpointer without `prune` keeps all). A failing prune is logged; the run's result
+   * stands. `checkpointer.prune(retention)` prunes every finished run at once.
+   * @default keep everything
+   */
+  retention?: Retention;
 }
 
 /** What `executeWorkflow` takes. */

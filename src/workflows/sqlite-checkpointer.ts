@@ -3,7 +3,9 @@ import { LazyDatabase, transaction } from '../storage/sqlite.js';
 import {
   type Checkpoint,
   type Checkpointer,
+  checkRetention,
   type PendingWrite,
+  type PruneOptions,
   type RunSummary,
   runLimit,
   serializeCheckpoint,
@@ -51,7 +53,7 @@ export class SqliteCheckpointer implements Checkpointer {
   async put(c: Checkpoint): Promise<void> {
     const json = serializeCheckpoint(c);
     try {
-      this.#open().insert.run(
+      const inserted = this.#open().insert.run(
         c.runId,
         c.version,
         c.step,
@@ -61,6 +63,8 @@ export class SqliteCheckpointer implements Checkpointer {
         c.createdAt,
         json,
       );
+      // A version at or below the run's newest (one pruned away, too) is refused.
+      if (Number(inserted.changes) === 0) throw new RunConflictError(c.runId, c.version);
     } catch (error) {
       if ((error as { errcode?: unknown }).errcode === SQLITE_CONSTRAINT_UNIQUE)
         throw new RunConflictError(c.runId, c.version);
@@ -97,6 +101,16 @@ export class SqliteCheckpointer implements Checkpointer {
   async getWrites(runId: string, step: number): Promise<PendingWrite[]> {
     const rows = this.#open().writes.all(runId, step) as unknown as { write: string }[];
     return rows.map((r) => JSON.parse(r.write) as PendingWrite);
+  }
+
+  async prune(options: PruneOptions = {}): Promise<number> {
+    const { keep, cutoff } = checkRetention(options);
+    const { db, sql } = this.#store.open();
+    const runId = options.runId ?? null;
+    return transaction(db, () => {
+      sql.pruneWrites.run(runId);
+      return Number(sql.prune.run(runId, keep, cutoff).changes);
+    });
   }
 
   async listRuns(options: { limit?: number } = {}): Promise<RunSummary[]> {
@@ -139,8 +153,24 @@ function prepare(db: DatabaseSync) {
   const s = (text: string): StatementSync => db.prepare(text);
   return {
     insert: s(
-      'INSERT INTO arshai_checkpoints (run_id, version, step, status, workflow, user_id, created_at, checkpoint) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+      `INSERT INTO arshai_checkpoints (run_id, version, step, status, workflow, user_id, created_at, checkpoint)
+       SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8
+       WHERE NOT EXISTS (SELECT 1 FROM arshai_checkpoints WHERE run_id = ?1 AND version >= ?2)`,
     ),
+    // Finished runs (latest completed or failed), all or one run with its subworkflows'.
+    prune: s(`DELETE FROM arshai_checkpoints WHERE seq IN (
+      SELECT seq FROM (
+        SELECT c.seq, c.created_at,
+          ROW_NUMBER() OVER (PARTITION BY c.run_id ORDER BY c.version DESC) AS rn
+        FROM arshai_checkpoints c
+        WHERE (?1 IS NULL OR c.run_id = ?1 OR (c.run_id >= ?1 || '/' AND c.run_id < ?1 || '0'))
+          AND (SELECT l.status FROM arshai_checkpoints l WHERE l.run_id = c.run_id
+               ORDER BY l.version DESC LIMIT 1) IN ('completed', 'failed')
+      ) WHERE rn > 1 AND (rn > ?2 OR created_at < ?3))`),
+    pruneWrites: s(`DELETE FROM arshai_pending_writes
+      WHERE (?1 IS NULL OR run_id = ?1 OR (run_id >= ?1 || '/' AND run_id < ?1 || '0'))
+        AND (SELECT l.status FROM arshai_checkpoints l WHERE l.run_id = arshai_pending_writes.run_id
+             ORDER BY l.version DESC LIMIT 1) IN ('completed', 'failed')`),
     latest: s(
       'SELECT checkpoint FROM arshai_checkpoints WHERE run_id = ? ORDER BY version DESC LIMIT 1',
     ),

@@ -213,6 +213,7 @@ export class WorkflowRunner<S extends object = object> {
     const result = await this.#engine.scoped(position, () =>
       this.#engine.step(position, this.#hooks, signal),
     );
+    if (result) await this.#retain(runId, result.status);
     return {
       outcome: 'ran',
       runId,
@@ -412,7 +413,8 @@ export class WorkflowRunner<S extends object = object> {
   #childRuns(workflow: CompiledWorkflow<object>): ChildRuns {
     const found = this.#children.get(workflow);
     if (found) return found;
-    const runner = new WorkflowRunner<object>(workflow, this.#options);
+    // The parent's retention prunes its children with it.
+    const runner = new WorkflowRunner<object>(workflow, { ...this.#options, retention: undefined });
     const runs: ChildRuns = {
       persistent: runner.checkpointer !== undefined,
       latest: (runId, signal) => runner.#latest(runId, signal),
@@ -432,13 +434,30 @@ export class WorkflowRunner<S extends object = object> {
     emit: Emit<S>,
     signal: AbortSignal | undefined,
   ): Promise<WorkflowResult<S>> {
-    return this.#engine.scoped(position, async () => {
+    const result = await this.#engine.scoped(position, async () => {
       while (position.next.length > 0) {
         const stopped = await this.#engine.step(position, emit, signal);
         if (stopped) return stopped;
       }
       return this.#completed(position);
     });
+    await this.#retain(result.runId, result.status);
+    return result;
+  }
+
+  /** Prunes a finished run's history by the runner's `retention` (a failure is logged). */
+  async #retain(runId: string, status: string): Promise<void> {
+    const retention = this.#options.retention;
+    const prune = this.checkpointer?.prune;
+    if (!retention || !prune || (status !== 'completed' && status !== 'failed')) return;
+    try {
+      await prune.call(this.checkpointer, { ...retention, runId, now: this.#now() });
+    } catch (error) {
+      this.#options.logger?.warn('workflow.prune.failed', {
+        runId,
+        error: error instanceof Error ? error.name : 'Error',
+      });
+    }
   }
 
   #completed(position: Position<S>): WorkflowResult<S> {
