@@ -177,6 +177,14 @@ describe('arshai CLI', () => {
     expect(await store2.history(runId)).toEqual(before);
     expect((await store2.history(forkId))[0]).toMatchObject({ forkedFrom: { runId, step } });
     expect(arshai(['runs', 'fork', runId, '--store', store]).code).toBe(2); // no --step
+
+    // Retention: finished runs keep their newest checkpoint; the list and show still work.
+    expect(arshai(['runs', 'prune', '--store', store]).code).toBe(2); // nothing said to keep
+    const pruned = arshai(['runs', 'prune', '--keep-last', '1', '--store', store]);
+    expect(pruned.code, pruned.err).toBe(0);
+    expect(pruned.out).toMatch(/^Pruned [1-9]\d* checkpoints of finished runs/);
+    expect((await store2.history(runId)).map((c) => c.status)).toEqual(['completed']);
+    expect(arshai(['runs', '--store', store]).out).toContain(runId);
     await store2.close();
   });
 

@@ -12,14 +12,25 @@ import { EXIT, UsageError } from '../usage-error.js';
 import { forkRun } from './runs-fork.js';
 
 export const RUNS_SPEC: CommandSpec = {
-  usage: 'runs [show <runId> | fork <runId> --step <n>] [options]',
+  usage:
+    'runs [show <runId> | fork <runId> --step <n> | prune --keep-last <n> --max-age <ms>] [options]',
   summary:
-    'Lists the runs in the store, newest first; "runs show <runId>" prints a run step by step (with its subworkflows); "runs fork <runId> --step <n>" replays a showcase run from a step as a new run.',
+    'Lists the runs in the store, newest first; "runs show <runId>" prints a run step by step (with its subworkflows); "runs fork <runId> --step <n>" replays a showcase run from a step as a new run; "runs prune" removes old checkpoints of finished runs.',
   options: {
     ...SESSION_OPTIONS,
     limit: { type: 'string', hint: 'n', description: 'How many runs to list (default 20)' },
     redis: { type: 'string', hint: 'url', description: 'List the runs kept in Redis' },
     step: { type: 'string', hint: 'n', description: 'With fork: the step to start from' },
+    'keep-last': {
+      type: 'string',
+      hint: 'n',
+      description: 'With prune: checkpoints each finished run keeps',
+    },
+    'max-age': {
+      type: 'string',
+      hint: 'ms',
+      description: 'With prune: remove checkpoints of finished runs older than this',
+    },
   },
 };
 
@@ -48,6 +59,7 @@ export const runs: Command = {
     if (!Number.isInteger(limit) || limit < 1)
       throw new UsageError('--limit must be a positive integer');
     const [sub, runId, extra] = positionals;
+    if (sub === 'prune' && !runId) return prune(values, cwd, stdout);
     if (sub !== undefined && ((sub !== 'show' && sub !== 'fork') || !runId || extra)) {
       throw new UsageError(
         'expected "arshai runs", "arshai runs show <runId>" or "arshai runs fork <runId> --step <n>"',
@@ -122,6 +134,38 @@ async function showRun(
     }
   }
   return true;
+}
+
+/** `runs prune`: the store's finished runs keep `--keep-last` / `--max-age` of their history. */
+async function prune(
+  values: Record<string, string | boolean | undefined>,
+  cwd: string,
+  stdout: { write(text: string): unknown },
+): Promise<number> {
+  const number = (name: string, min: number) => {
+    const raw = values[name];
+    if (raw === undefined) return undefined;
+    const n = Number(raw);
+    if (!Number.isInteger(n) || n < min)
+      throw new UsageError(`--${name} must be an integer of at least ${min}`);
+    return n;
+  };
+  const keepLast = number('keep-last', 1);
+  const maxAgeMs = number('max-age', 0);
+  if (keepLast === undefined && maxAgeMs === undefined)
+    throw new UsageError('runs prune needs --keep-last <n>, --max-age <ms> or both');
+  const { checkpoints, storePath, close } = await openCheckpoints(values, cwd);
+  try {
+    const removed =
+      (await checkpoints.prune?.({
+        ...(keepLast === undefined ? {} : { keepLast }),
+        ...(maxAgeMs === undefined ? {} : { maxAgeMs }),
+      })) ?? 0;
+    stdout.write(`Pruned ${removed} checkpoints of finished runs in ${storePath}.\n`);
+    return EXIT.ok;
+  } finally {
+    await close();
+  }
 }
 
 /** The checkpoints of `--redis <url>` or of the SQLite `--store`. */
