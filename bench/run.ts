@@ -173,6 +173,37 @@ if (frameworks.some((f) => f.id === 'arshai')) {
   console.log(telemetry ? 'done' : 'failed');
 }
 
+interface RetentionRound {
+  listFirstMs: number;
+  list: { median: number; p95: number };
+  resume: { median: number; p95: number };
+}
+interface RetentionResult {
+  steps: number;
+  waiting: number;
+  results: Array<{
+    runs: number;
+    checkpoints: number;
+    before: RetentionRound;
+    pruneMs: number;
+    removed: number;
+    after: RetentionRound;
+  }>;
+}
+let retention: RetentionResult | undefined;
+let retentionError: string | undefined;
+if (frameworks.some((f) => f.id === 'arshai')) {
+  process.stdout.write('retention... ');
+  const r = spawnSync(
+    process.execPath,
+    [join(root, 'bench/retention.ts'), ...(quick ? ['--quick'] : [])],
+    { cwd: root, encoding: 'utf8' },
+  );
+  if (r.status === 0) retention = JSON.parse(r.stdout) as RetentionResult;
+  else retentionError = (r.stderr || r.stdout).split('\n').slice(0, 3).join(' ');
+  console.log(retention ? 'done' : 'failed');
+}
+
 const baseline = results.find((r) => r.name === 'baseline');
 const mismatch = (r: WorkerResult, key: string) => {
   const expected = baseline?.checks[key];
@@ -341,6 +372,34 @@ ${mdTable(
 - Redis memory per queued run (${fmt(distributed.memory.queued, 0)} runs queued, no worker): ${fmt(distributed.memory.bytesPerJob, 0)} bytes for its
   BullMQ job, ${fmt(distributed.memory.bytesPerRunWithCheckpoint, 0)} bytes with its first checkpoint in the same Redis.`
     : `failed: ${distributedError ?? 'not run'}`
+}
+
+## Checkpoint retention: SQLite with many runs (arshai)
+
+${
+  retention
+    ? `Runs of a ${retention.steps}-step workflow stored through \`WorkflowRunner\` on one SQLite file (WAL, on disk), ${retention.waiting * 2} of
+them left waiting on an interrupt. Then \`listRuns({ limit: 20 })\` is timed 20 times (the first call
+shown apart) and ${retention.waiting} waiting runs are resumed to completion, before and after
+\`prune({ keepLast: 1 })\`; every listing, resume and the pruned count are checked.
+
+${mdTable(
+  [
+    'runs (checkpoints)',
+    'list first / median (ms)',
+    'resume median (ms)',
+    'prune (ms, rows)',
+    'after: list median / resume median (ms)',
+  ],
+  retention.results.map((r) => [
+    `${fmt(r.runs, 0)} (${fmt(r.checkpoints, 0)})`,
+    `${fmt(r.before.listFirstMs, 2)} / ${fmt(r.before.list.median, 2)}`,
+    fmt(r.before.resume.median, 2),
+    `${fmt(r.pruneMs, 0)} (${fmt(r.removed, 0)})`,
+    `${fmt(r.after.list.median, 2)} / ${fmt(r.after.resume.median, 2)}`,
+  ]),
+)}`
+    : `failed: ${retentionError ?? 'not run'}`
 }
 
 ## Telemetry: a traced tool loop (arshai)

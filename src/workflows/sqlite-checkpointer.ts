@@ -183,8 +183,11 @@ function prepare(db: DatabaseSync) {
       'INSERT OR REPLACE INTO arshai_pending_writes (run_id, step, node, write) VALUES (?, ?, ?, ?)',
     ),
     writes: s('SELECT write FROM arshai_pending_writes WHERE run_id = ? AND step = ?'),
+    // Newest first by seq (the primary key), keeping each run's newest row (a look-up on the
+    // (run_id, version) index): reads about `limit` rows, however many runs the table has.
     runs: s(`SELECT c.checkpoint FROM arshai_checkpoints c
-      JOIN (SELECT run_id, MAX(seq) AS seq FROM arshai_checkpoints WHERE instr(run_id, '/') = 0 GROUP BY run_id) last ON last.seq = c.seq
+      WHERE instr(c.run_id, '/') = 0
+        AND NOT EXISTS (SELECT 1 FROM arshai_checkpoints n WHERE n.run_id = c.run_id AND n.version > c.version)
       ORDER BY c.seq DESC LIMIT ?`),
   };
 }
