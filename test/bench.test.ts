@@ -24,6 +24,7 @@ it('npm run bench -- --quick checks and times the scenarios', () => {
     'S5 graph',
     'Scale-out: arshai/bullmq on worker processes',
     'Telemetry: a traced tool loop (arshai)',
+    'Checkpoint retention: SQLite with many runs (arshai)',
     'Import time',
   ]) {
     expect(doc).toContain(section);
@@ -33,4 +34,5 @@ it('npm run bench -- --quick checks and times the scenarios', () => {
   expect(doc).toMatch(/\| 2 worker processes \| \d+ \| \d+\.\d \|/);
   expect(doc).toMatch(/Queue overhead per step .*\n\s+\d+\.\d\d ms/);
   expect(doc).toMatch(/\| on \(SDK tracer\) \| \d+\.\d \/ \d+\.\d \|/);
+  expect(doc).toMatch(/\| 1000 \(21000\) \| \d+\.\d\d \/ \d+\.\d\d \|/);
 }, 180_000);

@@ -20,6 +20,7 @@ export { toMermaid } from './mermaid.js';
 export { cancelRun, claimRun, type RunControlOptions } from './run-claim.js';
 export { SqliteCheckpointer, type SqliteCheckpointerOptions } from './sqlite-checkpointer.js';
 export type { MigrateState, StateSchemaType } from './state-schema.js';
+export type { StreamMode } from './stream-modes.js';
 export {
   CheckpointError,
   InvalidNodeUpdateError,

@@ -1,4 +1,5 @@
 import type { BudgetMeter, Spent } from '../llm/budget.js';
+import type { LLMStreamEvent } from '../llm/stream-event.js';
 import { abortErrorFrom, linkedController, raceAbort } from '../utils/abort.js';
 import { isRetryableError, retry } from '../utils/retry.js';
 import type { ChildSpec, CompiledWorkflow } from './compiled-workflow.js';
@@ -86,6 +87,8 @@ export async function executeNode<S extends object>(
       },
       (eventName, data) =>
         emit?.({ type: 'custom', runId: x.runId, node: name, name: eventName, data }),
+      emit &&
+        ((event) => emit({ type: 'message', runId: x.runId, node: name, step: x.step, event })),
     );
     try {
       const running = node.child
@@ -181,6 +184,7 @@ class Context implements NodeContext {
   readonly #signal: AbortSignal | undefined;
   readonly #idle: () => AbortSignal;
   readonly #superStep: number;
+  readonly #forward: ((event: LLMStreamEvent<unknown>) => void) | undefined;
 
   constructor(
     signal: AbortSignal | undefined,
@@ -189,7 +193,9 @@ class Context implements NodeContext {
     attempt: number,
     interrupt: NodeContext['interrupt'],
     emit: NodeContext['emit'],
+    forward: ((event: LLMStreamEvent<unknown>) => void) | undefined,
   ) {
+    this.#forward = forward;
     this.runId = x.runId;
     this.node = node;
     this.step = x.step;
@@ -203,6 +209,17 @@ class Context implements NodeContext {
 
   get signal(): AbortSignal {
     return this.#signal ?? this.#idle();
+  }
+
+  forward(event: LLMStreamEvent<unknown>): void {
+    this.#forward?.(event);
+  }
+
+  async *pipe<T>(events: AsyncIterable<LLMStreamEvent<T>>): AsyncIterable<LLMStreamEvent<T>> {
+    for await (const event of events) {
+      this.#forward?.(event as LLMStreamEvent<unknown>);
+      yield event;
+    }
   }
 
   get idempotencyKey(): string {

@@ -225,7 +225,12 @@ export class StepEngine<S extends object> {
       position.state = before; // nothing of this step is kept
       return this.fail(position, invalid, [], emit);
     }
-    emit?.({ type: 'state', runId, step: position.step, state: position.state });
+    if (emit) {
+      const updates: Record<string, StateUpdate<S> | undefined> = {};
+      for (const o of outcomes) if (o.interrupt === undefined) updates[o.node] = o.update;
+      emit({ type: 'updates', runId, step: position.step, updates });
+      emit({ type: 'state', runId, step: position.step, state: position.state });
+    }
     // A branch asked while another failed onto its error route: the asking one runs next.
     const asking = asked.find((o) => o.node === answers?.node) ?? asked[0];
     position.answers = asking && asking.node === answers?.node ? answers : undefined;

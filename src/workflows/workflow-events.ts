@@ -1,6 +1,7 @@
 import type { AbortError } from '../errors/abort-error.js';
 import type { ArshaiError } from '../errors/arshai-error.js';
 import type { Spent } from '../llm/budget.js';
+import type { LLMStreamEvent } from '../llm/stream-event.js';
 import type { WorkflowRunError } from './workflow-errors.js';
 import type { StateUpdate, WorkflowState } from './workflow-state.js';
 
@@ -20,7 +21,9 @@ export interface WorkflowResult<S extends object = object> {
 /**
  * One event of a streamed run:
  * `run-start`, `node-start` / `node-end` (with timings and the update) / `node-error`,
- * `custom` (from `ctx.emit`), `state` (after each step), `interrupt`, `error` (the run
+ * `custom` (from `ctx.emit`), `message` (a model's stream event from inside a node, from
+ * `ctx.forward` / `ctx.pipe`), `updates` and `state` (after each step: the nodes' updates,
+ * the whole state), `interrupt`, `error` (the run
  * failed), `done` (last, with the result), `aborted` (last, only for a real abort: the
  * signal fired or the run's time limit passed; then the iterator throws) or `failed` (last,
  * the runner itself could not go on — e.g. a `CheckpointError`; then the iterator throws).
@@ -48,6 +51,15 @@ export type WorkflowEvent<S extends object = object> =
       spent?: Spent;
     }
   | { type: 'custom'; runId: string; node: string; name: string; data: unknown }
+  /** A model stream event from inside a node (`ctx.forward` / `ctx.pipe`): tokens, tools. */
+  | { type: 'message'; runId: string; node: string; step: number; event: LLMStreamEvent<unknown> }
+  /** After each step: what each node of it returned, by node. */
+  | {
+      type: 'updates';
+      runId: string;
+      step: number;
+      updates: Record<string, StateUpdate<S> | undefined>;
+    }
   | { type: 'state'; runId: string; step: number; state: WorkflowState<S> }
   | { type: 'interrupt'; runId: string; node: string; payload: unknown }
   | { type: 'error'; runId: string; error: WorkflowRunError }

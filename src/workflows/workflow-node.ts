@@ -1,4 +1,5 @@
 import type { Agent } from '../agents/agent.js';
+import type { LLMStreamEvent } from '../llm/stream-event.js';
 import type { RetryOptions } from '../utils/retry.js';
 import type { StateUpdate, WorkflowState } from './workflow-state.js';
 
@@ -31,6 +32,16 @@ export interface NodeContext {
   interrupt<T = unknown>(payload: unknown): T;
   /** Sends a custom event to the run's stream (`{ type: 'custom', name, data }`). */
   emit(name: string, data?: unknown): void;
+  /**
+   * Forwards a model's stream event to the run's stream as a `message` event tagged with this
+   * node and step (a no-op when nobody streams the run).
+   */
+  forward(event: LLMStreamEvent<unknown>): void;
+  /**
+   * Passes a model stream through, forwarding each event as it comes, so a chat UI shows a
+   * workflow's tokens live: `for await (const e of ctx.pipe(client.stream(input))) ...`.
+   */
+  pipe<T>(events: AsyncIterable<LLMStreamEvent<T>>): AsyncIterable<LLMStreamEvent<T>>;
 }
 
 /** A node as a function. */

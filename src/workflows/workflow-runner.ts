@@ -29,6 +29,7 @@ import type {
   WorkflowRunnerOptions,
 } from './runner-options.js';
 import { type Emit, type Position, positionOf, StepEngine, spentOf } from './step-engine.js';
+import { checkModes, inModes, type StreamMode } from './stream-modes.js';
 import { type ChildRuns, runSubworkflow } from './subworkflow-run.js';
 import { RunConflictError, RunNotFoundError } from './workflow-errors.js';
 import type { WorkflowEvent, WorkflowResult } from './workflow-events.js';
@@ -103,6 +104,28 @@ export class WorkflowRunner<S extends object = object> {
       (emit, signal) => this.#start({ ...input, signal }, withNodeHooks(emit, this.#options)),
       input?.signal,
     );
+  }
+
+  /**
+   * Runs the workflow as a stream of the events in `mode` (default: every event), for user
+   * interfaces: whole states, per-node updates, node events, and the models' tokens and
+   * tool events from inside nodes (`ctx.pipe` / `ctx.forward`), tagged with node and step.
+   * Stopping reading (`break`) aborts the run's work and records it `cancelled`.
+   *
+   * @example
+   * ```ts
+   * for await (const e of runner.stream({ userId: 'u1' }, { mode: ['messages', 'updates'] })) {
+   *   if (e.type === 'message' && e.event.type === 'text-delta') process.stdout.write(e.event.text);
+   * }
+   * ```
+   */
+  stream(
+    input: ExecuteWorkflowInput<S>,
+    options: { mode?: StreamMode | readonly StreamMode[] } = {},
+  ): AsyncGenerator<WorkflowEvent<S>> {
+    const modes = checkModes(options?.mode);
+    const events = this.streamWorkflow(input);
+    return modes ? inModes(events, modes) : events;
   }
 
   /**
