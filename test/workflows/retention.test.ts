@@ -46,7 +46,10 @@ describe.each(stores)('retention (%s)', (_name, open) => {
   it('prune({ maxAgeMs }) goes over every finished run; subworkflows’ runs are pruned with theirs', async () => {
     const { checkpointer } = open();
     let clock = Date.parse('2026-01-01T00:00:00Z');
-    const now = () => new Date((clock += 1000));
+    const now = () => {
+      clock += 1000;
+      return new Date(clock);
+    };
     const outer = new WorkflowGraph()
       .addNode('sub', chain())
       .addEdge('sub', END)
