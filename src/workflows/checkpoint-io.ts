@@ -1,5 +1,6 @@
 import { abortErrorFrom } from '../utils/abort.js';
-import type { Checkpoint, Checkpointer } from './checkpointer.js';
+import type { Logger } from '../utils/logger.js';
+import type { Checkpoint, Checkpointer, Retention } from './checkpointer.js';
 import { CheckpointError, RunConflictError } from './workflow-errors.js';
 
 /**
@@ -31,5 +32,28 @@ export async function latestCheckpoint(
   } catch (error) {
     if (signal?.aborted) throw abortErrorFrom(signal);
     throw new CheckpointError(runId, -1, error, 'read');
+  }
+}
+
+/**
+ * Prunes a finished run's history by a runner's `retention`; a failing prune is logged (the
+ * run's result stands), never thrown.
+ */
+export async function retain(
+  checkpointer: Checkpointer | undefined,
+  options: { retention?: Retention | undefined; logger?: Logger | undefined },
+  runId: string,
+  status: string,
+  now: () => Date,
+): Promise<void> {
+  const { retention } = options;
+  if (!retention || !checkpointer?.prune || (status !== 'completed' && status !== 'failed')) return;
+  try {
+    await checkpointer.prune({ ...retention, runId, now: now() });
+  } catch (error) {
+    options.logger?.warn('workflow.prune.failed', {
+      runId,
+      error: error instanceof Error ? error.name : 'Error',
+    });
   }
 }

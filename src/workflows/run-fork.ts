@@ -1,7 +1,11 @@
+import { randomUUID } from 'node:crypto';
 import { InvalidInputError } from '../errors/invalid-input-error.js';
+import { type Budget, checkBudget } from '../llm/budget.js';
 import { checkCount } from '../utils/option-checks.js';
-import type { Checkpoint } from './checkpointer.js';
+import { putCheckpoint } from './checkpoint-io.js';
+import type { Checkpoint, Checkpointer } from './checkpointer.js';
 import type { StateSchema } from './state-schema.js';
+import { RunConflictError } from './workflow-errors.js';
 
 /** The fields the engine keeps: a fork's edit may not write them. */
 const ENGINE_FIELDS = new Set([
@@ -61,6 +65,28 @@ export function forkCheckpoint(
       `state.${invalid.field}`,
       invalid.issues[0]?.message ?? 'is not valid',
     );
+  }
+  return forked;
+}
+
+/** Stores the first checkpoint of a fork of `history` (see {@link forkCheckpoint}). */
+export async function storeFork(
+  checkpointer: Checkpointer,
+  history: readonly Checkpoint[],
+  options: { step: number; state?: object | undefined; runId?: string; budget?: Budget },
+  schema: StateSchema | undefined,
+  now: () => Date,
+  signal?: AbortSignal,
+): Promise<Checkpoint> {
+  const runId = options.runId ?? randomUUID();
+  const forked = forkCheckpoint(history, options, runId, schema, now);
+  const budget = checkBudget(options.budget);
+  if (budget) forked.budget = budget;
+  try {
+    await putCheckpoint(checkpointer, forked, signal);
+  } catch (error) {
+    if (!RunConflictError.isInstance(error)) throw error;
+    throw new InvalidInputError('runId', `run "${runId}" already exists`);
   }
   return forked;
 }

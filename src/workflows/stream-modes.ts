@@ -1,5 +1,8 @@
+import { AbortError } from '../errors/abort-error.js';
+import { ArshaiError } from '../errors/arshai-error.js';
 import { InvalidInputError } from '../errors/invalid-input-error.js';
-import type { WorkflowEvent } from './workflow-events.js';
+import { pushStream } from '../utils/push-stream.js';
+import type { WorkflowEvent, WorkflowResult } from './workflow-events.js';
 
 /**
  * What a workflow stream carries (`runner.stream(input, { mode })`): `values` (the whole
@@ -44,4 +47,32 @@ export async function* inModes<S extends object>(
     const mode = MODE_OF[event.type];
     if (mode === undefined || modes.has(mode)) yield event;
   }
+}
+
+/**
+ * A run as a stream of its events, `done` last with the result; an abort ends it with
+ * `aborted`, a runner failure with `failed` (then the iterator throws). A consumer that stops
+ * reading aborts `run`'s signal.
+ */
+export function workflowStream<S extends object>(
+  run: (emit: (e: WorkflowEvent<S>) => void, signal: AbortSignal) => Promise<WorkflowResult<S>>,
+  signal?: AbortSignal,
+): AsyncGenerator<WorkflowEvent<S>> {
+  return pushStream<WorkflowEvent<S>, WorkflowResult<S>>(
+    run,
+    (result) => ({ type: 'done', result }),
+    (error) => {
+      if (AbortError.isInstance(error)) {
+        return { event: { type: 'aborted', error }, thenThrow: error };
+      }
+      const typed = ArshaiError.isInstance(error)
+        ? error
+        : new ArshaiError(`The workflow runner failed: ${String(error)}`, { cause: error });
+      return { event: { type: 'failed', error: typed }, thenThrow: typed };
+    },
+    {
+      ...(signal ? { signal } : {}),
+      stopReason: () => new AbortError('The stream consumer stopped reading'),
+    },
+  );
 }

@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import { AbortError, TimeoutError } from '../errors/abort-error.js';
-import { ArshaiError } from '../errors/arshai-error.js';
 import { InvalidInputError } from '../errors/invalid-input-error.js';
 import { BudgetMeter, checkBudget } from '../llm/budget.js';
 import { endSpan, inSpan, resolveTelemetry } from '../telemetry/spans.js';
@@ -8,13 +7,12 @@ import type { TelemetryOptions } from '../telemetry/telemetry-types.js';
 import { throwIfAborted } from '../utils/abort.js';
 import { assertId, assertRunId } from '../utils/ids.js';
 import { checkCount } from '../utils/option-checks.js';
-import { pushStream } from '../utils/push-stream.js';
-import { latestCheckpoint, putCheckpoint } from './checkpoint-io.js';
+import { latestCheckpoint, putCheckpoint, retain } from './checkpoint-io.js';
 import type { Checkpoint, Checkpointer } from './checkpointer.js';
 import type { CompiledWorkflow } from './compiled-workflow.js';
 import { recoverRuns } from './recover-runs.js';
 import { claimOf, isCheckpoint, positionOfRun, storedRun } from './run-claim.js';
-import { forkCheckpoint } from './run-fork.js';
+import { storeFork } from './run-fork.js';
 import { runSpan, traced, withNodeHooks } from './run-hooks.js';
 import { checkInput, timeLimit } from './run-input.js';
 import type {
@@ -29,7 +27,7 @@ import type {
   WorkflowRunnerOptions,
 } from './runner-options.js';
 import { type Emit, type Position, positionOf, StepEngine, spentOf } from './step-engine.js';
-import { checkModes, inModes, type StreamMode } from './stream-modes.js';
+import { checkModes, inModes, type StreamMode, workflowStream } from './stream-modes.js';
 import { type ChildRuns, runSubworkflow } from './subworkflow-run.js';
 import { RunConflictError, RunNotFoundError } from './workflow-errors.js';
 import type { WorkflowEvent, WorkflowResult } from './workflow-events.js';
@@ -100,7 +98,7 @@ export class WorkflowRunner<S extends object = object> {
 
   /** Runs the workflow, yielding step events; the last is `done` with the result. */
   streamWorkflow(input: ExecuteWorkflowInput<S>): AsyncGenerator<WorkflowEvent<S>> {
-    return this.#stream(
+    return workflowStream(
       (emit, signal) => this.#start({ ...input, signal }, withNodeHooks(emit, this.#options)),
       input?.signal,
     );
@@ -172,16 +170,15 @@ export class WorkflowRunner<S extends object = object> {
     const limit = timeLimit(options?.signal, options?.timeoutMs);
     try {
       const history = await this.history(runId, limit.signal ? { signal: limit.signal } : {});
-      const newId = options.runId ?? randomUUID();
-      const forked = forkCheckpoint(history, options, newId, this.workflow.schema, this.#now);
-      const budget = checkBudget(options.budget);
-      if (budget) forked.budget = budget;
-      try {
-        await putCheckpoint(this.checkpointer, forked, limit.signal);
-      } catch (error) {
-        if (!RunConflictError.isInstance(error)) throw error;
-        throw new InvalidInputError('runId', `run "${newId}" already exists`);
-      }
+      const { schema } = this.workflow;
+      const forked = await storeFork(
+        this.checkpointer,
+        history,
+        options,
+        schema,
+        this.#now,
+        limit.signal,
+      );
       const position = positionOf<S>(forked, limit.signal, false);
       const span = runSpan(this.#telemetry, this.workflow.name, position, false);
       return await traced(span, () =>
@@ -236,7 +233,7 @@ export class WorkflowRunner<S extends object = object> {
     const result = await this.#engine.scoped(position, () =>
       this.#engine.step(position, this.#hooks, signal),
     );
-    if (result) await this.#retain(runId, result.status);
+    if (result) await retain(this.checkpointer, this.#options, runId, result.status, this.#now);
     return {
       outcome: 'ran',
       runId,
@@ -297,33 +294,10 @@ export class WorkflowRunner<S extends object = object> {
 
   /** `resume`, as a stream of step events. */
   streamResume(runId: string, options: ResumeOptions = {}): AsyncGenerator<WorkflowEvent<S>> {
-    return this.#stream(
+    return workflowStream(
       (emit, signal) =>
         this.#resume(runId, { ...options, signal }, withNodeHooks(emit, this.#options)),
       options.signal,
-    );
-  }
-
-  #stream(
-    run: (emit: (e: WorkflowEvent<S>) => void, signal: AbortSignal) => Promise<WorkflowResult<S>>,
-    signal?: AbortSignal,
-  ) {
-    return pushStream<WorkflowEvent<S>, WorkflowResult<S>>(
-      run,
-      (result) => ({ type: 'done', result }),
-      (error) => {
-        if (AbortError.isInstance(error)) {
-          return { event: { type: 'aborted', error }, thenThrow: error };
-        }
-        const typed = ArshaiError.isInstance(error)
-          ? error
-          : new ArshaiError(`The workflow runner failed: ${String(error)}`, { cause: error });
-        return { event: { type: 'failed', error: typed }, thenThrow: typed };
-      },
-      {
-        ...(signal ? { signal } : {}),
-        stopReason: () => new AbortError('The stream consumer stopped reading'),
-      },
     );
   }
 
@@ -464,23 +438,8 @@ export class WorkflowRunner<S extends object = object> {
       }
       return this.#completed(position);
     });
-    await this.#retain(result.runId, result.status);
+    await retain(this.checkpointer, this.#options, result.runId, result.status, this.#now);
     return result;
-  }
-
-  /** Prunes a finished run's history by the runner's `retention` (a failure is logged). */
-  async #retain(runId: string, status: string): Promise<void> {
-    const retention = this.#options.retention;
-    const prune = this.checkpointer?.prune;
-    if (!retention || !prune || (status !== 'completed' && status !== 'failed')) return;
-    try {
-      await prune.call(this.checkpointer, { ...retention, runId, now: this.#now() });
-    } catch (error) {
-      this.#options.logger?.warn('workflow.prune.failed', {
-        runId,
-        error: error instanceof Error ? error.name : 'Error',
-      });
-    }
   }
 
   #completed(position: Position<S>): WorkflowResult<S> {

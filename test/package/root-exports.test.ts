@@ -51,6 +51,7 @@ it('the root entry exports exactly these names', () => {
     'SqliteCheckpointer',
     'SqliteMemoryManager',
     'StateConflictError',
+    'StateValidationError',
     'StatefulOrchestrator',
     'StepLimitExceededError',
     'StoreError',

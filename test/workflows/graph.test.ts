@@ -280,6 +280,7 @@ describe('running workflows', () => {
       'node-start',
       'custom',
       'node-end',
+      'updates',
       'state',
       'done',
     ]);
