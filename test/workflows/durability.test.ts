@@ -87,6 +87,23 @@ describe.each([
 });
 
 describe.each([
+  ['sqlite', () => join(dir, 'join-ask.db')],
+  ['redis', () => inject('redisUrl')],
+])('a join after an interrupted parallel step, across processes (%s)', (backend, store) => {
+  it('the sibling’s write waits; the join runs once, in the answering process, with both', () => {
+    const log = join(dir, `${backend}-join-ask.log`);
+    writeFileSync(log, '');
+    const runId = `join-ask-${backend}-${Date.now()}`;
+    const paused = run('join-ask-child.mjs', [backend, store(), log, runId, 'start']);
+    expect(paused).toMatchObject({ status: 'interrupted', interrupt: { node: 'ask' } });
+    expect(paused.state.agentData.facts).toBeUndefined();
+    const done = run('join-ask-child.mjs', [backend, store(), log, runId, 'resume', 'yes']);
+    expect(done.state.agentData.seen).toEqual(['yes', 'late order']);
+    expect(lines(log)).toEqual(['facts', 'join yes']);
+  });
+});
+
+describe.each([
   ['sqlite', () => join(dir, 'hitl.db')],
   ['redis', () => inject('redisUrl')],
 ])('human in the loop across processes with the %s checkpointer', (backend, store) => {

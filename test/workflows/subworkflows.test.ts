@@ -170,6 +170,42 @@ describe.each(stores)('durable subworkflows (%s)', (_name, open) => {
     await checkpointer.close();
   });
 
+  it('an interrupt in a parallel branch of a child: the child’s other branch runs once', async () => {
+    const { checkpointer, reopen } = open();
+    let lookups = 0;
+    const child = new WorkflowGraph<{ ok?: unknown; found?: string; both?: unknown[] }>()
+      .addNode('split', () => ({}))
+      .addNode('ask', (_s, _i, ctx) => ({ ok: ctx.interrupt('may I?') }))
+      .addNode('lookup', () => {
+        lookups++;
+        return { found: 'record' };
+      })
+      .addNode('merge', (s) => ({ both: [s.ok, s.found] }))
+      .addEdge('split', 'ask')
+      .addEdge('split', 'lookup')
+      .addEdge(['ask', 'lookup'], 'merge')
+      .addEdge('merge', END)
+      .setEntryPoint('split')
+      .compile({ name: 'branchy' });
+    const graph = new WorkflowGraph<{ both?: unknown[] }>()
+      .addNode('sub', child, { output: (c) => ({ both: c.both }) })
+      .addEdge('sub', END)
+      .setEntryPoint('sub');
+    const workflow = graph.compile({ name: 'outer-branchy' });
+    const paused = await new WorkflowRunner(workflow, { checkpointer }).executeWorkflow({
+      userId: 'u',
+    });
+    expect(paused.interrupt).toEqual({ node: 'sub', payload: 'may I?' });
+    const store = reopen();
+    const done = await new WorkflowRunner(workflow, { checkpointer: store }).resume(paused.runId, {
+      value: 'yes',
+    });
+    expect(done.state.both).toEqual(['yes', 'record']);
+    expect(lookups).toBe(1);
+    if (store !== checkpointer) await store.close();
+    await checkpointer.close();
+  });
+
   it('a child asking twice gets each answer once, in order', async () => {
     const { checkpointer } = open();
     const twice = new WorkflowGraph<{ a?: unknown; b?: unknown }>()
