@@ -26,7 +26,8 @@ export interface RedisCheckpointerOptions extends RedisConnectionOptions {
   ttlMs?: number;
 }
 
-// KEYS: the run's list, the index of runs. ARGV: version, checkpoint, run id, ttl (0: none).
+// KEYS: the run's list, its index (of runs, or of a root run's subworkflow runs). ARGV:
+// version, checkpoint, run id, ttl (0: none), '1' for a subworkflow's run.
 // Atomic: refuses a version the run has; scores runs by the server's clock (one clock for
 // every process); drops index entries whose run has expired.
 const PUT = `
@@ -39,6 +40,8 @@ local ttl = tonumber(ARGV[4])
 if ttl > 0 then
   redis.call('PEXPIRE', KEYS[1], ttl)
   redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', '(' .. (now - ttl * 1000))
+  -- A root run's index of its subworkflows' runs expires with them.
+  if ARGV[5] == '1' then redis.call('PEXPIRE', KEYS[2], ttl) end
 end
 return 1`;
 
@@ -118,6 +121,7 @@ export class RedisCheckpointer implements Checkpointer {
           json,
           c.runId,
           this.#ttlMs,
+          isChildRunId(c.runId) ? '1' : '0',
         ),
       options?.signal,
     );

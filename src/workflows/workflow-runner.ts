@@ -414,7 +414,11 @@ export class WorkflowRunner<S extends object = object> {
     const runner = new WorkflowRunner<object>(workflow, { ...this.#options, retention: undefined });
     const runs: ChildRuns = {
       persistent: runner.checkpointer !== undefined,
-      latest: (runId, signal) => runner.#latest(runId, signal),
+      latest: async (runId, signal) => {
+        const last = await runner.#latest(runId, signal);
+        if (last) runner.#ownRun(last); // a changed graph must not continue another's child
+        return last;
+      },
       start: (runId, input, signal, emit) => runner.#begin(runId, input, emit, signal),
       resume: (last, options, delivered, signal, emit) =>
         runner.#continue(last, options, delivered, emit, signal),
