@@ -1,3 +1,4 @@
+import type { InputGuardrail, OutputGuardrail } from '../llm/guardrails.js';
 import type { LLMClient } from '../llm/llm-client.js';
 import type { LLMInput } from '../llm/llm-input.js';
 import type { Message } from '../llm/message.js';
@@ -28,6 +29,10 @@ export interface ChatAgentOptions {
   maxTurns?: number;
   /** Time limit of one `process` call. */
   timeoutMs?: number;
+  /** Checks of each message before (or alongside) the model call; see `LLMInput`. */
+  inputGuardrails?: InputGuardrail[];
+  /** Checks of each answer before it is returned (or remembered); see `LLMInput`. */
+  outputGuardrails?: OutputGuardrail<string>[];
 }
 
 /**
@@ -68,7 +73,8 @@ export class ChatAgent extends BaseAgent<string> {
   }
 
   async #prepare(input: AgentInput) {
-    const { history, tools, maxTurns, timeoutMs } = this.#options;
+    const { history, tools, maxTurns, timeoutMs, inputGuardrails, outputGuardrails } =
+      this.#options;
     const conversationId = history ? conversationIdOf(input) : undefined;
     const userId = history ? userIdOf(input) : undefined;
     const messages: Message[] =
@@ -82,6 +88,8 @@ export class ChatAgent extends BaseAgent<string> {
       ...(tools ? { regularFunctions: tools } : {}),
       ...(maxTurns ? { maxTurns } : {}),
       ...(timeoutMs ? { timeoutMs } : {}),
+      ...(inputGuardrails ? { inputGuardrails } : {}),
+      ...(outputGuardrails ? { outputGuardrails } : {}),
       ...(input.signal ? { signal: input.signal } : {}),
     };
     return { llmInput, conversationId, userId, prior: messages.length };

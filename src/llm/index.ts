@@ -15,6 +15,13 @@ export {
   FallbackLLMClient,
   type FallbackLLMClientOptions,
 } from './fallback-llm-client.js';
+export type {
+  GuardrailContext,
+  GuardrailVerdict,
+  InputGuardrail,
+  OutputGuardrail,
+  ToolGuardrails,
+} from './guardrails.js';
 export type { JsonSchema } from './json-schema.js';
 export type {
   BackgroundTaskReport,

@@ -1,5 +1,6 @@
 import type { ZodType } from 'zod';
 import type { Budget } from './budget.js';
+import type { InputGuardrail, OutputGuardrail } from './guardrails.js';
 import type { LoopHooks } from './loop-hooks.js';
 import type { Message } from './message.js';
 import type { Tool } from './tool.js';
@@ -56,4 +57,11 @@ export interface LLMInput<T = string> extends LoopHooks {
    * tool call with `BudgetExceededError`.
    */
   budget?: Budget;
+  /**
+   * Checks of the input: before the first model call (or alongside it, `runs: 'parallel'`);
+   * a tripwire ends the call with `GuardrailTripwireError`.
+   */
+  inputGuardrails?: InputGuardrail[];
+  /** Checks of the final answer (the parsed value for structured output); a tripwire ends the call. */
+  outputGuardrails?: OutputGuardrail<T>[];
 }

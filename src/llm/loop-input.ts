@@ -1,6 +1,7 @@
 import { InvalidInputError } from '../errors/invalid-input-error.js';
 import { checkCount, checkTimeoutMs } from '../utils/option-checks.js';
 import { checkBudget } from './budget.js';
+import { checkGuardrails } from './guardrails.js';
 import type { LLMInput } from './llm-input.js';
 import { assertToolNames, type Tool } from './tool.js';
 
@@ -17,6 +18,8 @@ export function validateInput<T>(input: LLMInput<T>, maxTurns: number): void {
   }
   checkCount(maxTurns, 'maxTurns');
   checkCount(input.toolConcurrency, 'toolConcurrency');
+  checkGuardrails(input.inputGuardrails, 'inputGuardrails');
+  checkGuardrails(input.outputGuardrails, 'outputGuardrails');
   checkTimeoutMs(input.timeoutMs, 'timeoutMs');
   checkBudget(input.budget);
   if (input.stopWhen && input.structureType)

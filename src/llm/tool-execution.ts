@@ -1,7 +1,9 @@
 import { TimeoutError } from '../errors/abort-error.js';
+import { GuardrailTripwireError } from '../errors/guardrail-tripwire-error.js';
 import { InvalidInputError } from '../errors/invalid-input-error.js';
 import { abortErrorFrom, deadline, raceAbort } from '../utils/abort.js';
 import type { Limiter } from '../utils/limiter.js';
+import { runGuardrails } from './guardrails.js';
 import type { ToolCall } from './message.js';
 import type { Tool } from './tool.js';
 
@@ -62,7 +64,7 @@ function parseArguments(raw: string): { ok: true; value: unknown } | { ok: false
 /**
  * Runs one tool call: lookup, JSON parse, schema validation, execution with its timeout.
  * Every failure of the call itself becomes an error outcome the model sees. Only an abort of
- * the whole run (`signal`) rejects.
+ * the whole run (`signal`) and a guardrail's tripwire reject.
  */
 export async function executeToolCall(
   call: ToolCall,
@@ -88,6 +90,8 @@ export async function executeToolCall(
   if (!parsed.ok) return failure(call, parsed.error, background);
   const checked = tool.checkArgs(parsed.value);
   if (!checked.success) return failure(call, `invalid arguments: ${checked.error}`, background);
+  // A tripwire rejects (the loop ends the call); a pass lets the tool run.
+  await runGuardrails(tool.guardrails?.input, 'tool-input', checked.value, { signal });
 
   if (background) {
     tools.startBackground(call.name, call, tool, checked.value);
@@ -106,10 +110,18 @@ export async function executeToolCall(
           toolName: call.name,
         }),
       );
-      const output = await raceAbort(running, limit.signal);
+      let output = await raceAbort(running, limit.signal);
+      const checks = tool.guardrails?.output;
+      if (checks) {
+        const context = { signal: limit.signal, args: checked.value };
+        const guarded = await runGuardrails(checks, 'tool-output', output, context);
+        if (guarded.replaced) output = guarded.value;
+      }
       return { call, output, content: toolOutputText(output), isError: false, background };
     } catch (error) {
       if (signal.aborted) throw abortErrorFrom(signal);
+      // A tripwire ends the whole call (the loop cancels the rest), not just this tool.
+      if (GuardrailTripwireError.isInstance(error)) throw error;
       if (TimeoutError.isInstance(error) && limit.signal.aborted) {
         return failure(call, `timed out after ${tool.timeoutMs} ms`, false);
       }

@@ -1,8 +1,10 @@
+import { GuardrailTripwireError } from '../errors/guardrail-tripwire-error.js';
 import { currentSpan, inSpan } from '../telemetry/spans.js';
 import { type LinkedController, linkedController, neverAborts } from '../utils/abort.js';
 import { createLimiter } from '../utils/limiter.js';
 import { type BudgetMeter, metersFor, startModelCall, startToolCall } from './budget.js';
 import { endChat, endTool, startChat, startTool } from './call-telemetry.js';
+import { runGuardrails } from './guardrails.js';
 import type { LLMInput } from './llm-input.js';
 import type { FinishDetails, FinishReason, LLMResult, ToolCallRecord } from './llm-result.js';
 import { callHook, shouldStop } from './loop-hooks.js';
@@ -65,14 +67,15 @@ export function runToolLoop<T>(
     input.regularFunctions !== undefined ||
     input.tools !== undefined ||
     input.backgroundTasks !== undefined;
+  const guarded = input.inputGuardrails !== undefined || input.outputGuardrails !== undefined;
   // A controller of the run's own (aborted on failure, so running tools stop) only when there
   // is something to stop or a time limit; a plain call just passes the caller's signal on.
   const run =
-    hasTools || input.timeoutMs !== undefined
+    hasTools || guarded || input.timeoutMs !== undefined
       ? linkedController(input.signal, input.timeoutMs, 'The LLM call')
       : undefined;
   const meters = metersFor(input.budget);
-  if (!hasTools && !streaming && !input.structureType && !input.onStepFinish)
+  if (!hasTools && !guarded && !streaming && !input.structureType && !input.onStepFinish)
     return plainCall(ctx, input, run, meters);
   return loop(ctx, input, emit, streaming, hasTools, run, meters);
 }
@@ -117,6 +120,8 @@ async function loop<T>(
   // Tool spans are the model call spans' siblings, under the span this call runs in.
   const parent = ctx.telemetry ? currentSpan() : undefined;
   try {
+    // Input guardrails: `before` ones gate the first model call; `parallel` ones run with it.
+    const { check: inputCheck } = await checkInput(input, signal, run);
     for (let turn = 1; turn <= maxTurns; turn++) {
       emit?.({ type: 'turn-start', turn });
       const start = (call: ToolCall) => {
@@ -132,7 +137,12 @@ async function loop<T>(
         emit?.({ type: 'tool-call', toolCall: call, background: isBackground(tools, call) });
         callHook(input.onToolCall, call, ctx.logger, 'onToolCall');
         const span = startTool(ctx, call, parent);
-        return inSpan(span, () => executeToolCall(call, tools, signal)).then((outcome) => {
+        const running = inSpan(span, () => executeToolCall(call, tools, signal));
+        // A tool guardrail's tripwire stops everything at once: the model stream, other tools.
+        running.catch((error) => {
+          if (GuardrailTripwireError.isInstance(error)) run?.controller.abort(error);
+        });
+        return running.then((outcome) => {
           endTool(ctx, span, outcome);
           if (input.onToolResult) {
             const { output, isError } = outcome;
@@ -200,6 +210,7 @@ async function loop<T>(
         }
         finished(input, ctx, turn, result, records.slice(turnStart));
         if (input.stopWhen && shouldStop(input, { turn, toolCalls: records, usage }, ctx.logger)) {
+          await inputCheck;
           return {
             llmResponse: assistant.content as T,
             usage,
@@ -224,6 +235,9 @@ async function loop<T>(
         }
         answer = parsed.value;
       }
+      await inputCheck;
+      const context = { signal, text: assistant.content };
+      await runGuardrails(input.outputGuardrails, 'output', answer, context);
       return {
         llmResponse: answer as T,
         usage,
@@ -242,6 +256,32 @@ async function loop<T>(
   } finally {
     run?.dispose();
   }
+}
+
+/**
+ * Runs the `before` input guardrails; starts the `parallel` ones, whose tripwire aborts the
+ * call (the model call in flight is cancelled). Gives the parallel check, to await before
+ * any answer is given.
+ */
+async function checkInput<T>(
+  input: LLMInput<T>,
+  signal: AbortSignal,
+  run: LinkedController | undefined,
+): Promise<{ check?: Promise<unknown> }> {
+  const guardrails = input.inputGuardrails;
+  if (!guardrails || guardrails.length === 0) return {};
+  const value = {
+    systemPrompt: input.systemPrompt,
+    userMessage: input.userMessage,
+    messages: input.messages ?? [],
+  };
+  const before = guardrails.filter((g) => g.runs !== 'parallel');
+  const alongside = guardrails.filter((g) => g.runs === 'parallel');
+  await runGuardrails(before, 'input', value, { signal });
+  if (alongside.length === 0) return {};
+  const check = runGuardrails(alongside, 'input', value, { signal });
+  check.catch((error) => run?.controller.abort(error));
+  return { check }; // in an object: returned bare, the async function would wait for it
 }
 
 /** Tells `onStepFinish` about a finished turn. */

@@ -1,5 +1,6 @@
 import type { ZodType } from 'zod';
 import { InvalidInputError } from '../errors/invalid-input-error.js';
+import { checkGuardrails, type ToolGuardrails } from './guardrails.js';
 import {
   dropNullProperties,
   isZodSchema,
@@ -29,6 +30,12 @@ export interface ToolOptions<A, R> {
   execute: (args: A, context: ToolContext) => R | Promise<R>;
   /** Per-call time limit; past it the call's signal aborts and the model gets an error result. */
   timeoutMs?: number;
+  /**
+   * Checks of the arguments before the tool runs and of its result before the model reads it
+   * (a result check may `replace` it: a redaction). A tripwire ends the whole call with
+   * `GuardrailTripwireError` and cancels the work in flight.
+   */
+  guardrails?: ToolGuardrails<A>;
 }
 
 /** The outcome of checking a model's arguments against a tool's schema. */
@@ -40,6 +47,7 @@ export interface Tool<A = unknown, R = unknown> {
   readonly parameters: ZodType<A> | JsonSchema;
   readonly execute: (args: A, context: ToolContext) => R | Promise<R>;
   readonly timeoutMs: number | undefined;
+  readonly guardrails?: ToolGuardrails<A> | undefined;
   /** The parameters as JSON Schema (objects closed with `additionalProperties: false`). */
   readonly jsonSchema: JsonSchema;
   /** The parameters made valid for strict function calling. */
@@ -74,6 +82,8 @@ export function tool<A, R>(options: ToolOptions<A, R>): Tool<A, R> {
   if (options.timeoutMs !== undefined && !(options.timeoutMs > 0)) {
     throw new InvalidInputError('tool.timeoutMs', 'must be a positive number of milliseconds');
   }
+  checkGuardrails(options.guardrails?.input, 'tool.guardrails.input');
+  checkGuardrails(options.guardrails?.output, 'tool.guardrails.output');
   const { parameters } = options;
   const jsonSchema = toJsonSchema(parameters);
   let strict: JsonSchema | undefined;
@@ -102,6 +112,7 @@ export function tool<A, R>(options: ToolOptions<A, R>): Tool<A, R> {
     parameters,
     execute: options.execute,
     timeoutMs: options.timeoutMs,
+    ...(options.guardrails ? { guardrails: options.guardrails } : {}),
     jsonSchema,
     get strictJsonSchema() {
       strict ??= toStrictJsonSchema(jsonSchema);

@@ -33,6 +33,7 @@ it('the root entry exports exactly these names', () => {
     'FallbackWorkflow',
     'GEN_AI',
     'GEN_AI_METRICS',
+    'GuardrailTripwireError',
     'HierarchicalOrchestrator',
     'InMemoryCheckpointer',
     'InMemoryManager',
