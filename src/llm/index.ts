@@ -59,4 +59,5 @@ export { findPrice, type ModelPrice, type Pricing } from './pricing.js';
 export type { LLMStreamEvent } from './stream-event.js';
 export { StructuredOutputError } from './structured-output-error.js';
 export { type Tool, type ToolArgsCheck, type ToolContext, type ToolOptions, tool } from './tool.js';
+export type { ApprovalDecision, ApprovalState, PendingApproval } from './tool-approval.js';
 export type { Usage, UsageDelta } from './usage.js';

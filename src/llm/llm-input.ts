@@ -4,6 +4,7 @@ import type { InputGuardrail, OutputGuardrail } from './guardrails.js';
 import type { LoopHooks } from './loop-hooks.js';
 import type { Message } from './message.js';
 import type { Tool } from './tool.js';
+import type { ApprovalDecision, ApprovalState } from './tool-approval.js';
 
 /**
  * One request to an LLM client: a system prompt, the user's message, prior conversation,
@@ -64,4 +65,11 @@ export interface LLMInput<T = string> extends LoopHooks {
   inputGuardrails?: InputGuardrail[];
   /** Checks of the final answer (the parsed value for structured output); a tripwire ends the call. */
   outputGuardrails?: OutputGuardrail<T>[];
+  /**
+   * The `state` of a `pending-approval` result: the call continues where it stopped (the
+   * turn already made is not asked again), with `approvals` deciding each pending call.
+   */
+  resumeFrom?: ApprovalState;
+  /** One decision per pending call, by call id: `{ approve: true, args? }` or `{ approve: false, reason? }`. */
+  approvals?: Record<string, ApprovalDecision>;
 }

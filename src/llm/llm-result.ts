@@ -1,4 +1,5 @@
 import type { Message, ToolCall } from './message.js';
+import type { ApprovalState, PendingApproval } from './tool-approval.js';
 import type { Usage } from './usage.js';
 
 /** Why the model stopped on its last turn. */
@@ -55,4 +56,12 @@ export interface LLMResult<T = string> {
    * the failures of the clients tried before it.
    */
   fallback?: { index: number; errors: unknown[] };
+  /**
+   * `pending-approval` when the loop stopped before tool calls that need a human's approval
+   * (`needsApproval`): `llmResponse` is then empty, `pendingApprovals` lists the calls, and
+   * `state` (plain JSON) continues the call as `resumeFrom`. Absent for a finished call.
+   */
+  status?: 'pending-approval';
+  pendingApprovals?: PendingApproval[];
+  state?: ApprovalState;
 }

@@ -16,6 +16,8 @@ export interface ToolOutcome {
   content: string;
   isError: boolean;
   background: boolean;
+  /** Set when the call did not run: it waits for a human's approval (`output`: its args). */
+  pending?: true;
 }
 
 /** Starts a background task detached; supplied by the client that tracks them. */

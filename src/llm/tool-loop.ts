@@ -25,6 +25,14 @@ import type { LLMStreamEvent } from './stream-event.js';
 import { parseStructured, repairMessage, responseFormatFor } from './structured-output.js';
 import { StructuredOutputError } from './structured-output-error.js';
 import type { Tool } from './tool.js';
+import {
+  type ApprovalDecision,
+  type ApprovalState,
+  checkResume,
+  needsApproval,
+  refused,
+  validArgs,
+} from './tool-approval.js';
 import { executeToolCall, type ToolOutcome, type ToolSet } from './tool-execution.js';
 import { addUsage, emptyUsage, reportsUsage, type Usage } from './usage.js';
 
@@ -67,7 +75,10 @@ export function runToolLoop<T>(
     input.regularFunctions !== undefined ||
     input.tools !== undefined ||
     input.backgroundTasks !== undefined;
-  const guarded = input.inputGuardrails !== undefined || input.outputGuardrails !== undefined;
+  const guarded =
+    input.inputGuardrails !== undefined ||
+    input.outputGuardrails !== undefined ||
+    input.resumeFrom !== undefined;
   // A controller of the run's own (aborted on failure, so running tools stop) only when there
   // is something to stop or a time limit; a plain call just passes the caller's signal on.
   const run =
@@ -99,7 +110,9 @@ async function loop<T>(
         startBackground: ctx.startBackground,
       }
     : { ...NO_TOOLS, startBackground: ctx.startBackground };
-  const messages: Message[] = startMessages(input);
+  // A call resumed after approvals goes on from its stored transcript.
+  const resumed = input.resumeFrom ? checkResume(input.resumeFrom, input.approvals) : undefined;
+  const messages: Message[] = resumed ? structuredClone(resumed.messages) : startMessages(input);
   const request: ModelRequest = {
     systemPrompt: input.systemPrompt,
     messages,
@@ -110,8 +123,10 @@ async function loop<T>(
   if (input.structureType) request.responseFormat = responseFormatFor(input.structureType);
   if (input.extraHeaders) request.headers = input.extraHeaders;
 
-  const usage = emptyUsage(ctx.adapter.provider, ctx.adapter.model);
-  const records: ToolCallRecord[] = [];
+  const usage = resumed
+    ? { ...resumed.usage }
+    : emptyUsage(ctx.adapter.provider, ctx.adapter.model);
+  const records: ToolCallRecord[] = resumed ? [...resumed.toolCalls] : [];
   let repaired = false;
   // The answer being continued after a paused turn, if any.
   let paused: AssistantMessage | undefined;
@@ -121,43 +136,77 @@ async function loop<T>(
   const parent = ctx.telemetry ? currentSpan() : undefined;
   try {
     // Input guardrails: `before` ones gate the first model call; `parallel` ones run with it.
-    const { check: inputCheck } = await checkInput(input, signal, run);
-    for (let turn = 1; turn <= maxTurns; turn++) {
-      emit?.({ type: 'turn-start', turn });
-      const start = (call: ToolCall) => {
-        if (meters) {
-          try {
-            startToolCall(meters);
-          } catch (error) {
-            // The call never starts; the turn ends with this error once the model has answered.
-            stopped ??= error;
-            return noOutcome(error);
-          }
+    const { check: inputCheck } = resumed ? {} : await checkInput(input, signal, run);
+    const record = (o: ToolOutcome, turn: number) => {
+      messages.push({
+        role: 'tool',
+        toolCallId: o.call.id,
+        toolName: o.call.name,
+        content: o.content,
+        ...(o.isError ? { isError: true } : {}),
+      });
+      records.push({
+        ...o.call,
+        turn,
+        output: o.output,
+        isError: o.isError,
+        background: o.background,
+      });
+    };
+    const execute = (call: ToolCall): Promise<ToolOutcome> => {
+      if (meters) {
+        try {
+          startToolCall(meters);
+        } catch (error) {
+          // The call never starts; the turn ends with this error once the model has answered.
+          stopped ??= error;
+          return noOutcome(error);
         }
-        emit?.({ type: 'tool-call', toolCall: call, background: isBackground(tools, call) });
-        callHook(input.onToolCall, call, ctx.logger, 'onToolCall');
-        const span = startTool(ctx, call, parent);
-        const running = inSpan(span, () => executeToolCall(call, tools, signal));
-        // A tool guardrail's tripwire stops everything at once: the model stream, other tools.
-        running.catch((error) => {
-          if (GuardrailTripwireError.isInstance(error)) run?.controller.abort(error);
+      }
+      emit?.({ type: 'tool-call', toolCall: call, background: isBackground(tools, call) });
+      callHook(input.onToolCall, call, ctx.logger, 'onToolCall');
+      const span = startTool(ctx, call, parent);
+      const running = inSpan(span, () => executeToolCall(call, tools, signal));
+      // A tool guardrail's tripwire stops everything at once: the model stream, other tools.
+      running.catch((error) => {
+        if (GuardrailTripwireError.isInstance(error)) run?.controller.abort(error);
+      });
+      return running.then((outcome) => {
+        endTool(ctx, span, outcome);
+        if (input.onToolResult) {
+          const { output, isError } = outcome;
+          callHook(input.onToolResult, { call, output, isError }, ctx.logger, 'onToolResult');
+        }
+        emit?.({
+          type: 'tool-result',
+          toolCallId: call.id,
+          toolName: call.name,
+          output: outcome.output,
+          isError: outcome.isError,
         });
-        return running.then((outcome) => {
-          endTool(ctx, span, outcome);
-          if (input.onToolResult) {
-            const { output, isError } = outcome;
-            callHook(input.onToolResult, { call, output, isError }, ctx.logger, 'onToolResult');
-          }
-          emit?.({
-            type: 'tool-result',
-            toolCallId: call.id,
-            toolName: call.name,
-            output: outcome.output,
-            isError: outcome.isError,
-          });
-          return outcome;
-        });
+        return outcome;
+      });
+    };
+    if (resumed) {
+      // The decided calls first: run the approved ones, tell the model of the refused.
+      const decided = resumed.pending.map((p) => {
+        const decision = input.approvals?.[p.callId] as ApprovalDecision;
+        const args = decision.approve && 'args' in decision ? decision.args : p.args;
+        const call = { id: p.callId, name: p.toolName, arguments: JSON.stringify(args ?? {}) };
+        return decision.approve ? execute(call) : Promise.resolve(refused(call, decision.reason));
+      });
+      for (const o of await Promise.all(decided)) record(o, resumed.turn);
+    }
+    for (let turn = (resumed?.turn ?? 0) + 1; turn <= maxTurns; turn++) {
+      emit?.({ type: 'turn-start', turn });
+      const start = (call: ToolCall): Promise<ToolOutcome> => {
+        const gate = hasTools ? validArgs(call, tools) : undefined;
+        if (!gate) return execute(call);
+        return needsApproval(gate.tool, gate.args, call).then((ask) =>
+          ask ? waiting(call, gate.args) : execute(call),
+        );
       };
+
       if (meters) startModelCall(meters);
       const trace = startChat(ctx, request);
       let result: Turn;
@@ -192,23 +241,13 @@ async function loop<T>(
       const turnStart = records.length;
       if (result.calls.length > 0) {
         const outcomes = await Promise.all(result.outcomes);
-        for (const o of outcomes) {
-          messages.push({
-            role: 'tool',
-            toolCallId: o.call.id,
-            toolName: o.call.name,
-            content: o.content,
-            ...(o.isError ? { isError: true } : {}),
-          });
-          records.push({
-            ...o.call,
-            turn,
-            output: o.output,
-            isError: o.isError,
-            background: o.background,
-          });
-        }
+        for (const o of outcomes) if (!o.pending) record(o, turn);
         finished(input, ctx, turn, result, records.slice(turnStart));
+        const asked = outcomes.filter((o) => o.pending);
+        if (asked.length > 0) {
+          await inputCheck;
+          return pendingResult<T>(asked, { messages, turn, usage, toolCalls: records });
+        }
         if (input.stopWhen && shouldStop(input, { turn, toolCalls: records, usage }, ctx.logger)) {
           await inputCheck;
           return {
@@ -282,6 +321,45 @@ async function checkInput<T>(
   const check = runGuardrails(alongside, 'input', value, { signal });
   check.catch((error) => run?.controller.abort(error));
   return { check }; // in an object: returned bare, the async function would wait for it
+}
+
+/** A call that waits for a human: it did not run; its arguments are kept. */
+function waiting(call: ToolCall, args: unknown): Promise<ToolOutcome> {
+  return Promise.resolve({
+    call,
+    output: args,
+    content: '',
+    isError: false,
+    background: false,
+    pending: true,
+  });
+}
+
+/** The result of a call stopped before tool calls that need approval. */
+function pendingResult<T>(
+  asked: ToolOutcome[],
+  at: Pick<ApprovalState, 'messages' | 'turn' | 'usage' | 'toolCalls'>,
+): LLMResult<T> {
+  const pending = asked.map((o) => ({ callId: o.call.id, toolName: o.call.name, args: o.output }));
+  const state: ApprovalState = {
+    version: 1,
+    messages: structuredClone(at.messages),
+    turn: at.turn,
+    usage: { ...at.usage },
+    toolCalls: [...at.toolCalls],
+    pending,
+  };
+  return {
+    llmResponse: '' as T,
+    usage: at.usage,
+    toolCalls: at.toolCalls,
+    turns: at.turn,
+    finishReason: 'tool-calls',
+    messages: at.messages,
+    status: 'pending-approval',
+    pendingApprovals: pending,
+    state,
+  };
 }
 
 /** Tells `onStepFinish` about a finished turn. */

@@ -36,6 +36,15 @@ export interface ToolOptions<A, R> {
    * `GuardrailTripwireError` and cancels the work in flight.
    */
   guardrails?: ToolGuardrails<A>;
+  /**
+   * A human approves each call first: the loop stops before running it with a
+   * `pending-approval` result, and `resumeFrom` + `approvals` continue. A function decides
+   * per call (it gets the validated arguments).
+   * @default false
+   */
+  needsApproval?:
+    | boolean
+    | ((args: A, context: Omit<ToolContext, 'signal'>) => boolean | Promise<boolean>);
 }
 
 /** The outcome of checking a model's arguments against a tool's schema. */
@@ -48,6 +57,7 @@ export interface Tool<A = unknown, R = unknown> {
   readonly execute: (args: A, context: ToolContext) => R | Promise<R>;
   readonly timeoutMs: number | undefined;
   readonly guardrails?: ToolGuardrails<A> | undefined;
+  readonly needsApproval?: ToolOptions<A, R>['needsApproval'];
   /** The parameters as JSON Schema (objects closed with `additionalProperties: false`). */
   readonly jsonSchema: JsonSchema;
   /** The parameters made valid for strict function calling. */
@@ -82,6 +92,9 @@ export function tool<A, R>(options: ToolOptions<A, R>): Tool<A, R> {
   if (options.timeoutMs !== undefined && !(options.timeoutMs > 0)) {
     throw new InvalidInputError('tool.timeoutMs', 'must be a positive number of milliseconds');
   }
+  const approval = options.needsApproval;
+  if (approval !== undefined && typeof approval !== 'boolean' && typeof approval !== 'function')
+    throw new InvalidInputError('tool.needsApproval', 'must be a boolean or a function');
   checkGuardrails(options.guardrails?.input, 'tool.guardrails.input');
   checkGuardrails(options.guardrails?.output, 'tool.guardrails.output');
   const { parameters } = options;
@@ -113,6 +126,7 @@ export function tool<A, R>(options: ToolOptions<A, R>): Tool<A, R> {
     execute: options.execute,
     timeoutMs: options.timeoutMs,
     ...(options.guardrails ? { guardrails: options.guardrails } : {}),
+    ...(options.needsApproval ? { needsApproval: options.needsApproval } : {}),
     jsonSchema,
     get strictJsonSchema() {
       strict ??= toStrictJsonSchema(jsonSchema);
