@@ -1,5 +1,7 @@
 import { type GuardrailKind, GuardrailTripwireError } from '../errors/guardrail-tripwire-error.js';
 import { InvalidInputError } from '../errors/invalid-input-error.js';
+import type { LinkedController } from '../utils/abort.js';
+import type { LLMInput } from './llm-input.js';
 import type { Message } from './message.js';
 
 /**
@@ -101,4 +103,30 @@ export function checkGuardrails(list: unknown, field: string): void {
     if (typeof g?.name !== 'string' || g.name === '' || typeof g.check !== 'function')
       throw new InvalidInputError(`${field}.${i}`, 'a guardrail has a name and a check function');
   });
+}
+
+/**
+ * Runs the `before` input guardrails; starts the `parallel` ones, whose tripwire aborts the
+ * call (the model call in flight is cancelled). Gives the parallel check, to await before
+ * any answer is given.
+ */
+export async function checkInput<T>(
+  input: LLMInput<T>,
+  signal: AbortSignal,
+  run: LinkedController | undefined,
+): Promise<{ check?: Promise<unknown> }> {
+  const guardrails = input.inputGuardrails;
+  if (!guardrails || guardrails.length === 0) return {};
+  const value = {
+    systemPrompt: input.systemPrompt,
+    userMessage: input.userMessage,
+    messages: input.messages ?? [],
+  };
+  const before = guardrails.filter((g) => g.runs !== 'parallel');
+  const alongside = guardrails.filter((g) => g.runs === 'parallel');
+  await runGuardrails(before, 'input', value, { signal });
+  if (alongside.length === 0) return {};
+  const check = runGuardrails(alongside, 'input', value, { signal });
+  check.catch((error) => run?.controller.abort(error));
+  return { check }; // in an object: returned bare, the async function would wait for it
 }

@@ -1,5 +1,5 @@
 import { InvalidInputError } from '../errors/invalid-input-error.js';
-import type { ToolCallRecord } from './llm-result.js';
+import type { LLMResult, ToolCallRecord } from './llm-result.js';
 import type { Message, ToolCall } from './message.js';
 import type { Tool } from './tool.js';
 import type { ToolOutcome, ToolSet } from './tool-execution.js';
@@ -95,4 +95,43 @@ export function checkResume(
       throw new InvalidInputError(`approvals.${p.callId}`, 'needs { approve: true | false }');
   }
   return s;
+}
+
+/** A call that waits for a human: it did not run; its arguments are kept. */
+export function waiting(call: ToolCall, args: unknown): Promise<ToolOutcome> {
+  return Promise.resolve({
+    call,
+    output: args,
+    content: '',
+    isError: false,
+    background: false,
+    pending: true,
+  });
+}
+
+/** The result of a call stopped before tool calls that need approval. */
+export function pendingResult<T>(
+  asked: ToolOutcome[],
+  at: Pick<ApprovalState, 'messages' | 'turn' | 'usage' | 'toolCalls'>,
+): LLMResult<T> {
+  const pending = asked.map((o) => ({ callId: o.call.id, toolName: o.call.name, args: o.output }));
+  const state: ApprovalState = {
+    version: 1,
+    messages: structuredClone(at.messages),
+    turn: at.turn,
+    usage: { ...at.usage },
+    toolCalls: [...at.toolCalls],
+    pending,
+  };
+  return {
+    llmResponse: '' as T,
+    usage: at.usage,
+    toolCalls: at.toolCalls,
+    turns: at.turn,
+    finishReason: 'tool-calls',
+    messages: at.messages,
+    status: 'pending-approval',
+    pendingApprovals: pending,
+    state,
+  };
 }

@@ -4,56 +4,36 @@ import { type LinkedController, linkedController, neverAborts } from '../utils/a
 import { createLimiter } from '../utils/limiter.js';
 import { type BudgetMeter, metersFor, startModelCall, startToolCall } from './budget.js';
 import { endChat, endTool, startChat, startTool } from './call-telemetry.js';
-import { runGuardrails } from './guardrails.js';
+import { checkInput, runGuardrails } from './guardrails.js';
 import type { LLMInput } from './llm-input.js';
-import type { FinishDetails, FinishReason, LLMResult, ToolCallRecord } from './llm-result.js';
+import type { LLMResult, ToolCallRecord } from './llm-result.js';
 import { callHook, shouldStop } from './loop-hooks.js';
 import { regularTools, validateInput } from './loop-input.js';
 import { MaxTurnsExceededError } from './max-turns-exceeded-error.js';
 import type { AssistantMessage, Message, ToolCall } from './message.js';
-import type { ModelRequest, ModelStreamPart, ToolSpec } from './model-adapter.js';
-import {
-  callWithRetry,
-  checkCallIds,
-  type LoopContext,
-  plainCall,
-  startMessages,
-  toTypedError,
-  turnUsage,
-} from './model-call.js';
+import type { ModelRequest, ToolSpec } from './model-adapter.js';
+import { type LoopContext, plainCall, startMessages, toTypedError } from './model-call.js';
+import { generateTurn, streamTurn, type Turn } from './model-turn.js';
 import type { LLMStreamEvent } from './stream-event.js';
 import { parseStructured, repairMessage, responseFormatFor } from './structured-output.js';
 import { StructuredOutputError } from './structured-output-error.js';
 import type { Tool } from './tool.js';
 import {
   type ApprovalDecision,
-  type ApprovalState,
   checkResume,
   needsApproval,
+  pendingResult,
   refused,
   validArgs,
+  waiting,
 } from './tool-approval.js';
 import { executeToolCall, type ToolOutcome, type ToolSet } from './tool-execution.js';
-import { addUsage, emptyUsage, reportsUsage, type Usage } from './usage.js';
+import { addUsage, emptyUsage } from './usage.js';
 
 const NO_TOOLS = { regular: {}, background: {}, limiter: createLimiter(undefined) };
 
 /** Receives stream events; absent for `chat()`. */
 export type Emit<T> = ((event: LLMStreamEvent<T>) => void) | undefined;
-
-/** One model round trip's outcome, with its tool calls already started. */
-interface Turn {
-  text: string;
-  calls: ToolCall[];
-  outcomes: Promise<ToolOutcome>[];
-  usage: Usage;
-  finishReason: FinishReason;
-  details?: FinishDetails;
-  /** The provider paused the turn: send it back and the model continues. */
-  pause?: boolean;
-  responseId?: string;
-  responseModel?: string;
-}
 
 /**
  * The tool loop, written once for every provider: model call, concurrent tool execution,
@@ -297,71 +277,6 @@ async function loop<T>(
   }
 }
 
-/**
- * Runs the `before` input guardrails; starts the `parallel` ones, whose tripwire aborts the
- * call (the model call in flight is cancelled). Gives the parallel check, to await before
- * any answer is given.
- */
-async function checkInput<T>(
-  input: LLMInput<T>,
-  signal: AbortSignal,
-  run: LinkedController | undefined,
-): Promise<{ check?: Promise<unknown> }> {
-  const guardrails = input.inputGuardrails;
-  if (!guardrails || guardrails.length === 0) return {};
-  const value = {
-    systemPrompt: input.systemPrompt,
-    userMessage: input.userMessage,
-    messages: input.messages ?? [],
-  };
-  const before = guardrails.filter((g) => g.runs !== 'parallel');
-  const alongside = guardrails.filter((g) => g.runs === 'parallel');
-  await runGuardrails(before, 'input', value, { signal });
-  if (alongside.length === 0) return {};
-  const check = runGuardrails(alongside, 'input', value, { signal });
-  check.catch((error) => run?.controller.abort(error));
-  return { check }; // in an object: returned bare, the async function would wait for it
-}
-
-/** A call that waits for a human: it did not run; its arguments are kept. */
-function waiting(call: ToolCall, args: unknown): Promise<ToolOutcome> {
-  return Promise.resolve({
-    call,
-    output: args,
-    content: '',
-    isError: false,
-    background: false,
-    pending: true,
-  });
-}
-
-/** The result of a call stopped before tool calls that need approval. */
-function pendingResult<T>(
-  asked: ToolOutcome[],
-  at: Pick<ApprovalState, 'messages' | 'turn' | 'usage' | 'toolCalls'>,
-): LLMResult<T> {
-  const pending = asked.map((o) => ({ callId: o.call.id, toolName: o.call.name, args: o.output }));
-  const state: ApprovalState = {
-    version: 1,
-    messages: structuredClone(at.messages),
-    turn: at.turn,
-    usage: { ...at.usage },
-    toolCalls: [...at.toolCalls],
-    pending,
-  };
-  return {
-    llmResponse: '' as T,
-    usage: at.usage,
-    toolCalls: at.toolCalls,
-    turns: at.turn,
-    finishReason: 'tool-calls',
-    messages: at.messages,
-    status: 'pending-approval',
-    pendingApprovals: pending,
-    state,
-  };
-}
-
 /** Tells `onStepFinish` about a finished turn. */
 function finished<T>(
   input: LLMInput<T>,
@@ -389,97 +304,6 @@ function noOutcome(error: unknown): Promise<ToolOutcome> {
 
 function isBackground(tools: ToolSet, call: ToolCall): boolean {
   return Object.hasOwn(tools.background, call.name);
-}
-
-async function generateTurn<T>(
-  ctx: LoopContext,
-  request: ModelRequest,
-  emit: Emit<T>,
-  start: (call: ToolCall) => Promise<ToolOutcome>,
-): Promise<Turn> {
-  const response = await callWithRetry(ctx, request.signal, async () => {
-    const answer = await ctx.adapter.generate(request);
-    checkCallIds(answer.toolCalls, ctx.adapter.provider); // a malformed turn is retried
-    return answer;
-  });
-  if (response.reasoning) emit?.({ type: 'reasoning-delta', text: response.reasoning });
-  if (response.text) emit?.({ type: 'text-delta', text: response.text });
-  // A turn cut by the output limit may end in an unfinished call: none of its calls runs.
-  const calls = response.finishReason === 'length' ? [] : response.toolCalls;
-  return {
-    text: response.text,
-    calls,
-    outcomes: calls.map(start),
-    usage: turnUsage(ctx, response.usage),
-    finishReason: response.finishReason,
-    ...(response.finishDetails ? { details: response.finishDetails } : {}),
-    ...(response.pause ? { pause: true } : {}),
-    ...(response.responseId ? { responseId: response.responseId } : {}),
-    ...(response.responseModel ? { responseModel: response.responseModel } : {}),
-  };
-}
-
-async function streamTurn<T>(
-  ctx: LoopContext,
-  request: ModelRequest,
-  emit: Emit<T>,
-  start: (call: ToolCall) => Promise<ToolOutcome>,
-): Promise<Turn> {
-  // A stream is retried only until its first part arrives.
-  const { iterator, first } = await callWithRetry(ctx, request.signal, async () => {
-    const it = ctx.adapter.stream(request)[Symbol.asyncIterator]();
-    return { iterator: it, first: await it.next() };
-  });
-  const turn: Turn = {
-    text: '',
-    calls: [],
-    outcomes: [],
-    usage: emptyUsage(ctx.adapter.provider, ctx.adapter.model),
-    finishReason: 'stop',
-  };
-  // The turn's usage parts, summed, then priced as one call.
-  const delta = emptyUsage(ctx.adapter.provider, ctx.adapter.model);
-  let reported = false;
-  const ids = new Set<string>();
-  const apply = (part: ModelStreamPart) => {
-    switch (part.type) {
-      case 'text-delta':
-        turn.text += part.text;
-        emit?.({ type: 'text-delta', text: part.text });
-        break;
-      case 'reasoning-delta':
-        emit?.({ type: 'reasoning-delta', text: part.text });
-        break;
-      case 'tool-call':
-        checkCallIds([part.toolCall], ctx.adapter.provider, ids);
-        turn.calls.push(part.toolCall);
-        turn.outcomes.push(start(part.toolCall));
-        break;
-      case 'usage':
-        if (reportsUsage(part.usage)) reported = true;
-        addUsage(delta, part.usage);
-        break;
-      case 'finish':
-        turn.finishReason = part.finishReason;
-        if (part.details) turn.details = part.details;
-        if (part.pause) turn.pause = true;
-        if (part.responseId) turn.responseId = part.responseId;
-        if (part.responseModel) turn.responseModel = part.responseModel;
-        break;
-      default:
-        break;
-    }
-  };
-  try {
-    for (let next = first; !next.done; next = await iterator.next()) apply(next.value);
-  } catch (error) {
-    // Tools of this turn may be running: keep their rejections from going unhandled.
-    for (const o of turn.outcomes) o.catch(() => {});
-    throw error;
-  }
-  if (turn.calls.length > 0 && turn.finishReason === 'stop') turn.finishReason = 'tool-calls';
-  turn.usage = turnUsage(ctx, reported ? delta : undefined);
-  return turn;
 }
 
 function toolSpecs(tools: ToolSet): ToolSpec[] {
