@@ -1,5 +1,10 @@
+import { InvalidInputError } from '../errors/invalid-input-error.js';
 import type { BudgetMeter, Spent } from '../llm/budget.js';
+import type { LLMClient } from '../llm/llm-client.js';
+import type { LLMInput } from '../llm/llm-input.js';
+import type { LLMResult } from '../llm/llm-result.js';
 import type { LLMStreamEvent } from '../llm/stream-event.js';
+import type { ApprovalDecision, ApprovalState } from '../llm/tool-approval.js';
 import { abortErrorFrom, linkedController, raceAbort } from '../utils/abort.js';
 import { isRetryableError, retry } from '../utils/retry.js';
 import type { ChildSpec, CompiledWorkflow } from './compiled-workflow.js';
@@ -89,6 +94,12 @@ export async function executeNode<S extends object>(
         emit?.({ type: 'custom', runId: x.runId, node: name, name: eventName, data }),
       emit &&
         ((event) => emit({ type: 'message', runId: x.runId, node: name, step: x.step, event })),
+      () => {
+        const answers = x.answers;
+        if (!answers || asked >= answers.length) return undefined;
+        asked = answers.length;
+        return answers.at(-1);
+      },
     );
     try {
       const running = node.child
@@ -185,6 +196,8 @@ class Context implements NodeContext {
   readonly #idle: () => AbortSignal;
   readonly #superStep: number;
   readonly #forward: ((event: LLMStreamEvent<unknown>) => void) | undefined;
+  /** The newest answer this node was given (all count as taken), for `chat`. */
+  readonly #lastAnswer: (() => unknown) | undefined;
 
   constructor(
     signal: AbortSignal | undefined,
@@ -194,8 +207,10 @@ class Context implements NodeContext {
     interrupt: NodeContext['interrupt'],
     emit: NodeContext['emit'],
     forward: ((event: LLMStreamEvent<unknown>) => void) | undefined,
+    lastAnswer?: () => unknown,
   ) {
     this.#forward = forward;
+    this.#lastAnswer = lastAnswer;
     this.runId = x.runId;
     this.node = node;
     this.step = x.step;
@@ -209,6 +224,36 @@ class Context implements NodeContext {
 
   get signal(): AbortSignal {
     return this.#signal ?? this.#idle();
+  }
+
+  async chat<T = string>(
+    client: Pick<LLMClient, 'chat'>,
+    input: LLMInput<T>,
+  ): Promise<LLMResult<T>> {
+    const signal = this.signal;
+    // An answered approval: the newest answer's state holds everything decided before it.
+    const answered = this.#lastAnswer?.();
+    let result = isApprovalAnswer(answered)
+      ? await client.chat({
+          ...input,
+          signal,
+          resumeFrom: answered.state,
+          approvals: answered.approvals,
+        })
+      : await client.chat({ ...input, signal });
+    while (result.status === 'pending-approval') {
+      const { pendingApprovals, state } = result;
+      const answer = this.interrupt<unknown>({ type: 'tool-approval', pendingApprovals, state });
+      if (!isApprovalAnswer(answer))
+        throw new InvalidInputError('approvals', 'resume a tool approval with { approvals }');
+      result = await client.chat({
+        ...input,
+        signal,
+        resumeFrom: answer.state,
+        approvals: answer.approvals,
+      });
+    }
+    return result;
   }
 
   forward(event: LLMStreamEvent<unknown>): void {
@@ -225,6 +270,16 @@ class Context implements NodeContext {
   get idempotencyKey(): string {
     return `${this.runId}:${this.#superStep}:${this.node}`;
   }
+}
+
+/** What `resume(runId, { approvals })` gives a node waiting on a tool approval. */
+interface ApprovalAnswer {
+  approvals: Record<string, ApprovalDecision>;
+  state: ApprovalState;
+}
+
+function isApprovalAnswer(value: unknown): value is ApprovalAnswer {
+  return typeof value === 'object' && value !== null && 'approvals' in value && 'state' in value;
 }
 
 /** The fields the engine keeps: no node may write them. */

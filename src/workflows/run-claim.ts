@@ -30,7 +30,7 @@ export interface RunControlOptions {
 export async function claimRun<S extends object = object>(
   checkpointer: Checkpointer,
   runId: string,
-  options: RunControlOptions & { value?: unknown; budget?: Budget } = {},
+  options: RunControlOptions & { value?: unknown; budget?: Budget; approvals?: unknown } = {},
 ): Promise<RunPosition<S>> {
   const last = await storedRun(checkpointer, runId, options.signal);
   const claimed = claimOf(last, options, options.now ?? (() => new Date()));
@@ -81,10 +81,11 @@ export async function cancelRun(
 /** The claim of `last`, or the result of a run that is finished (nothing to claim). */
 export function claimOf(
   last: Checkpoint,
-  options: { value?: unknown; budget?: Budget },
+  given: { value?: unknown; budget?: Budget; approvals?: unknown },
   now: () => Date,
 ): Checkpoint | WorkflowResult {
   const { runId } = last;
+  const options = withApprovals(last, given);
   const state = last.state as unknown as WorkflowState<object>;
   if ('value' in options && last.status !== 'interrupted') {
     // The question was answered already (or never asked): this answer must not count.
@@ -112,6 +113,31 @@ export function claimOf(
     resumes: (last.resumes ?? 0) + 1,
     createdAt: now().toISOString(),
   };
+}
+
+/**
+ * `approvals` as the answer to a tool-approval interrupt: the decisions with the stopped
+ * call's state (kept in the interrupt's payload), so the node continues it where it stopped.
+ */
+function withApprovals(
+  last: Checkpoint,
+  options: { value?: unknown; budget?: Budget; approvals?: unknown },
+): { value?: unknown; budget?: Budget } {
+  if (options.approvals === undefined) return options;
+  const { approvals, ...rest } = options;
+  if ('value' in options)
+    throw new InvalidInputError('approvals', 'give either value or approvals, not both');
+  if (typeof approvals !== 'object' || approvals === null)
+    throw new InvalidInputError('approvals', 'must be { [callId]: { approve } }');
+  if (last.status !== 'interrupted')
+    throw new RunConflictError(last.runId, last.version + 1, `it is ${last.status}, not waiting`);
+  const payload = last.interrupt?.payload as { type?: unknown; state?: unknown } | undefined;
+  if (payload?.type !== 'tool-approval')
+    throw new InvalidInputError(
+      'approvals',
+      `run "${last.runId}" does not wait for a tool approval`,
+    );
+  return { ...rest, value: { approvals, state: payload.state } };
 }
 
 /** Whether `claimOf` gave a claim (not a finished run's result). */

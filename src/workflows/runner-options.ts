@@ -1,5 +1,6 @@
 import type { Budget, Spent } from '../llm/budget.js';
 import type { Pricing } from '../llm/pricing.js';
+import type { ApprovalDecision } from '../llm/tool-approval.js';
 import type { TelemetryOptions } from '../telemetry/telemetry-types.js';
 import type { Logger } from '../utils/logger.js';
 import type { Checkpointer, Retention, RunStatus } from './checkpointer.js';
@@ -88,6 +89,11 @@ export interface ResumeOptions {
    * `RunConflictError` when it is not (another runner answered or continued it first).
    */
   value?: unknown;
+  /**
+   * Decisions for a run waiting on a tool approval (a node's `ctx.chat` stopped before tools
+   * that need one): one per pending call id, as `chat({ approvals })` takes them.
+   */
+  approvals?: Record<string, ApprovalDecision>;
   signal?: AbortSignal;
   /** Time limit of this call, as in `executeWorkflow`. */
   timeoutMs?: number;

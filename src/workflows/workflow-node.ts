@@ -1,4 +1,7 @@
 import type { Agent } from '../agents/agent.js';
+import type { LLMClient } from '../llm/llm-client.js';
+import type { LLMInput } from '../llm/llm-input.js';
+import type { LLMResult } from '../llm/llm-result.js';
 import type { LLMStreamEvent } from '../llm/stream-event.js';
 import type { RetryOptions } from '../utils/retry.js';
 import type { StateUpdate, WorkflowState } from './workflow-state.js';
@@ -42,6 +45,13 @@ export interface NodeContext {
    * workflow's tokens live: `for await (const e of ctx.pipe(client.stream(input))) ...`.
    */
   pipe<T>(events: AsyncIterable<LLMStreamEvent<T>>): AsyncIterable<LLMStreamEvent<T>>;
+  /**
+   * `client.chat(input)` with the node's signal, durable across tool approvals: a call that
+   * stops for approval (`needsApproval` tools) pauses the run as an interrupt whose payload is
+   * `{ type: 'tool-approval', pendingApprovals, state }`; `resume(runId, { approvals })` —
+   * from any process — continues the call where it stopped, without asking the model again.
+   */
+  chat<T = string>(client: Pick<LLMClient, 'chat'>, input: LLMInput<T>): Promise<LLMResult<T>>;
 }
 
 /** A node as a function. */

@@ -385,7 +385,7 @@ export class WorkflowRunner<S extends object = object> {
   /** Claims the stored run `last` and runs it on (`delivered`: a child run's answers given). */
   async #continue(
     last: Checkpoint,
-    options: Pick<ResumeOptions, 'value' | 'budget'>,
+    options: Pick<ResumeOptions, 'value' | 'budget' | 'approvals'>,
     delivered: number | undefined,
     emit: Emit<S>,
     signal: AbortSignal | undefined,

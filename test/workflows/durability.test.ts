@@ -103,6 +103,45 @@ describe.each([
   });
 });
 
+describe('a tool approval inside a workflow node, across processes (SQLite)', () => {
+  it('pauses the run; another process approves; the tool runs once; a second answer is refused', () => {
+    const store = join(dir, 'approvals.db');
+    const log = join(dir, 'approvals.log');
+    writeFileSync(log, '');
+    const runId = `approval-${Date.now()}`;
+    const paused = run('approval-child.mjs', [store, log, runId, 'start']);
+    expect(paused).toMatchObject({
+      status: 'interrupted',
+      interrupt: {
+        node: 'agent',
+        payload: {
+          type: 'tool-approval',
+          pendingApprovals: [{ callId: 'call_refund', toolName: 'refund', args: { amount: 249 } }],
+        },
+      },
+    });
+    expect(readFileSync(log, 'utf8')).toBe('');
+    const done = run('approval-child.mjs', [store, log, runId, 'approve']);
+    expect(done.status).toBe('completed');
+    expect(done.state.agentData.reply).toBe('reply after: refunded 249');
+    expect(lines(log)).toEqual(['refund 249']);
+    const again = run('approval-child.mjs', [store, log, runId, 'reject']);
+    expect(again.error).toBe('RunConflictError');
+    expect(lines(log)).toEqual(['refund 249']);
+  });
+
+  it('a refusal reaches the model as the tool result, in the resuming process', () => {
+    const store = join(dir, 'approvals.db');
+    const log = join(dir, 'approvals-2.log');
+    writeFileSync(log, '');
+    const runId = `refusal-${Date.now()}`;
+    run('approval-child.mjs', [store, log, runId, 'start']);
+    const done = run('approval-child.mjs', [store, log, runId, 'reject']);
+    expect(done.state.agentData.reply).toBe('reply after: The user did not approve this call: no');
+    expect(readFileSync(log, 'utf8')).toBe('');
+  });
+});
+
 describe.each([
   ['sqlite', () => join(dir, 'hitl.db')],
   ['redis', () => inject('redisUrl')],
