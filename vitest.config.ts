@@ -11,6 +11,7 @@ export default defineConfig({
       { find: /^arshai\/adapter-kit$/, replacement: src('adapter-kit/index.ts') },
       { find: /^arshai\/redis$/, replacement: src('redis/index.ts') },
       { find: /^arshai\/bullmq$/, replacement: src('bullmq/index.ts') },
+      { find: /^arshai\/mcp$/, replacement: src('mcp/index.ts') },
       {
         find: /^arshai\/(openai|anthropic|gemini|ai-sdk)$/,
         replacement: src('providers/$1/index.ts'),

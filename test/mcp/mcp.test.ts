@@ -1,0 +1,118 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { createRequire } from 'node:module';
+import { createServer } from 'node:net';
+import { McpConnectionError, mcpTools } from 'arshai/mcp';
+import { ScriptedLLMClient } from 'arshai/testing';
+import { afterAll, describe, expect, it } from 'vitest';
+
+// The real "everything" MCP server from npm, run by this Node.
+const server = createRequire(import.meta.url).resolve(
+  '@modelcontextprotocol/server-everything/dist/index.js',
+);
+const children: ChildProcess[] = [];
+afterAll(() => {
+  for (const c of children) c.kill('SIGKILL');
+});
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const s = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as { port: number };
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+/** Starts the server over Streamable HTTP on a loopback port; resolves once it listens. */
+async function httpServer(): Promise<{ url: string; child: ChildProcess }> {
+  const port = await freePort();
+  const child = spawn(process.execPath, [server, 'streamableHttp'], {
+    env: { ...process.env, PORT: String(port) },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  children.push(child);
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('MCP server did not start')), 15_000);
+    child.stderr?.on('data', (d: Buffer) => {
+      if (d.toString().includes('listening')) {
+        clearTimeout(timer);
+        resolve();
+      }
+    });
+  });
+  return { url: `http://127.0.0.1:${port}/mcp`, child };
+}
+
+const loop = () =>
+  new ScriptedLLMClient([
+    {
+      toolCalls: [
+        { name: 'everything_echo', args: { message: 'hello' } },
+        { name: 'everything_get-sum', args: { a: 2, b: 3 } },
+        { name: 'everything_get-sum', args: { a: 'two' } },
+      ],
+    },
+    { text: 'done' },
+  ]);
+
+describe('MCP tools (real servers from npm)', () => {
+  it('over stdio: the server’s tools run in a tool loop; bad arguments never reach the server', async () => {
+    const mcp = await mcpTools({
+      command: process.execPath,
+      args: [server, 'stdio'],
+      prefix: 'everything_',
+    });
+    try {
+      expect(Object.keys(mcp.tools)).toEqual(
+        expect.arrayContaining(['everything_echo', 'everything_get-sum']),
+      );
+      expect(mcp.tools['everything_get-sum']?.jsonSchema).toMatchObject({
+        properties: { a: { type: 'number' }, b: { type: 'number' } },
+      });
+      const result = await loop().chat({ systemPrompt: 's', userMessage: 'u', tools: mcp.tools });
+      const [echo, sum, bad] = result.toolCalls;
+      expect(echo).toMatchObject({ isError: false, output: 'Echo: hello' });
+      expect(String(sum?.output)).toContain('5');
+      expect(bad).toMatchObject({ isError: true });
+      expect(String(bad?.output)).toMatch(/invalid arguments/);
+    } finally {
+      await mcp.close();
+    }
+  }, 30_000);
+
+  it('over Streamable HTTP on a loopback port; a server that dies mid-call fails the call at once', async () => {
+    const { url, child } = await httpServer();
+    const mcp = await mcpTools({ url, prefix: 'everything_' });
+    try {
+      const result = await loop().chat({ systemPrompt: 's', userMessage: 'u', tools: mcp.tools });
+      expect(result.toolCalls[0]).toMatchObject({ isError: false, output: 'Echo: hello' });
+      const long = mcp.tools['everything_trigger-long-running-operation'];
+      expect(long).toBeDefined();
+      const started = performance.now();
+      const call = Promise.resolve(
+        long?.execute(
+          { duration: 20, steps: 2 },
+          {
+            signal: new AbortController().signal,
+            toolCallId: 'c1',
+            toolName: 'long',
+          },
+        ),
+      );
+      setTimeout(() => child.kill('SIGKILL'), 300);
+      await expect(call).rejects.toSatisfy(
+        (e) => McpConnectionError.isInstance(e) || e instanceof Error,
+      );
+      expect(performance.now() - started).toBeLessThan(10_000); // not the 20 s of the operation
+    } finally {
+      await mcp.close();
+    }
+  }, 40_000);
+
+  it('a server that cannot be reached is a McpConnectionError', async () => {
+    const port = await freePort();
+    await expect(
+      mcpTools({ url: `http://127.0.0.1:${port}/mcp`, timeoutMs: 2_000 }),
+    ).rejects.toSatisfy((e) => McpConnectionError.isInstance(e));
+  }, 20_000);
+});
