@@ -12,7 +12,7 @@ import type { ChildCall } from './subworkflow-run.js';
 import { InvalidNodeUpdateError } from './workflow-errors.js';
 import type { WorkflowEvent } from './workflow-events.js';
 import type { NodeContext } from './workflow-node.js';
-import type { StateUpdate, WorkflowState } from './workflow-state.js';
+import { ENGINE_FIELDS, type StateUpdate, type WorkflowState } from './workflow-state.js';
 
 /** What one node execution produced. */
 export interface NodeOutcome<S extends object> {
@@ -281,15 +281,6 @@ interface ApprovalAnswer {
 function isApprovalAnswer(value: unknown): value is ApprovalAnswer {
   return typeof value === 'object' && value !== null && 'approvals' in value && 'state' in value;
 }
-
-/** The fields the engine keeps: no node may write them. */
-const ENGINE_FIELDS: ReadonlySet<string> = new Set([
-  'userContext',
-  'currentStep',
-  'stepCount',
-  'processingPath',
-  'input',
-]);
 
 /** A node's return value must be nothing or an object of state fields it may write. */
 function checkUpdate(node: string, update: unknown): void {

@@ -6,15 +6,7 @@ import { putCheckpoint } from './checkpoint-io.js';
 import type { Checkpoint, Checkpointer } from './checkpointer.js';
 import type { StateSchema } from './state-schema.js';
 import { RunConflictError } from './workflow-errors.js';
-
-/** The fields the engine keeps: a fork's edit may not write them. */
-const ENGINE_FIELDS = new Set([
-  'userContext',
-  'currentStep',
-  'stepCount',
-  'processingPath',
-  'input',
-]);
+import { ENGINE_FIELDS } from './workflow-state.js';
 
 /**
  * The first checkpoint of a run forked from `history` at `step`: the state after that step

@@ -2,6 +2,7 @@ import type { ZodType } from 'zod';
 import { InvalidInputError } from '../errors/invalid-input-error.js';
 import type { Checkpoint } from './checkpointer.js';
 import { type StateIssue, StateValidationError } from './workflow-errors.js';
+import { ENGINE_FIELDS } from './workflow-state.js';
 
 /** A zod object schema of the user's own state fields. */
 export type StateSchemaType<S> = ZodType<S> & { shape: Record<string, unknown> };
@@ -12,20 +13,11 @@ export type MigrateState<S> = (
   info: { runId: string; step: number },
 ) => Partial<S> | Record<string, unknown>;
 
-/** The fields every workflow state has (the engine's). */
-const ENGINE: ReadonlySet<string> = new Set([
-  'userContext',
-  'currentStep',
-  'stepCount',
-  'processingPath',
-  'agentData',
-  'workingMemories',
-  'errors',
-  'input',
-]);
-
 /** The state fields a node may write besides the schema's: the engine's merged ones. */
 const WRITABLE: ReadonlySet<string> = new Set(['agentData', 'workingMemories', 'errors']);
+
+/** The fields every workflow state has (the engine's). */
+const ENGINE: ReadonlySet<string> = new Set([...ENGINE_FIELDS, ...WRITABLE]);
 
 /**
  * The workflow's state schema at work: node updates and merged states are checked after each

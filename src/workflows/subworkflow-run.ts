@@ -1,7 +1,7 @@
 import type { Checkpoint } from './checkpointer.js';
 import type { ChildSpec } from './compiled-workflow.js';
 import type { WorkflowEvent, WorkflowResult } from './workflow-events.js';
-import type { WorkflowState } from './workflow-state.js';
+import { ENGINE_FIELDS, type WorkflowState } from './workflow-state.js';
 
 /** One execution of a subworkflow node, as the engine hands it over. */
 export interface ChildCall {
@@ -46,9 +46,6 @@ export function childRunId(runId: string, node: string, step: number): string {
   return `${runId}/${node}.${step}`;
 }
 
-/** The engine's bookkeeping, left out of a child's default output. */
-const BOOKKEEPING = new Set(['userContext', 'currentStep', 'stepCount', 'processingPath', 'input']);
-
 /**
  * Runs a subworkflow node: starts its child run, or continues it where it stands — after a
  * crash (from its last checkpoint), or with the parent's newest answer when it waits on an
@@ -81,7 +78,7 @@ export async function runSubworkflow(runs: ChildRuns, call: ChildCall): Promise<
   if (call.spec.output) return call.spec.output(result.state as never, call.state as never);
   const own: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(result.state)) {
-    if (!BOOKKEEPING.has(key)) own[key] = value;
+    if (!ENGINE_FIELDS.has(key)) own[key] = value; // the engine's bookkeeping stays out
   }
   return { agentData: { [call.node]: own } };
 }

@@ -57,6 +57,15 @@ export type Reducers<S extends object> = {
   [K in keyof WorkflowState<S> & string]?: Reducer<NonNullable<WorkflowState<S>[K]>>;
 };
 
+/** The fields the engine keeps: no node (nor a fork's edit) may write them. */
+export const ENGINE_FIELDS: ReadonlySet<string> = new Set([
+  'userContext',
+  'currentStep',
+  'stepCount',
+  'processingPath',
+  'input',
+]);
+
 /** Keys the engine merges key by key: parallel writes to one sub-key still conflict. */
 export const MERGED_KEYS: ReadonlySet<string> = new Set(['agentData', 'workingMemories']);
 
