@@ -1,3 +1,4 @@
+import { InvalidInputError } from '../errors/invalid-input-error.js';
 import type { InputGuardrail, OutputGuardrail } from '../llm/guardrails.js';
 import type { LLMClient } from '../llm/llm-client.js';
 import type { LLMInput } from '../llm/llm-input.js';
@@ -56,6 +57,14 @@ export class ChatAgent extends BaseAgent<string> {
   async process(input: AgentInput): Promise<string> {
     const { llmInput, conversationId, userId, prior } = await this.#prepare(input);
     const result = await this.llmClient.chat(llmInput);
+    // `process` has no way to wait for a human: an empty answer here would be a silent lie.
+    const waiting = result.pendingApprovals?.[0];
+    if (result.status === 'pending-approval' && waiting) {
+      throw new InvalidInputError(
+        `tools.${waiting.toolName}`,
+        "needs approval, which ChatAgent.process cannot wait for: call the client's chat() and continue with resumeFrom, or use ctx.chat in a workflow node",
+      );
+    }
     await this.#remember(conversationId, userId, result.messages.slice(prior), input.signal);
     return result.llmResponse;
   }

@@ -1,4 +1,4 @@
-import { InvalidInputError, tool } from 'arshai';
+import { ChatAgent, InvalidInputError, tool } from 'arshai';
 import { ScriptedLLMClient } from 'arshai/testing';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
@@ -129,5 +129,14 @@ describe('tool approval', () => {
     await expect(
       llm.chat({ ...input, resumeFrom: { version: 9 } as never, approvals: {} }).catch(field),
     ).resolves.toBe('resumeFrom');
+  });
+
+  it('ChatAgent.process cannot wait for a human: a tool needing approval is a clear error, not an empty answer', async () => {
+    const log: string[] = [];
+    const agent = new ChatAgent(script(), 'Refunds.', { tools: tools(log) });
+    await expect(agent.process({ message: 'refund A1' })).rejects.toSatisfy(
+      (e) => InvalidInputError.isInstance(e) && e.field === 'tools.refund',
+    );
+    expect(log).toEqual(['lookup A1']);
   });
 });
