@@ -3,18 +3,15 @@ import type { Pricing } from '../llm/pricing.js';
 import { GEN_AI_METRICS } from '../telemetry/gen-ai.js';
 import { endSpan, inSpan, recordMetric, remoteParent, startSpan } from '../telemetry/spans.js';
 import type { SpanLike, TelemetryOptions } from '../telemetry/telemetry-types.js';
-import { abortErrorFrom, neverAborts, throwIfAborted } from '../utils/abort.js';
+import { neverAborts, throwIfAborted } from '../utils/abort.js';
 import { putCheckpoint } from './checkpoint-io.js';
 import type { Checkpoint, Checkpointer, PendingWrite, RunStatus } from './checkpointer.js';
 import type { CompiledWorkflow, JoinProgress } from './compiled-workflow.js';
 import { type Execution, executeNode, type NodeOutcome } from './node-execution.js';
+import { type PendingWrites, pendingWrites } from './pending-writes.js';
 import { mergeStep } from './step-merge.js';
 import type { ChildCall } from './subworkflow-run.js';
-import {
-  CheckpointError,
-  StepLimitExceededError,
-  type WorkflowRunError,
-} from './workflow-errors.js';
+import { StepLimitExceededError, type WorkflowRunError } from './workflow-errors.js';
 import type { WorkflowEvent, WorkflowResult } from './workflow-events.js';
 import type { Reducer, StateUpdate, WorkflowState } from './workflow-state.js';
 
@@ -156,7 +153,8 @@ export class StepEngine<S extends object> {
     }
     const before = position.state;
     const answers = position.answers;
-    const parallel = position.next.length > 1 ? this.#parallel(position) : undefined;
+    const parallel =
+      position.next.length > 1 ? pendingWrites<S>(this.checkpointer, position) : undefined;
     const done = position.next.length > 1 ? await this.#finished(position, parallel) : undefined;
     const idle = () => (position.idle ??= neverAborts());
     const meter = position.meter;
@@ -232,9 +230,8 @@ export class StepEngine<S extends object> {
       emit({ type: 'state', runId, step: position.step, state: position.state });
     }
     // A branch asked while another failed onto its error route: the asking one runs next.
-    const asking = asked.find((o) => o.node === answers?.node) ?? asked[0];
-    position.answers = asking && asking.node === answers?.node ? answers : undefined;
-    if (asking) return this.#asked(position, asking, ran(outcomes), emit);
+    if (asked.length > 0) return this.#asked(position, asked, ran(outcomes), emit);
+    position.answers = undefined;
     const finished = position.next.length === 0;
     await this.checkpoint(position, finished ? 'completed' : 'running', ran(outcomes));
     return finished
@@ -252,24 +249,23 @@ export class StepEngine<S extends object> {
     asked: NodeOutcome<S>[],
     emit: Emit<S>,
   ): Promise<WorkflowResult<S>> {
-    const answers = position.answers;
-    // The node that was answered keeps its answers while it asks again.
-    const asking = asked.find((o) => o.node === answers?.node) ?? (asked[0] as NodeOutcome<S>);
-    position.answers = asking.node === answers?.node ? answers : undefined;
     const writes = outcomes
       .filter((o) => o.interrupt === undefined)
       .map((o): PendingWrite => ({ node: o.node, update: o.update as PendingWrite['update'] }));
     position.writes = writes.length > 0 ? writes : undefined;
-    return this.#asked(position, asking, [], emit);
+    return this.#asked(position, asked, [], emit);
   }
 
+  /** The run stops for a human: the node that was answered keeps its answers while it asks again. */
   async #asked(
     position: Position<S>,
-    asking: NodeOutcome<S>,
+    asked: NodeOutcome<S>[],
     ranNodes: string[],
     emit: Emit<S>,
   ): Promise<WorkflowResult<S>> {
-    const { runId } = position;
+    const { runId, answers } = position;
+    const asking = asked.find((o) => o.node === answers?.node) ?? (asked[0] as NodeOutcome<S>);
+    position.answers = asking.node === answers?.node ? answers : undefined;
     const interrupt = { node: asking.node, payload: asking.interrupt?.payload };
     await this.checkpoint(position, 'interrupted', ranNodes, { interrupt });
     emit?.({ type: 'interrupt', runId, ...interrupt });
@@ -322,42 +318,6 @@ export class StepEngine<S extends object> {
     );
     endSpan(span, outcome.error);
     return outcome;
-  }
-
-  /**
-   * A parallel step's pending writes: the branches that finished before a crash (read when
-   * the step starts from a stored checkpoint), and each branch's update as it finishes.
-   */
-  #parallel(position: Position<S>): PendingWrites<S> | undefined {
-    const store = this.checkpointer;
-    if (!store?.putWrite || !store.getWrites) return undefined;
-    const { runId, step, signal } = position;
-    const options = signal ? { signal } : undefined;
-    const guard = async <T>(operation: 'read' | 'write', work: () => Promise<T>): Promise<T> => {
-      try {
-        return await work();
-      } catch (error) {
-        if (signal?.aborted) throw abortErrorFrom(signal);
-        throw new CheckpointError(runId, step, error, operation);
-      }
-    };
-    return {
-      done: async (): Promise<Map<string, PendingWrite>> => {
-        if (!position.stored) return new Map();
-        const writes = await guard(
-          'read',
-          async () => (await store.getWrites?.(runId, step, options)) ?? [],
-        );
-        // An interrupted node, answered, must run again: it never left a write.
-        return new Map(writes.map((w) => [w.node, w]));
-      },
-      keep: (outcome: NodeOutcome<S>) =>
-        guard('write', () => {
-          const update = outcome.update as Record<string, unknown> | undefined;
-          const write: PendingWrite = { node: outcome.node, update };
-          return store.putWrite?.(runId, step, write, options) ?? Promise.resolve();
-        }),
-    };
   }
 
   async fail(
@@ -424,12 +384,6 @@ export class StepEngine<S extends object> {
     endSpan(span);
     position.version++;
   }
-}
-
-/** A parallel step's pending writes in the checkpointer. */
-interface PendingWrites<S extends object> {
-  done(): Promise<Map<string, PendingWrite>>;
-  keep(outcome: NodeOutcome<S>): Promise<void>;
 }
 
 /** The run's spending, for its result, once it spent anything. */
