@@ -62,7 +62,7 @@ export class ChatAgent extends BaseAgent<string> {
     if (result.status === 'pending-approval' && waiting) {
       throw new InvalidInputError(
         `tools.${waiting.toolName}`,
-        "needs approval, which ChatAgent.process cannot wait for: call the client's chat() and continue with resumeFrom, or use ctx.chat in a workflow node",
+        "needs approval, which ChatAgent.process cannot wait for outside a workflow: run the agent in a workflow node (the run waits for the approval), or call the client's chat() and continue with resumeFrom",
       );
     }
     await this.#remember(conversationId, userId, result.messages.slice(prior), input.signal);

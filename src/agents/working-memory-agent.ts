@@ -3,6 +3,7 @@ import type { MemoryManager } from '../memory/memory-types.js';
 import { throwIfAborted } from '../utils/abort.js';
 import { assertId } from '../utils/ids.js';
 import { type Logger, silentLogger } from '../utils/logger.js';
+import { Pause } from '../utils/pause.js';
 import type { AgentInput } from './agent.js';
 import { BaseAgent } from './base-agent.js';
 import { conversationIdOf, userIdOf } from './conversation-id.js';
@@ -108,6 +109,7 @@ export class WorkingMemoryAgent extends BaseAgent<string> {
       return { answer: answer.llmResponse, memoryUpdated: true };
     } catch (error) {
       throwIfAborted(signal); // the caller gave up: no answer is wanted
+      if (Pause.isInstance(error)) throw error; // the run waits for an approval
       const memoryError = error instanceof Error ? error : new Error(String(error));
       this.#logger.warn('arshai: working memory not updated', {
         conversationId,

@@ -1,6 +1,7 @@
 import { AbortError } from '../errors/abort-error.js';
 import { InvalidInputError } from '../errors/invalid-input-error.js';
 import { type Budget, BudgetExceededError, BudgetMeter } from '../llm/budget.js';
+import type { ApprovalDecision } from '../llm/tool-approval.js';
 import type { TelemetryOptions } from '../telemetry/telemetry-types.js';
 import { abortErrorFrom, linkedController } from '../utils/abort.js';
 import { silentLogger } from '../utils/logger.js';
@@ -166,19 +167,25 @@ export class WorkflowQueue {
    * `undefined` is no answer); without, a run that stopped (cancelled, timed out, over budget
    * — pass a larger `budget` — or whose steps failed to run). Claims the run, then enqueues
    * its next step. Two processes resuming at once: one wins, the other gets
-   * `RunConflictError`. Resolves with where the run stands.
+   * `RunConflictError`. Resolves with where the run stands. A run waiting for a tool
+   * approval takes `{ approvals: { [callId]: { approve } } }` instead of a value.
    */
   async resume(
     runId: string,
     value?: unknown,
-    options: { signal?: AbortSignal; budget?: Budget } = {},
+    options: {
+      signal?: AbortSignal;
+      budget?: Budget;
+      approvals?: Record<string, ApprovalDecision>;
+    } = {},
   ): Promise<RunPosition<object>> {
     this.#open();
-    const { signal, budget } = options;
+    const { signal, budget, approvals } = options;
     const claimed = await claimRun(this.checkpointer, runId, {
       ...(value !== undefined ? { value } : {}),
       ...(signal ? { signal } : {}),
       ...(budget ? { budget } : {}),
+      ...(approvals ? { approvals } : {}),
     });
     if (claimed.status === 'running') await this.#steps.enqueue(claimed.workflow, claimed, signal);
     return claimed;

@@ -7,6 +7,7 @@ import type { TelemetryOptions } from '../telemetry/telemetry-types.js';
 import { type Logger, silentLogger } from '../utils/logger.js';
 import { pushStream } from '../utils/push-stream.js';
 import type { RetryOptions } from '../utils/retry.js';
+import { Pause } from './approval-gate.js';
 import { BackgroundTasks } from './background-tasks.js';
 import type { BackgroundTaskReport, BackgroundTasksSummary, LLMClient } from './llm-client.js';
 import type { LLMConfig } from './llm-config.js';
@@ -124,6 +125,8 @@ export class BaseLLMClient implements LLMClient {
       (emit, signal) => runToolLoop(this.#loop, { ...input, signal }, emit, true),
       (result) => ({ type: 'finish', result }),
       (failure) => {
+        // A paused workflow node is not a failure of the stream: it just ends there.
+        if (Pause.isInstance(failure)) return { thenThrow: failure };
         const error = ArshaiError.isInstance(failure)
           ? failure
           : new ProviderError(String(failure), { provider: this.adapter.provider, cause: failure });

@@ -5,6 +5,7 @@ import { ProviderError } from '../errors/provider-error.js';
 import { AllAttemptsFailedError } from '../resilience/resilience-errors.js';
 import { throwIfAborted } from '../utils/abort.js';
 import { type Logger, silentLogger } from '../utils/logger.js';
+import { Pause } from '../utils/pause.js';
 import type { BackgroundTasksSummary, LLMClient } from './llm-client.js';
 import type { LLMInput } from './llm-input.js';
 import type { LLMResult } from './llm-result.js';
@@ -141,7 +142,8 @@ export class FallbackLLMClient implements LLMClient {
 
   /** Returns when the next client should be tried; throws `error` when not. */
   #moveOn(error: unknown, index: number, signal: AbortSignal | undefined): void {
-    if (signal?.aborted || !this.#shouldFallback(error, index)) throw error;
+    if (signal?.aborted || Pause.isInstance(error) || !this.#shouldFallback(error, index))
+      throw error;
     if (index === this.clients.length - 1) return; // the caller throws AllAttemptsFailedError
     this.#logger.warn('arshai: falling back to the next model client', {
       from: index,

@@ -3,6 +3,7 @@ import { GuardrailTripwireError } from '../errors/guardrail-tripwire-error.js';
 import { InvalidInputError } from '../errors/invalid-input-error.js';
 import { abortErrorFrom, deadline, raceAbort } from '../utils/abort.js';
 import type { Limiter } from '../utils/limiter.js';
+import { Pause } from './approval-gate.js';
 import { runGuardrails } from './guardrails.js';
 import type { ToolCall } from './message.js';
 import type { Tool } from './tool.js';
@@ -123,7 +124,8 @@ export async function executeToolCall(
     } catch (error) {
       if (signal.aborted) throw abortErrorFrom(signal);
       // A tripwire ends the whole call (the loop cancels the rest), not just this tool.
-      if (GuardrailTripwireError.isInstance(error)) throw error;
+      // So does a pause: an agent used as a tool waits for an approval, and so does the run.
+      if (GuardrailTripwireError.isInstance(error) || Pause.isInstance(error)) throw error;
       if (TimeoutError.isInstance(error) && limit.signal.aborted) {
         return failure(call, `timed out after ${tool.timeoutMs} ms`, false);
       }

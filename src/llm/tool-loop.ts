@@ -2,6 +2,7 @@ import { GuardrailTripwireError } from '../errors/guardrail-tripwire-error.js';
 import { currentSpan, inSpan } from '../telemetry/spans.js';
 import { type LinkedController, linkedController, neverAborts } from '../utils/abort.js';
 import { createLimiter } from '../utils/limiter.js';
+import { currentApprovalGate, gatedChat, Pause } from './approval-gate.js';
 import { type BudgetMeter, metersFor, startModelCall, startToolCall } from './budget.js';
 import { endChat, endTool, startChat, startTool } from './call-telemetry.js';
 import { checkInput, runGuardrails } from './guardrails.js';
@@ -41,6 +42,18 @@ export type Emit<T> = ((event: LLMStreamEvent<T>) => void) | undefined;
  * round trip, usage summed over turns, abort and timeout.
  */
 export function runToolLoop<T>(
+  ctx: LoopContext,
+  input: LLMInput<T>,
+  emit: Emit<T>,
+  streaming: boolean,
+): Promise<LLMResult<T>> {
+  // Inside a workflow node, a call that stops for approval pauses the run instead.
+  const gate = input.resumeFrom === undefined ? currentApprovalGate() : undefined;
+  if (gate) return gatedChat((i) => startLoop(ctx, i, emit, streaming), input, gate);
+  return startLoop(ctx, input, emit, streaming);
+}
+
+function startLoop<T>(
   ctx: LoopContext,
   input: LLMInput<T>,
   emit: Emit<T>,
@@ -149,7 +162,8 @@ async function loop<T>(
       const running = inSpan(span, () => executeToolCall(call, tools, signal));
       // A tool guardrail's tripwire stops everything at once: the model stream, other tools.
       running.catch((error) => {
-        if (GuardrailTripwireError.isInstance(error)) run?.controller.abort(error);
+        if (GuardrailTripwireError.isInstance(error) || Pause.isInstance(error))
+          run?.controller.abort(error);
       });
       return running.then((outcome) => {
         endTool(ctx, span, outcome);
@@ -269,6 +283,11 @@ async function loop<T>(
     }
     throw new MaxTurnsExceededError(maxTurns, messages, usage);
   } catch (error) {
+    if (Pause.isInstance(error)) {
+      // Not a failure: the work waits for someone (an agent used as a tool waits for approval).
+      run?.controller.abort(error);
+      throw error;
+    }
     const typed = toTypedError(error, signal, ctx);
     run?.controller.abort(typed);
     throw typed;

@@ -5,6 +5,7 @@ import { endSpan, inSpan, resolveTelemetry, startSpan } from '../telemetry/spans
 import type { TelemetryOptions } from '../telemetry/telemetry-types.js';
 import { raceAbort, throwIfAborted } from '../utils/abort.js';
 import { checkCount } from '../utils/option-checks.js';
+import { Pause } from '../utils/pause.js';
 import { asError } from './agent-output.js';
 import { MaxEventsExceededError } from './orchestration-errors.js';
 
@@ -134,7 +135,7 @@ export class EventDrivenOrchestrator implements Agent<OrchestrationEvent[]> {
       } catch (error) {
         endSpan(span, error);
         throwIfAborted(run.signal);
-        if (MaxEventsExceededError.isInstance(error)) throw error;
+        if (MaxEventsExceededError.isInstance(error) || Pause.isInstance(error)) throw error;
         if (event.type === 'error') continue; // an error handler's failure is not re-emitted
         const failure = asError(error);
         await this.#current.run({ event, run }, () =>

@@ -3,6 +3,7 @@ import { inAgentSpan } from '../agents/agent-span.js';
 import { linkedController, raceAbort, throwIfAborted } from '../utils/abort.js';
 import { createLimiter } from '../utils/limiter.js';
 import { checkTimeoutMs } from '../utils/option-checks.js';
+import { Pause } from '../utils/pause.js';
 import { agentOptions, asError } from './agent-output.js';
 
 /** An agent that failed inside a parallel run: `{ error }` keeps the error as thrown. */
@@ -77,6 +78,7 @@ export class ParallelOrchestrator implements Agent<Record<string, unknown>> {
             );
             return [name, await raceAbort(work, run.signal)];
           } catch (error) {
+            if (Pause.isInstance(error)) throw error; // the run waits for an approval
             return [name, new AgentFailure(asError(error))];
           } finally {
             run.dispose();

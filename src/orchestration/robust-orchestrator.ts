@@ -6,6 +6,7 @@ import { InvalidInputError } from '../errors/invalid-input-error.js';
 import { retryPolicy, timeoutPolicy, withFallback } from '../resilience/basic-policies.js';
 import { AllAttemptsFailedError } from '../resilience/resilience-errors.js';
 import { checkCount, checkTimeoutMs } from '../utils/option-checks.js';
+import { Pause } from '../utils/pause.js';
 import { asError } from './agent-output.js';
 import { type AgentAttemptError, AllAgentsFailedError } from './orchestration-errors.js';
 
@@ -113,7 +114,8 @@ export class RobustOrchestrator<O = unknown> implements Agent<O> {
             signal,
           );
         } catch (error) {
-          if (!signal.aborted) errors.push({ agent: label, attempt: tries, error: asError(error) });
+          if (!signal.aborted && !Pause.isInstance(error))
+            errors.push({ agent: label, attempt: tries, error: asError(error) });
           throw error;
         }
       };

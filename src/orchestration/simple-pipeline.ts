@@ -1,6 +1,7 @@
 import type { Agent, AgentInput } from '../agents/agent.js';
 import { callAgent } from '../agents/call-agent.js';
 import { throwIfAborted } from '../utils/abort.js';
+import { Pause } from '../utils/pause.js';
 import { agentOptions, outputToMessage } from './agent-output.js';
 import { PipelineStageError } from './orchestration-errors.js';
 
@@ -52,6 +53,7 @@ export class SimplePipeline implements Agent<string> {
         );
       } catch (error) {
         throwIfAborted(options.signal);
+        if (Pause.isInstance(error)) throw error; // the run waits for an approval
         throw new PipelineStageError(stage, agent.constructor?.name ?? 'agent', error);
       }
       current = outputToMessage(output);

@@ -1,6 +1,7 @@
 import { abortErrorFrom, linkedController, raceAbort, throwIfAborted } from '../utils/abort.js';
 import { createLimiter } from '../utils/limiter.js';
 import { checkCount, checkTimeoutMs } from '../utils/option-checks.js';
+import { Pause } from '../utils/pause.js';
 import { type RetryOptions, retry } from '../utils/retry.js';
 import type { Policy } from './policy.js';
 import { signalOrNever } from './policy.js';
@@ -101,6 +102,7 @@ export async function withFallback<T>(
       return { value: await attempt(signalOrNever(signal)), index, errors };
     } catch (error) {
       if (signal?.aborted) throw abortErrorFrom(signal);
+      if (Pause.isInstance(error)) throw error; // waiting for someone is not a failure
       errors.push(error);
     }
   }

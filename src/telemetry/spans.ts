@@ -1,4 +1,5 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
+import { Pause } from '../utils/pause.js';
 import type {
   Attributes,
   ContextLike,
@@ -87,7 +88,9 @@ export function startSpan(
 /** Ends a span: with an error, its status is ERROR and the (typed, masked) error is recorded. */
 export function endSpan(span: SpanLike | undefined, error?: unknown): void {
   if (!span) return;
-  if (error !== undefined) {
+  // Work that stops to wait for someone (an approval) did not fail.
+  if (Pause.isInstance(error)) span.setAttribute('arshai.paused', true);
+  else if (error !== undefined) {
     const e = error instanceof Error ? error : new Error(String(error));
     span.setAttribute('error.type', e.name);
     span.setStatus({ code: STATUS_ERROR, message: e.message });

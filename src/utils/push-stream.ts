@@ -1,13 +1,13 @@
 /**
  * Turns a callback-driven job into an async iterable: `run(emit, signal)` pushes events;
  * when it settles, `last(result)` or `failed(error)` gives the final event; `failed` may also
- * name an error to throw right after that event. If the consumer stops early, the job's signal aborts with `stopReason()` and the job
+ * name an error to throw right after that event (or instead of one). If the consumer stops early, the job's signal aborts with `stopReason()` and the job
  * is awaited before the iterator returns, so nothing keeps running unseen.
  */
 export async function* pushStream<E, R>(
   run: (emit: (event: E) => void, signal: AbortSignal) => Promise<R>,
   last: (result: R) => E,
-  failed: (error: unknown) => { event: E; thenThrow?: unknown },
+  failed: (error: unknown) => { event?: E; thenThrow?: unknown },
   options: { signal?: AbortSignal; stopReason: () => unknown },
 ): AsyncGenerator<E> {
   const stop = new AbortController();
@@ -47,7 +47,7 @@ export async function* pushStream<E, R>(
     }
     if (failure) {
       const { event, thenThrow } = failed(failure.error);
-      yield event;
+      if (event !== undefined) yield event;
       if (thenThrow !== undefined) throw thenThrow;
     }
   } finally {

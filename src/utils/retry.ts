@@ -1,6 +1,7 @@
 import { ArshaiError } from '../errors/arshai-error.js';
 import { InvalidInputError } from '../errors/invalid-input-error.js';
 import { abortErrorFrom, sleep, throwIfAborted } from './abort.js';
+import { Pause } from './pause.js';
 
 /** Information about a retry about to happen. */
 export interface RetryEvent {
@@ -136,7 +137,9 @@ async function retryAfter<T>(
   let error = failure;
   for (let attempt = 1; ; attempt++) {
     if (signal?.aborted) throw abortErrorFrom(signal);
-    if (attempt > maxRetries || !shouldRetry(error, attempt)) throw error;
+    // Work waiting for someone (a `Pause`) is not a failure to try again.
+    if (attempt > maxRetries || Pause.isInstance(error) || !shouldRetry(error, attempt))
+      throw error;
     const delayMs = retryDelay(attempt, error, options);
     if (delayMs > (options.maxRetryAfterMs ?? 60_000)) throw error;
     options.onRetry?.({ attempt, error, delayMs });

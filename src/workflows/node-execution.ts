@@ -1,10 +1,17 @@
 import { InvalidInputError } from '../errors/invalid-input-error.js';
+import {
+  type ApprovalAnswer,
+  type ApprovalGate,
+  gatedChat,
+  opensWith,
+  Pause,
+  underApprovalGate,
+} from '../llm/approval-gate.js';
 import type { BudgetMeter, Spent } from '../llm/budget.js';
 import type { LLMClient } from '../llm/llm-client.js';
 import type { LLMInput } from '../llm/llm-input.js';
 import type { LLMResult } from '../llm/llm-result.js';
 import type { LLMStreamEvent } from '../llm/stream-event.js';
-import type { ApprovalDecision, ApprovalState } from '../llm/tool-approval.js';
 import { abortErrorFrom, linkedController, raceAbort } from '../utils/abort.js';
 import { isRetryableError, retry } from '../utils/retry.js';
 import type { ChildSpec, CompiledWorkflow } from './compiled-workflow.js';
@@ -22,11 +29,6 @@ export interface NodeOutcome<S extends object> {
   error?: Error;
   /** Set when the node called `ctx.interrupt(payload)` past the answers it was given. */
   interrupt?: { payload: unknown };
-}
-
-/** Thrown by `ctx.interrupt` to stop the node; never leaves the engine. */
-class NodeInterrupt {
-  constructor(readonly payload: unknown) {}
 }
 
 /** How to run one node. */
@@ -69,7 +71,7 @@ export async function executeNode<S extends object>(
   emit?.({ type: 'node-start', runId: x.runId, node: name, step: x.step });
   const started = performance.now();
   // An interrupt stands even if the node catches what `ctx.interrupt` throws.
-  let pending: NodeInterrupt | undefined;
+  let pending: Pause | undefined;
   let tries = 0;
   const attempt = async (): Promise<StateUpdate<S> | undefined> => {
     pending = undefined;
@@ -79,35 +81,56 @@ export async function executeNode<S extends object>(
     const limit =
       timeoutMs === undefined ? undefined : linkedController(x.signal, timeoutMs, `Node "${name}"`);
     const signal = limit?.signal ?? x.signal;
+    const interrupt = <T>(payload: unknown): T => {
+      const answers = x.answers;
+      if (answers && asked < answers.length) return answers[asked++] as T;
+      pending ??= new Pause(payload);
+      throw pending;
+    };
+    // Model calls in the node (agents, patterns, `ctx.chat`) wait for approvals here.
+    const gate: ApprovalGate = {
+      answerFor: (opening) => {
+        const answers = x.answers;
+        const first = answers?.[asked];
+        if (!isApprovalAnswer(first) || !opensWith(first.state, opening)) return undefined;
+        // Later answers to the same call follow it, each continuing the one before.
+        let found = first;
+        for (asked++; answers && asked < answers.length; asked++) {
+          const next = answers[asked];
+          if (!isApprovalAnswer(next) || !opensWith(next.state, found.state.messages)) break;
+          found = next;
+        }
+        return found;
+      },
+      ask: ({ pendingApprovals, state }, opening) => {
+        for (;;) {
+          const answer = interrupt<unknown>({ type: 'tool-approval', pendingApprovals, state });
+          if (!isApprovalAnswer(answer))
+            throw new InvalidInputError('approvals', 'resume a tool approval with { approvals }');
+          // An answer to a call this run of the node no longer makes is passed over.
+          if (opensWith(answer.state, opening)) return answer;
+        }
+      },
+    };
     const context = new Context(
       signal,
       x,
       name,
       x.attemptBase + tries,
-      <T>(payload: unknown): T => {
-        const answers = x.answers;
-        if (answers && asked < answers.length) return answers[asked++] as T;
-        pending ??= new NodeInterrupt(payload);
-        throw pending;
-      },
+      interrupt,
       (eventName, data) =>
         emit?.({ type: 'custom', runId: x.runId, node: name, name: eventName, data }),
       emit &&
         ((event) => emit({ type: 'message', runId: x.runId, node: name, step: x.step, event })),
-      () => {
-        const answers = x.answers;
-        if (!answers || asked >= answers.length) return undefined;
-        asked = answers.length;
-        return answers.at(-1);
-      },
+      gate,
     );
     try {
       const running = node.child
         ? childOf(node.child, name, state, signal, x, (payload) => {
-            pending ??= new NodeInterrupt(payload);
+            pending ??= new Pause(payload);
             throw pending;
           })
-        : node.run(state, state.input, context);
+        : underApprovalGate(gate, () => node.run(state, state.input, context));
       // A node that ignores its signal is still cut off when the run or its time limit aborts.
       const update = signal ? await raceAbort(Promise.resolve(running), signal) : await running;
       if (pending) throw pending;
@@ -196,8 +219,7 @@ class Context implements NodeContext {
   readonly #idle: () => AbortSignal;
   readonly #superStep: number;
   readonly #forward: ((event: LLMStreamEvent<unknown>) => void) | undefined;
-  /** The newest answer this node was given (all count as taken), for `chat`. */
-  readonly #lastAnswer: (() => unknown) | undefined;
+  readonly #gate: ApprovalGate;
 
   constructor(
     signal: AbortSignal | undefined,
@@ -207,10 +229,10 @@ class Context implements NodeContext {
     interrupt: NodeContext['interrupt'],
     emit: NodeContext['emit'],
     forward: ((event: LLMStreamEvent<unknown>) => void) | undefined,
-    lastAnswer?: () => unknown,
+    gate: ApprovalGate,
   ) {
     this.#forward = forward;
-    this.#lastAnswer = lastAnswer;
+    this.#gate = gate;
     this.runId = x.runId;
     this.node = node;
     this.step = x.step;
@@ -226,34 +248,9 @@ class Context implements NodeContext {
     return this.#signal ?? this.#idle();
   }
 
-  async chat<T = string>(
-    client: Pick<LLMClient, 'chat'>,
-    input: LLMInput<T>,
-  ): Promise<LLMResult<T>> {
-    const signal = this.signal;
-    // An answered approval: the newest answer's state holds everything decided before it.
-    const answered = this.#lastAnswer?.();
-    let result = isApprovalAnswer(answered)
-      ? await client.chat({
-          ...input,
-          signal,
-          resumeFrom: answered.state,
-          approvals: answered.approvals,
-        })
-      : await client.chat({ ...input, signal });
-    while (result.status === 'pending-approval') {
-      const { pendingApprovals, state } = result;
-      const answer = this.interrupt<unknown>({ type: 'tool-approval', pendingApprovals, state });
-      if (!isApprovalAnswer(answer))
-        throw new InvalidInputError('approvals', 'resume a tool approval with { approvals }');
-      result = await client.chat({
-        ...input,
-        signal,
-        resumeFrom: answer.state,
-        approvals: answer.approvals,
-      });
-    }
-    return result;
+  chat<T = string>(client: Pick<LLMClient, 'chat'>, input: LLMInput<T>): Promise<LLMResult<T>> {
+    // Any client: one that is not arshai's own may hand back a pending result itself.
+    return gatedChat((i) => client.chat(i), { ...input, signal: this.signal }, this.#gate);
   }
 
   forward(event: LLMStreamEvent<unknown>): void {
@@ -273,11 +270,6 @@ class Context implements NodeContext {
 }
 
 /** What `resume(runId, { approvals })` gives a node waiting on a tool approval. */
-interface ApprovalAnswer {
-  approvals: Record<string, ApprovalDecision>;
-  state: ApprovalState;
-}
-
 function isApprovalAnswer(value: unknown): value is ApprovalAnswer {
   return typeof value === 'object' && value !== null && 'approvals' in value && 'state' in value;
 }

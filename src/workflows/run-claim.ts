@@ -1,5 +1,6 @@
 import { InvalidInputError } from '../errors/invalid-input-error.js';
 import type { Budget } from '../llm/budget.js';
+import { type ApprovalDecision, checkResume } from '../llm/tool-approval.js';
 import { assertRunId } from '../utils/ids.js';
 import { latestCheckpoint, putCheckpoint } from './checkpoint-io.js';
 import type { Checkpoint, Checkpointer } from './checkpointer.js';
@@ -123,7 +124,15 @@ function withApprovals(
   last: Checkpoint,
   options: { value?: unknown; budget?: Budget; approvals?: unknown },
 ): { value?: unknown; budget?: Budget } {
-  if (options.approvals === undefined) return options;
+  if (options.approvals === undefined) {
+    const asked = last.status === 'interrupted' ? last.interrupt?.payload : undefined;
+    if ('value' in options && (asked as { type?: unknown })?.type === 'tool-approval')
+      throw new InvalidInputError(
+        'value',
+        `run "${last.runId}" waits for a tool approval: resume it with { approvals }`,
+      );
+    return options;
+  }
   const { approvals, ...rest } = options;
   if ('value' in options)
     throw new InvalidInputError('approvals', 'give either value or approvals, not both');
@@ -137,6 +146,8 @@ function withApprovals(
       'approvals',
       `run "${last.runId}" does not wait for a tool approval`,
     );
+  // Checked now, so that a wrong answer leaves the run waiting.
+  checkResume(payload.state, approvals as Record<string, ApprovalDecision>);
   return { ...rest, value: { approvals, state: payload.state } };
 }
 

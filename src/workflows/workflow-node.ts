@@ -50,6 +50,9 @@ export interface NodeContext {
    * stops for approval (`needsApproval` tools) pauses the run as an interrupt whose payload is
    * `{ type: 'tool-approval', pendingApprovals, state }`; `resume(runId, { approvals })` —
    * from any process — continues the call where it stopped, without asking the model again.
+   * Every call of arshai's clients in a node behaves so (through agents, `AgentNode` and the
+   * patterns too); `ctx.chat` also serves clients of your own that return a pending result.
+   * On resume the node runs again: calls made before the waiting one are made again.
    */
   chat<T = string>(client: Pick<LLMClient, 'chat'>, input: LLMInput<T>): Promise<LLMResult<T>>;
 }
@@ -95,7 +98,7 @@ export interface AgentNodeOptions<S extends object, O> {
   /** Where the agent's message comes from. @default the run's input (as text) */
   message?: (state: Readonly<WorkflowState<S>>, input: unknown) => string;
   /** Where the agent's output goes. @default `{ agentData: { [node]: output } }` */
-  output?: (output: O, state: Readonly<WorkflowState<S>>, node: string) => StateUpdate<S>;
+  output?: (output: O, state: Readonly<WorkflowState<S>>, node: string) => NoInfer<StateUpdate<S>>;
   /** Extra metadata for the agent. */
   metadata?: (state: Readonly<WorkflowState<S>>) => Record<string, unknown>;
 }

@@ -5,13 +5,16 @@ import {
 } from '@opentelemetry/sdk-trace-base';
 import {
   AbortError,
+  AgentNode,
   ArshaiError,
   BudgetExceededError,
+  ChatAgent,
   END,
   type Logger,
   type NodeContext,
   RunConflictError,
   StoreError,
+  tool,
   WorkflowGraph,
   WorkflowRunner,
 } from 'arshai';
@@ -19,6 +22,7 @@ import { NoWorkerError, WorkflowQueue, WorkflowWorker } from 'arshai/bullmq';
 import { RedisCheckpointer } from 'arshai/redis';
 import { ScriptedLLMClient } from 'arshai/testing';
 import { afterAll, describe, expect, inject, it } from 'vitest';
+import { z } from 'zod';
 import { freePort } from '../setup/redis-process.js';
 
 const url = inject('redisUrl');
@@ -245,6 +249,44 @@ it('a run over its budget on the queue: result rejects with BudgetExceededError;
   const done = await queue.result(run);
   expect(done.status).toBe('completed');
   expect(done.state.agentData).toEqual({ one: 'ok', two: 'ok' });
+  expect(llm.calls).toHaveLength(2);
+});
+
+it('a tool approval on the queue: the run waits; queue.resume(runId, undefined, { approvals }) runs the tool on a worker', async () => {
+  const log: string[] = [];
+  const llm = new ScriptedLLMClient([
+    { toolCalls: [{ name: 'refund', args: { amount: 249 }, id: 'call_refund' }] },
+    (call) => ({ text: `after: ${call.messages.at(-1)?.content}` }),
+  ]);
+  const refund = tool({
+    description: 'Refund',
+    parameters: z.object({ amount: z.number() }),
+    needsApproval: true,
+    execute: ({ amount }) => {
+      log.push(`refund ${amount}`);
+      return `refunded ${amount}`;
+    },
+  });
+  const agent = new ChatAgent(llm, 'Refunds.', { tools: { refund } });
+  const refunds = new WorkflowGraph<{ reply?: string }>()
+    .addNode('agent', new AgentNode(agent, { output: (reply) => ({ reply }) }))
+    .addEdge('agent', END)
+    .setEntryPoint('agent')
+    .compile({ name: 'refunds' });
+  const { queue } = setUp({ refunds } as unknown as Record<string, ReturnType<typeof pipeline>>);
+  const run = await queue.start(refunds, { userId: 'u', inputData: 'refund' });
+  const paused = await queue.result(run);
+  expect(paused.status).toBe('interrupted');
+  expect(paused.interrupt?.payload).toMatchObject({
+    type: 'tool-approval',
+    pendingApprovals: [{ callId: 'call_refund', toolName: 'refund' }],
+  });
+  expect(log).toEqual([]);
+  await expect(queue.resume(run.runId, 'yes')).rejects.toMatchObject({ field: 'value' });
+  await queue.resume(run.runId, undefined, { approvals: { call_refund: { approve: true } } });
+  const done = await queue.result(run);
+  expect(done.state.reply).toBe('after: refunded 249');
+  expect(log).toEqual(['refund 249']);
   expect(llm.calls).toHaveLength(2);
 });
 

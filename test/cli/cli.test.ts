@@ -219,6 +219,51 @@ describe('arshai CLI', () => {
     await checkpoints.close();
   });
 
+  it('resume --workflow <module>: a run of the user’s workflow waiting for a tool approval is approved or rejected from the CLI', async () => {
+    const module = join(import.meta.dirname, 'fixtures/refund-workflow.mjs');
+    const { refunds } = await import(module);
+    // The module's copy of arshai (dist), as a user's process has one copy.
+    const { SqliteCheckpointer, WorkflowRunner } = await import(join(root, 'dist/index.js'));
+    const store = join(dir, 'refunds.db');
+    const log = join(dir, 'refunds.log');
+    writeFileSync(log, '');
+    process.env.REFUND_LOG = log;
+    const checkpointer = new SqliteCheckpointer({ path: store });
+    const runner = new WorkflowRunner(refunds, { checkpointer });
+    for (const runId of ['yes', 'no'])
+      expect(
+        (await runner.executeWorkflow({ userId: 'u', runId, inputData: 'refund' })).status,
+      ).toBe('interrupted');
+    await checkpointer.close();
+    const run = (args: string[]) => {
+      const r = spawnSync(process.execPath, [bin, 'resume', ...args, '--store', store], {
+        cwd: dir,
+        env: { ...process.env, REFUND_LOG: log },
+        encoding: 'utf8',
+      });
+      return { code: r.status, out: r.stdout, err: r.stderr };
+    };
+    const unanswered = run(['yes', '--workflow', module]);
+    expect(unanswered.code).toBe(2);
+    expect(unanswered.err).toContain('waits for a tool approval: pass --approve or --reject');
+    const approved = run(['yes', '--workflow', module, '--approve']);
+    expect(approved).toMatchObject({ code: 0 });
+    expect(approved.out).toContain('Run yes: completed');
+    expect(readFileSync(log, 'utf8')).toBe('refund A1 249\n');
+    const rejected = run(['no', '--workflow', module, '--reject', '--reason', 'too much']);
+    expect(rejected.out).toContain('Run no: completed');
+    expect(readFileSync(log, 'utf8')).toBe('refund A1 249\n'); // the refused refund never ran
+    const again = run(['yes', '--workflow', module, '--approve']);
+    expect(again.code).not.toBe(0);
+    const stored = new SqliteCheckpointer({ path: store });
+    const latest = await stored.getLatest('no');
+    expect((latest?.state as { agentData?: unknown } | undefined)?.agentData).toEqual({
+      reply: 'reply: The user did not approve this call: too much',
+    });
+    await stored.close();
+    expect(run(['yes', '--workflow', 'missing.mjs']).code).toBe(2);
+  });
+
   it('prints Mermaid for the showcase and for a user module', () => {
     const showcase = arshai(['graph']);
     expect(showcase.code).toBe(0);

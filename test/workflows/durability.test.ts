@@ -130,13 +130,14 @@ describe('a tool approval inside a workflow node, across processes (SQLite)', ()
     expect(lines(log)).toEqual(['refund 249']);
   });
 
-  it('a refusal reaches the model as the tool result, in the resuming process', () => {
+  it('through a ChatAgent in an AgentNode: a refusal reaches the model as the tool result, in the resuming process', () => {
     const store = join(dir, 'approvals.db');
     const log = join(dir, 'approvals-2.log');
     writeFileSync(log, '');
     const runId = `refusal-${Date.now()}`;
-    run('approval-child.mjs', [store, log, runId, 'start']);
-    const done = run('approval-child.mjs', [store, log, runId, 'reject']);
+    const paused = run('approval-child.mjs', [store, log, runId, 'start', 'agent']);
+    expect(paused.interrupt.payload.pendingApprovals[0].toolName).toBe('refund');
+    const done = run('approval-child.mjs', [store, log, runId, 'reject', 'agent']);
     expect(done.state.agentData.reply).toBe('reply after: The user did not approve this call: no');
     expect(readFileSync(log, 'utf8')).toBe('');
   });

@@ -12,13 +12,32 @@ import {
   sessionFromOptions,
 } from '../showcase-session.js';
 import { EXIT, UsageError } from '../usage-error.js';
+import { resumeModuleRun } from './resume-module.js';
 
 export const RESUME_SPEC: CommandSpec = {
-  usage: 'resume <runId> [--approve|--reject] | resume --all-stalled [--older-than <ms>]',
+  usage:
+    'resume <runId> [--approve|--reject] | resume <runId> --workflow <module> [--approve|--reject [--reason text]|--value json] | resume --all-stalled [--older-than <ms>]',
   summary:
-    'Continues a showcase run from its last checkpoint (after an approval stop or a crash); --all-stalled continues every run a dead process left running.',
+    'Continues a showcase run from its last checkpoint (after an approval stop or a crash), or with\n' +
+    '--workflow a run of a workflow your module exports (tool approvals answered with --approve or\n' +
+    '--reject); --all-stalled continues every showcase run a dead process left running.',
   options: {
     ...SESSION_OPTIONS,
+    workflow: {
+      type: 'string',
+      hint: 'module',
+      description: 'A module exporting the run’s workflow: resume a run of your own workflow',
+    },
+    value: {
+      type: 'string',
+      hint: 'json',
+      description: 'With --workflow: the answer to an interrupt',
+    },
+    reason: {
+      type: 'string',
+      hint: 'text',
+      description: 'With --reject: why (the model reads it)',
+    },
     'all-stalled': {
       type: 'boolean',
       description: 'Continue every showcase run left running by a process that died',
@@ -49,6 +68,8 @@ export const resume: Command = {
     const [runId, extra] = positionals;
     if (!runId || extra)
       throw new UsageError('expected exactly one run id (see: arshai resume --help)');
+    if (typeof values.workflow === 'string')
+      return resumeModuleRun(runId, values.workflow, values, context);
     const session = await sessionFromOptions(values, context, true);
     const { store } = session;
     try {

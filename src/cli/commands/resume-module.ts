@@ -1,0 +1,120 @@
+import { resolve } from 'node:path';
+import type { ApprovalDecision, PendingApproval } from '../../llm/tool-approval.js';
+import { DEFAULT_SQLITE_PATH } from '../../storage/sqlite.js';
+import type { Checkpointer } from '../../workflows/checkpointer.js';
+import { SqliteCheckpointer } from '../../workflows/sqlite-checkpointer.js';
+import type { WorkflowResult } from '../../workflows/workflow-events.js';
+import { WorkflowRunner } from '../../workflows/workflow-runner.js';
+import type { CliContext } from '../context.js';
+import { openRedisStores } from '../redis-stores.js';
+import { decisionFrom } from '../showcase-session.js';
+import { openStore } from '../store.js';
+import { EXIT, UsageError } from '../usage-error.js';
+import { loadWorkflows } from '../workflow-module.js';
+
+type Values = Record<string, string | boolean | undefined>;
+
+/**
+ * `arshai resume <runId> --workflow <module>`: continues a run of a workflow the module
+ * exports, in this process, on the SQLite `--store` or on `--redis`. A run waiting for a tool
+ * approval takes `--approve` or `--reject [--reason text]` (for every pending call); one
+ * waiting at `ctx.interrupt` takes `--value <json>`.
+ */
+export async function resumeModuleRun(
+  runId: string,
+  modulePath: string,
+  values: Values,
+  context: CliContext,
+): Promise<number> {
+  const { stdout, cwd } = context;
+  const workflows = await loadWorkflows(cwd, modulePath);
+  const stores = await openCheckpointer(values, cwd);
+  try {
+    const last = await stores.checkpointer.getLatest(runId);
+    if (!last) throw new UsageError(`unknown run id "${runId}" in ${stores.label}`);
+    const workflow = workflows.find((w) => w.name === last.workflow);
+    if (!workflow)
+      throw new UsageError(
+        `run "${runId}" belongs to workflow "${last.workflow}", which ${modulePath} does not export`,
+      );
+    const runner = new WorkflowRunner(workflow, { checkpointer: stores.checkpointer });
+    const payload = last.status === 'interrupted' ? last.interrupt?.payload : undefined;
+    const result = await runner.resume(runId, answerFrom(values, runId, payload));
+    printResult(result, stdout);
+    return result.status === 'failed' ? EXIT.failed : EXIT.ok;
+  } finally {
+    await stores.close();
+  }
+}
+
+/** What the command line answers: approvals for a tool approval, a JSON value otherwise. */
+function answerFrom(
+  values: Values,
+  runId: string,
+  payload: unknown,
+): { approvals?: Record<string, ApprovalDecision>; value?: unknown } {
+  const decision = decisionFrom(values);
+  const pending = toolApproval(payload);
+  if (pending) {
+    if (!decision)
+      throw new UsageError(`run "${runId}" waits for a tool approval: pass --approve or --reject`);
+    const reason = typeof values.reason === 'string' ? values.reason : undefined;
+    const answer: ApprovalDecision =
+      decision === 'approve'
+        ? { approve: true }
+        : { approve: false, ...(reason ? { reason } : {}) };
+    return { approvals: Object.fromEntries(pending.map((p) => [p.callId, answer])) };
+  }
+  if (typeof values.value === 'string') {
+    try {
+      return { value: JSON.parse(values.value) };
+    } catch {
+      return { value: values.value }; // plain text is an answer too
+    }
+  }
+  if (decision) return { value: decision };
+  return {};
+}
+
+function toolApproval(payload: unknown): PendingApproval[] | undefined {
+  const p = payload as { type?: unknown; pendingApprovals?: unknown } | undefined;
+  return p?.type === 'tool-approval' && Array.isArray(p.pendingApprovals)
+    ? (p.pendingApprovals as PendingApproval[])
+    : undefined;
+}
+
+async function openCheckpointer(
+  values: Values,
+  cwd: string,
+): Promise<{ checkpointer: Checkpointer; label: string; close(): Promise<void> }> {
+  if (typeof values.redis === 'string') {
+    if (values.store !== undefined) throw new UsageError('--store and --redis exclude each other');
+    const stores = await openRedisStores(values.redis);
+    return { checkpointer: stores.checkpointer, label: stores.label, close: stores.close };
+  }
+  const path = resolve(cwd, String(values.store ?? DEFAULT_SQLITE_PATH));
+  const db = openStore(path, true);
+  return {
+    checkpointer: new SqliteCheckpointer({ database: db }),
+    label: path,
+    close: async () => db.close(),
+  };
+}
+
+/** Where the run stands now, and how to answer it if it waits again. */
+function printResult(result: WorkflowResult<object>, stdout: CliContext['stdout']): void {
+  stdout.write(`Run ${result.runId}: ${result.status}\n`);
+  if (result.status === 'failed') {
+    stdout.write(`  ${result.error?.name}: ${result.error?.message}\n`);
+    return;
+  }
+  if (result.status !== 'interrupted') return;
+  const pending = toolApproval(result.interrupt?.payload);
+  if (pending) {
+    for (const p of pending)
+      stdout.write(`  waits for approval: ${p.toolName} ${JSON.stringify(p.args)} (${p.callId})\n`);
+    stdout.write('  answer with --approve or --reject [--reason text]\n');
+  } else {
+    stdout.write(`  waits at "${result.interrupt?.node}": answer with --value <json>\n`);
+  }
+}
