@@ -6,7 +6,8 @@ export type GuardrailKind = 'input' | 'output' | 'tool-input' | 'tool-output';
 /**
  * A guardrail tripped: the call ended (work still in flight was cancelled; a stream ends with
  * this error). `guardrail` names it, `kind` says where it stood, `reason` why it tripped.
- * The reason is the guardrail's own text: keep user data out of it.
+ * The reason is the guardrail's own text: keep user data out of it. A guardrail that threw
+ * trips too (reason "the guardrail failed (<error name>)", the error as `cause`).
  *
  * @example
  * ```ts
@@ -22,8 +23,14 @@ export class GuardrailTripwireError extends ArshaiError {
   /** What the guardrail attached (a score, a category), when it did. */
   readonly info: unknown;
 
-  constructor(fields: { guardrail: string; kind: GuardrailKind; reason: string; info?: unknown }) {
-    super(`Guardrail "${fields.guardrail}" (${fields.kind}) tripped: ${fields.reason}`);
+  constructor(
+    fields: { guardrail: string; kind: GuardrailKind; reason: string; info?: unknown },
+    cause?: unknown,
+  ) {
+    super(
+      `Guardrail "${fields.guardrail}" (${fields.kind}) tripped: ${fields.reason}`,
+      cause === undefined ? {} : { cause },
+    );
     this.guardrail = fields.guardrail;
     this.kind = fields.kind;
     this.reason = fields.reason;

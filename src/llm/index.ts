@@ -17,6 +17,7 @@ export {
 } from './fallback-llm-client.js';
 export type {
   GuardrailContext,
+  GuardrailEvent,
   GuardrailVerdict,
   InputGuardrail,
   OutputGuardrail,

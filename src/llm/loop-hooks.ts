@@ -1,4 +1,5 @@
 import type { Logger } from '../utils/logger.js';
+import type { GuardrailEvent } from './guardrails.js';
 import type { FinishReason, ToolCallRecord } from './llm-result.js';
 import type { ToolCall } from './message.js';
 import type { Usage } from './usage.js';
@@ -36,6 +37,8 @@ export interface LoopHooks {
   onToolCall?: (call: ToolCall) => void;
   /** When a tool call has its result. */
   onToolResult?: (result: { call: ToolCall; output: unknown; isError: boolean }) => void;
+  /** When a guardrail (input, output or a tool's) has checked: which, where, whether it tripped. */
+  onGuardrail?: (event: GuardrailEvent) => void;
   /**
    * Stops the loop after a turn that called tools, besides `maxTurns`: one condition or
    * several (any). E.g. `stepCountIs(3)`, `hasToolCall('submit')`.

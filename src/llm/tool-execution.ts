@@ -4,7 +4,7 @@ import { InvalidInputError } from '../errors/invalid-input-error.js';
 import { abortErrorFrom, deadline, raceAbort } from '../utils/abort.js';
 import type { Limiter } from '../utils/limiter.js';
 import { Pause } from './approval-gate.js';
-import { runGuardrails } from './guardrails.js';
+import { type GuardrailWatch, runGuardrails } from './guardrails.js';
 import type { ToolCall } from './message.js';
 import type { Tool } from './tool.js';
 
@@ -30,6 +30,8 @@ export interface ToolSet {
   background: Record<string, Tool>;
   limiter: Limiter;
   startBackground: StartBackgroundTask;
+  /** Who watches the tools' guardrail checks. */
+  watch?: GuardrailWatch;
 }
 
 /**
@@ -94,7 +96,7 @@ export async function executeToolCall(
   const checked = tool.checkArgs(parsed.value);
   if (!checked.success) return failure(call, `invalid arguments: ${checked.error}`, background);
   // A tripwire rejects (the loop ends the call); a pass lets the tool run.
-  await runGuardrails(tool.guardrails?.input, 'tool-input', checked.value, { signal });
+  await runGuardrails(tool.guardrails?.input, 'tool-input', checked.value, { signal }, tools.watch);
 
   if (background) {
     tools.startBackground(call.name, call, tool, checked.value);
@@ -117,7 +119,7 @@ export async function executeToolCall(
       const checks = tool.guardrails?.output;
       if (checks) {
         const context = { signal: limit.signal, args: checked.value };
-        const guarded = await runGuardrails(checks, 'tool-output', output, context);
+        const guarded = await runGuardrails(checks, 'tool-output', output, context, tools.watch);
         if (guarded.replaced) output = guarded.value;
       }
       return { call, output, content: toolOutputText(output), isError: false, background };

@@ -5,7 +5,7 @@ import { createLimiter } from '../utils/limiter.js';
 import { currentApprovalGate, gatedChat, Pause } from './approval-gate.js';
 import { type BudgetMeter, metersFor, startModelCall, startToolCall } from './budget.js';
 import { endChat, endTool, startChat, startTool } from './call-telemetry.js';
-import { checkInput, runGuardrails } from './guardrails.js';
+import { checkInput, type GuardrailWatch, runGuardrails } from './guardrails.js';
 import type { LLMInput } from './llm-input.js';
 import type { LLMResult, ToolCallRecord } from './llm-result.js';
 import { callHook, shouldStop } from './loop-hooks.js';
@@ -95,12 +95,19 @@ async function loop<T>(
 ): Promise<LLMResult<T>> {
   const maxTurns = input.maxTurns ?? 10;
   const signal = run?.signal ?? input.signal ?? neverAborts();
+  // Guardrail checks are traced with the client's telemetry and heard by `onGuardrail`.
+  const watch: GuardrailWatch = {
+    telemetry: ctx.telemetry,
+    onGuardrail: input.onGuardrail,
+    logger: ctx.logger,
+  };
   const tools: ToolSet = hasTools
     ? {
         regular: regularTools(input),
         background: input.backgroundTasks ?? {},
         limiter: createLimiter(input.toolConcurrency),
         startBackground: ctx.startBackground,
+        watch,
       }
     : { ...NO_TOOLS, startBackground: ctx.startBackground };
   // A call resumed after approvals goes on from its stored transcript.
@@ -129,7 +136,7 @@ async function loop<T>(
   const parent = ctx.telemetry ? currentSpan() : undefined;
   try {
     // Input guardrails: `before` ones gate the first model call; `parallel` ones run with it.
-    const { check: inputCheck } = resumed ? {} : await checkInput(input, signal, run);
+    const { check: inputCheck } = resumed ? {} : await checkInput(input, signal, run, watch);
     const record = (o: ToolOutcome, turn: number) => {
       messages.push({
         role: 'tool',
@@ -270,7 +277,7 @@ async function loop<T>(
       }
       await inputCheck;
       const context = { signal, text: assistant.content };
-      await runGuardrails(input.outputGuardrails, 'output', answer, context);
+      await runGuardrails(input.outputGuardrails, 'output', answer, context, watch);
       return {
         llmResponse: answer as T,
         usage,

@@ -1,4 +1,16 @@
-import { AbortError, ChatAgent, GuardrailTripwireError, InvalidInputError, tool } from 'arshai';
+import {
+  BasicTracerProvider,
+  InMemorySpanExporter,
+  SimpleSpanProcessor,
+} from '@opentelemetry/sdk-trace-base';
+import {
+  AbortError,
+  ChatAgent,
+  type GuardrailEvent,
+  GuardrailTripwireError,
+  InvalidInputError,
+  tool,
+} from 'arshai';
 import { ScriptedLLMClient } from 'arshai/testing';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
@@ -230,5 +242,102 @@ describe('guardrails', () => {
     await expect(agent.process({ message: 'hi' })).rejects.toSatisfy(
       tripped('no-secrets', 'output'),
     );
+  });
+
+  it('each check is traced (a judge’s model calls under its guardrail span, tool guardrails under the tool) and heard by onGuardrail', async () => {
+    const exporter = new InMemorySpanExporter();
+    const tracer = new BasicTracerProvider({
+      spanProcessors: [new SimpleSpanProcessor(exporter)],
+    }).getTracer('t');
+    const telemetry = { tracer };
+    const judgeModel = new ScriptedLLMClient([{ text: 'SAFE' }], { telemetry });
+    const judge = {
+      name: 'judge',
+      check: async ({ userMessage }: { userMessage: string }, ctx: { signal: AbortSignal }) => {
+        const { llmResponse } = await judgeModel.chat({
+          systemPrompt: 'SAFE or UNSAFE?',
+          userMessage,
+          signal: ctx.signal,
+        });
+        return llmResponse === 'SAFE';
+      },
+    };
+    const lookup = tool({
+      description: 'Find an order',
+      parameters: z.object({ order: z.string() }),
+      execute: ({ order }) => ({ order, email: 'ann@example.com' }),
+      guardrails: {
+        input: [{ name: 'known-order', check: ({ order }) => order.startsWith('A') }],
+        output: [{ name: 'redact', check: () => ({ tripwire: false, replace: '[redacted]' }) }],
+      },
+    });
+    const llm = new ScriptedLLMClient(
+      [{ toolCalls: [{ name: 'lookup', args: { order: 'A1' } }] }, { text: 'secret reply' }],
+      { telemetry },
+    );
+    const events: GuardrailEvent[] = [];
+    const call = llm.chat({
+      systemPrompt: 's',
+      userMessage: 'where is A1?',
+      tools: { lookup },
+      inputGuardrails: [maxLength(100), judge],
+      outputGuardrails: [{ name: 'no-secrets', check: (t: string) => !t.includes('secret') }],
+      onGuardrail: (e) => {
+        events.push(e);
+        throw new Error('a hook that throws changes nothing');
+      },
+    });
+    await expect(call).rejects.toSatisfy(tripped('no-secrets', 'output'));
+    expect(events.map((e) => [e.guardrail, e.kind, e.tripped])).toEqual([
+      ['max-length', 'input', false],
+      ['judge', 'input', false],
+      ['known-order', 'tool-input', false],
+      ['redact', 'tool-output', false],
+      ['no-secrets', 'output', true],
+    ]);
+    expect(events.at(-1)).toMatchObject({ reason: 'refused', durationMs: expect.any(Number) });
+    const spans = exporter.getFinishedSpans();
+    const span = (name: string) => spans.find((s) => s.name === name);
+    const judgeSpan = span('guardrail judge');
+    expect(judgeSpan?.attributes).toMatchObject({
+      'arshai.guardrail.kind': 'input',
+      'arshai.guardrail.tripped': false,
+    });
+    const judgeCall = spans.find(
+      (s) =>
+        s.name === 'chat scripted-model' &&
+        s.parentSpanContext?.spanId === judgeSpan?.spanContext().spanId,
+    );
+    expect(judgeCall).toBeDefined();
+    const toolSpan = span('execute_tool lookup');
+    for (const name of ['guardrail known-order', 'guardrail redact'])
+      expect(span(name)?.parentSpanContext?.spanId).toBe(toolSpan?.spanContext().spanId);
+    const trippedSpan = span('guardrail no-secrets');
+    expect(trippedSpan?.attributes['arshai.guardrail.tripped']).toBe(true);
+    expect(trippedSpan?.status.code).toBe(2); // ERROR
+    // The reason is the guardrail's text, kept out of traces unless content is recorded.
+    expect(trippedSpan?.attributes['arshai.guardrail.reason']).toBeUndefined();
+  });
+
+  it('a guardrail that throws trips the call (fails closed), with the error as cause', async () => {
+    const llm = new ScriptedLLMClient([{ text: 'never' }]);
+    const error = await llm
+      .chat({
+        systemPrompt: 's',
+        userMessage: 'hi',
+        inputGuardrails: [
+          {
+            name: 'moderation-api',
+            check: () => {
+              throw new TypeError('fetch failed');
+            },
+          },
+        ],
+      })
+      .catch((e: unknown) => e);
+    expect(error).toSatisfy(tripped('moderation-api', 'input'));
+    expect(error).toMatchObject({ reason: 'the guardrail failed (TypeError)' });
+    expect((error as Error).cause).toBeInstanceOf(TypeError);
+    expect(llm.model.calls).toHaveLength(0);
   });
 });
