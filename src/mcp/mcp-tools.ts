@@ -86,12 +86,13 @@ export async function mcpTools(options: McpToolsOptions): Promise<McpTools> {
     });
     for (const c of inFlight) c.abort(error);
   };
+  await connect(sdk, client, options, request(options.signal));
+  // Watched once connected: a Streamable HTTP attempt that fell back to SSE closed on the way.
   client.onclose = () => {
     closed = true;
     failAll(undefined);
   };
   client.onerror = (error) => failAll(error);
-  await connect(sdk, client, options, request(options.signal));
   const tools: Record<string, Tool> = {};
   const refresh = async () => {
     const listed = await client.listTools(undefined, request());

@@ -1,6 +1,9 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { McpConnectionError, mcpTools } from 'arshai/mcp';
 import { ScriptedLLMClient } from 'arshai/testing';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -23,10 +26,12 @@ async function freePort(): Promise<number> {
   });
 }
 
-/** Starts the server over Streamable HTTP on a loopback port; resolves once it listens. */
-async function httpServer(): Promise<{ url: string; child: ChildProcess }> {
+/** Starts the server over Streamable HTTP (or legacy SSE) on a loopback port, once it listens. */
+async function httpServer(
+  transport: 'streamableHttp' | 'sse' = 'streamableHttp',
+): Promise<{ url: string; child: ChildProcess }> {
   const port = await freePort();
-  const child = spawn(process.execPath, [server, 'streamableHttp'], {
+  const child = spawn(process.execPath, [server, transport], {
     env: { ...process.env, PORT: String(port) },
     stdio: ['ignore', 'ignore', 'pipe'],
   });
@@ -34,13 +39,13 @@ async function httpServer(): Promise<{ url: string; child: ChildProcess }> {
   await new Promise<void>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error('MCP server did not start')), 15_000);
     child.stderr?.on('data', (d: Buffer) => {
-      if (d.toString().includes('listening')) {
+      if (/listening|is running/.test(d.toString())) {
         clearTimeout(timer);
         resolve();
       }
     });
   });
-  return { url: `http://127.0.0.1:${port}/mcp`, child };
+  return { url: `http://127.0.0.1:${port}/${transport === 'sse' ? 'sse' : 'mcp'}`, child };
 }
 
 const loop = () =>
@@ -115,4 +120,69 @@ describe('MCP tools (real servers from npm)', () => {
       mcpTools({ url: `http://127.0.0.1:${port}/mcp`, timeoutMs: 2_000 }),
     ).rejects.toSatisfy((e) => McpConnectionError.isInstance(e));
   }, 20_000);
+
+  it('a server speaking only the legacy HTTP+SSE transport: the Streamable HTTP attempt falls back to SSE', async () => {
+    const { url } = await httpServer('sse');
+    const mcp = await mcpTools({ url, prefix: 'everything_' });
+    try {
+      const result = await loop().chat({ systemPrompt: 's', userMessage: 'u', tools: mcp.tools });
+      expect(result.toolCalls[0]).toMatchObject({ isError: false, output: 'Echo: hello' });
+      expect(String(result.toolCalls[1]?.output)).toContain('5');
+    } finally {
+      await mcp.close();
+    }
+  }, 30_000);
+
+  it('the memory server: a tool loop stores entities and reads them back; two servers side by side', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'arshai-mcp-'));
+    const memoryServer = createRequire(import.meta.url).resolve(
+      '@modelcontextprotocol/server-memory/dist/index.js',
+    );
+    const memory = await mcpTools({
+      command: process.execPath,
+      args: [memoryServer],
+      env: { MEMORY_FILE_PATH: join(dir, 'memory.jsonl') },
+      prefix: 'memory_',
+    });
+    const everything = await mcpTools({
+      command: process.execPath,
+      args: [server, 'stdio'],
+      prefix: 'everything_',
+    });
+    try {
+      const llm = new ScriptedLLMClient([
+        {
+          toolCalls: [
+            {
+              name: 'memory_create_entities',
+              args: {
+                entities: [
+                  { name: 'Ada', entityType: 'customer', observations: ['prefers email'] },
+                ],
+              },
+            },
+          ],
+        },
+        { toolCalls: [{ name: 'memory_search_nodes', args: { query: 'Ada' } }] },
+        { toolCalls: [{ name: 'everything_echo', args: { message: 'stored' } }] },
+        { text: 'done' },
+      ]);
+      const result = await llm.chat({
+        systemPrompt: 's',
+        userMessage: 'remember Ada',
+        tools: { ...memory.tools, ...everything.tools },
+      });
+      expect(result.llmResponse).toBe('done');
+      const [created, found, echoed] = result.toolCalls;
+      expect(created?.isError).toBe(false);
+      expect(JSON.stringify(found?.output)).toContain('prefers email');
+      expect(echoed?.output).toBe('Echo: stored');
+      // The server kept it on disk, where the next session finds it.
+      expect(readFileSync(join(dir, 'memory.jsonl'), 'utf8')).toContain('"Ada"');
+    } finally {
+      await memory.close();
+      await everything.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 40_000);
 });
