@@ -26,13 +26,17 @@ export function redisLabel(url: string): string {
 }
 
 /** Loads an optional peer, or says how to install it. */
-export async function loadPeer<T>(load: () => Promise<T>, packages: string): Promise<T> {
+export async function loadPeer<T>(
+  load: () => Promise<T>,
+  packages: string,
+  flag = '--redis',
+): Promise<T> {
   try {
     return await load();
   } catch (error) {
     const code = (error as { code?: string })?.code;
     if (code === 'ERR_MODULE_NOT_FOUND')
-      throw new UsageError(`--redis needs ${packages}: npm install ${packages}`);
+      throw new UsageError(`${flag} needs ${packages}: npm install ${packages}`);
     throw error;
   }
 }

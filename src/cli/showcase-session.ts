@@ -1,6 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { createInterface } from 'node:readline/promises';
+import type { Tool } from '../llm/tool.js';
 import type { MemoryManager } from '../memory/memory-types.js';
 import { SqliteMemoryManager } from '../memory/sqlite-memory-manager.js';
 import { loadSupportData } from '../showcase/support-data.js';
@@ -66,6 +67,7 @@ export async function sessionFromOptions(
   values: Values,
   context: CliContext,
   mustExist: boolean,
+  mcpTools?: Record<string, Tool>,
 ): Promise<Session> {
   decisionFrom(values);
   const model = await chooseModel(
@@ -79,12 +81,17 @@ export async function sessionFromOptions(
     return openRedisSession(values.redis, model, context.cwd);
   }
   const storePath = resolve(context.cwd, String(values.store ?? DEFAULT_SQLITE_PATH));
-  return openSession(storePath, model, mustExist);
+  return openSession(storePath, model, mustExist, mcpTools);
 }
 
 /** The showcase workflow on a model and a memory. */
-export function showcaseWorkflow(model: ModelChoice, memory: MemoryManager) {
+export function showcaseWorkflow(
+  model: ModelChoice,
+  memory: MemoryManager,
+  mcpTools?: Record<string, Tool>,
+) {
   return buildSupportWorkflow({
+    ...(mcpTools ? { mcpTools } : {}),
     llm: model.client,
     memory,
     data: loadSupportData(),
@@ -94,12 +101,17 @@ export function showcaseWorkflow(model: ModelChoice, memory: MemoryManager) {
 }
 
 /** Opens the SQLite store and builds the showcase on the chosen model. */
-export function openSession(storePath: string, model: ModelChoice, mustExist: boolean): Session {
+export function openSession(
+  storePath: string,
+  model: ModelChoice,
+  mustExist: boolean,
+  mcpTools?: Record<string, Tool>,
+): Session {
   const db = openStore(storePath, mustExist);
   const memory = new SqliteMemoryManager({ database: db });
   const checkpointer = new SqliteCheckpointer({ database: db });
   return {
-    runner: new WorkflowRunner(showcaseWorkflow(model, memory), { checkpointer }),
+    runner: new WorkflowRunner(showcaseWorkflow(model, memory, mcpTools), { checkpointer }),
     model,
     store: storePath,
     diagramDir: dirname(storePath),

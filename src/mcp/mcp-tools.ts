@@ -1,5 +1,6 @@
 import { ArshaiError } from '../errors/arshai-error.js';
 import { InvalidInputError } from '../errors/invalid-input-error.js';
+import type { ToolGuardrails } from '../llm/guardrails.js';
 import type { JsonSchema } from '../llm/json-schema.js';
 import { type Tool, tool } from '../llm/tool.js';
 
@@ -26,6 +27,14 @@ export type McpToolsOptions = (McpStdioServer | McpHttpServer) & {
   timeoutMs?: number;
   /** Cancels connecting. */
   signal?: AbortSignal;
+  /**
+   * Which calls wait for a human's approval (see `tool()`'s `needsApproval`): all, or those a
+   * rule picks by the server's tool name and the arguments.
+   * @default none
+   */
+  needsApproval?: boolean | ((toolName: string, args: unknown) => boolean | Promise<boolean>);
+  /** Guardrails on every tool of the server (on the arguments, and on the results). */
+  guardrails?: ToolGuardrails;
 };
 
 /** The tools of a connected MCP server, and the connection. */
@@ -73,6 +82,9 @@ export async function mcpTools(options: McpToolsOptions): Promise<McpTools> {
   const prefix = options.prefix ?? '';
   if (!/^[A-Za-z0-9_-]{0,32}$/.test(prefix))
     throw new InvalidInputError('prefix', 'up to 32 letters, digits, _ or -');
+  const approval = options.needsApproval;
+  if (approval !== undefined && typeof approval !== 'boolean' && typeof approval !== 'function')
+    throw new InvalidInputError('needsApproval', 'must be a boolean or a function');
   const sdk = await loadSdk();
   const client = new sdk.Client({ name: 'arshai', version: '0.1.0' });
   const request = (signal?: AbortSignal) => ({ timeout: timeoutMs, ...(signal ? { signal } : {}) });
@@ -102,6 +114,8 @@ export async function mcpTools(options: McpToolsOptions): Promise<McpTools> {
         description: t.description ?? t.title ?? t.name,
         parameters: t.inputSchema as JsonSchema,
         timeoutMs,
+        ...(approval === undefined ? {} : { needsApproval: approvalOf(approval, t.name) }),
+        ...(options.guardrails ? { guardrails: options.guardrails } : {}),
         execute: async (args, ctx) => {
           if (closed)
             throw new McpConnectionError(`MCP server closed before "${t.name}" was called`);
@@ -140,6 +154,14 @@ export async function mcpTools(options: McpToolsOptions): Promise<McpTools> {
     await refresh().catch(() => {}); // the old list stays until a refresh succeeds
   });
   return { tools, close: () => client.close() };
+}
+
+/** One tool's `needsApproval` from the server-wide option. */
+function approvalOf(
+  approval: NonNullable<McpToolsOptions['needsApproval']>,
+  name: string,
+): boolean | ((args: unknown) => boolean | Promise<boolean>) {
+  return typeof approval === 'boolean' ? approval : (args) => approval(name, args);
 }
 
 /** A call's result as the tool's output; an MCP tool error is thrown (the model sees it). */

@@ -77,10 +77,14 @@ export const OFFLINE_RULES: OfflineRule[] = [
       const results = toolResults(request);
       if (results.length === 0) {
         const orderId = findOrderId(lastUserText(request)) ?? 'unknown';
+        const mounted = request.tools.some((t) => t.name === 'use_mcp_specialist');
         return {
           toolCalls: [
             { name: 'use_orders_specialist', args: { query: `Facts about order ${orderId}` } },
             { name: 'use_policy_specialist', args: { query: `Refund rules for order ${orderId}` } },
+            ...(mounted
+              ? [{ name: 'use_mcp_specialist', args: { query: `order ${orderId}` } }]
+              : []),
           ],
         };
       }
@@ -125,6 +129,24 @@ export const OFFLINE_RULES: OfflineRule[] = [
     },
   },
   {
+    name: 'mcp specialist',
+    match: is(PROMPTS.mcp),
+    reply: (request) => {
+      const [result] = toolResults(request);
+      if (result)
+        return { text: `From the MCP tool ${result.name}: ${result.content.slice(0, 200)}` };
+      const chosen = request.tools.find(readOnlyWithText);
+      if (!chosen) return { text: 'The MCP server has no read-only tool to use offline.' };
+      const required = (chosen.parameters.required ?? []) as string[];
+      const query = lastUserText(request);
+      return {
+        toolCalls: [
+          { name: chosen.name, args: Object.fromEntries(required.map((k) => [k, query])) },
+        ],
+      };
+    },
+  },
+  {
     name: 'reply',
     match: is(PROMPTS.reply),
     reply: (request) => {
@@ -139,3 +161,17 @@ export const OFFLINE_RULES: OfflineRule[] = [
     },
   },
 ];
+
+/**
+ * A tool the offline model may call on its own: its name says it only reads (echo, search,
+ * get...), and what it requires is text. Anything that may change something, or show the
+ * environment or secrets, is left alone.
+ */
+function readOnlyWithText(spec: ModelRequest['tools'][number]): boolean {
+  if (!/(^|_)(echo|search|read|get|list|find|lookup|query)/i.test(spec.name)) return false;
+  if (/(write|delete|create|update|remove|move|set|send|add|env|secret|token|key)/i.test(spec.name))
+    return false;
+  const properties = (spec.parameters.properties ?? {}) as Record<string, { type?: unknown }>;
+  const required = (spec.parameters.required ?? []) as string[];
+  return required.every((k) => properties[k]?.type === 'string');
+}

@@ -13,6 +13,7 @@ export const PROMPTS = {
     'You are the orders specialist. Look orders up with the lookup_order tool and report their facts.',
   policy:
     'You are the refund-policy specialist. Use the refund_policy tool and say what the policy allows.',
+  mcp: 'You are the specialist for the tools of a mounted MCP server. Use them to find facts.',
   reply:
     'You write the final customer support reply: warm, short, specific. Use the conversation context, ' +
     'the specialists’ findings and the refund decision.',

@@ -2,6 +2,7 @@ import type { AgentInput } from '../agents/agent.js';
 import { BaseAgent } from '../agents/base-agent.js';
 import { ChatAgent } from '../agents/chat-agent.js';
 import type { LLMClient } from '../llm/llm-client.js';
+import type { Tool } from '../llm/tool.js';
 import type { MemoryManager } from '../memory/memory-types.js';
 import { DynamicRouter } from '../orchestration/dynamic-router.js';
 import { HierarchicalOrchestrator } from '../orchestration/hierarchical-orchestrator.js';
@@ -35,6 +36,11 @@ export interface SupportDeps {
   data: SupportData;
   /** "Today", for the refund window. */
   now: () => Date;
+  /**
+   * Tools of a mounted MCP server (`arshai demo --mcp`): the team gets a specialist for them.
+   * @default none
+   */
+  mcpTools?: Record<string, Tool>;
 }
 
 /** The customer's profile kept in memory across runs. */
@@ -88,10 +94,15 @@ export function buildSupportWorkflow(deps: SupportDeps): CompiledWorkflow<Suppor
       policy: new ChatAgent(llm, PROMPTS.policy, {
         tools: { refund_policy: refundPolicyTool(data) },
       }),
+      ...(deps.mcpTools ? { mcp: new ChatAgent(llm, PROMPTS.mcp, { tools: deps.mcpTools }) } : {}),
     },
     {
       systemPrompt: PROMPTS.master,
-      descriptions: { orders: DESCRIPTIONS.orders, policy: DESCRIPTIONS.refunds },
+      descriptions: {
+        orders: DESCRIPTIONS.orders,
+        policy: DESCRIPTIONS.refunds,
+        ...(deps.mcpTools ? { mcp: `Tools: ${Object.keys(deps.mcpTools).join(', ')}` } : {}),
+      },
     },
   );
   const replyAgent = new ReplyAgent(llm, PROMPTS.reply);

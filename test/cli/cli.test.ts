@@ -264,6 +264,35 @@ describe('arshai CLI', () => {
     expect(run(['yes', '--workflow', 'missing.mjs']).code).toBe(2);
   });
 
+  it('demo --mcp mounts a real MCP server: its tools join the specialist team and the run uses one', async () => {
+    const server = join(root, 'node_modules/@modelcontextprotocol/server-everything/dist/index.js');
+    const store = join(dir, 'mcp.db');
+    const r = arshai([
+      'demo',
+      '--fast',
+      '--approve',
+      '--store',
+      store,
+      '--mcp',
+      `"${process.execPath}" ${server} stdio`,
+    ]);
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/MCP: {6}node index\.js stdio \(\d+ tools: mcp_echo/);
+    const checkpoints = new SqliteCheckpointer({ path: store });
+    const [run] = await checkpoints.listRuns();
+    const state = (await checkpoints.getLatest(run?.runId as string))?.state as {
+      findings?: string;
+    };
+    expect(state.findings).toContain('From the MCP tool mcp_echo: Echo: order A1001');
+    await checkpoints.close();
+    expect(arshai(['demo', '--mcp', 'x', '--redis', 'redis://127.0.0.1:1']).err).toContain(
+      'not with --redis',
+    );
+    const unreachable = arshai(['demo', '--fast', '--store', store, '--mcp', 'no-such-mcp-server']);
+    expect(unreachable.code).toBe(2);
+    expect(unreachable.err).toContain('--mcp could not reach the MCP server');
+  }, 60_000);
+
   it('prints Mermaid for the showcase and for a user module', () => {
     const showcase = arshai(['graph']);
     expect(showcase.code).toBe(0);

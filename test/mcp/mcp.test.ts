@@ -185,4 +185,46 @@ describe('MCP tools (real servers from npm)', () => {
       rmSync(dir, { recursive: true, force: true });
     }
   }, 40_000);
+
+  it('needsApproval and guardrails apply to a server’s tools: a picked call waits for a human, results are redacted', async () => {
+    const asked: string[] = [];
+    const mcp = await mcpTools({
+      command: process.execPath,
+      args: [server, 'stdio'],
+      prefix: 'everything_',
+      needsApproval: (name, args) => {
+        asked.push(name);
+        return name === 'echo' && JSON.stringify(args).includes('hello');
+      },
+      guardrails: {
+        output: [
+          {
+            name: 'redact-5',
+            check: (out) => ({ tripwire: false, replace: String(out).replace('5', '#') }),
+          },
+        ],
+      },
+    });
+    try {
+      const llm = loop();
+      const input = { systemPrompt: 's', userMessage: 'u', tools: mcp.tools };
+      const paused = await llm.chat(input);
+      expect(paused.status).toBe('pending-approval');
+      expect(paused.pendingApprovals?.map((p) => p.toolName)).toEqual(['everything_echo']);
+      expect(asked).toEqual(['echo', 'get-sum']); // the bad call never got as far
+      const [pending] = paused.pendingApprovals ?? [];
+      const done = await llm.chat({
+        ...input,
+        resumeFrom: paused.state,
+        approvals: { [pending?.callId as string]: { approve: false, reason: 'no echoes' } },
+      });
+      expect(done.llmResponse).toBe('done');
+      const byName = (n: string) => done.toolCalls.filter((c) => c.name === n);
+      expect(byName('everything_echo')[0]).toMatchObject({ isError: true });
+      expect(String(byName('everything_get-sum')[0]?.output)).not.toContain('5');
+      expect(String(byName('everything_get-sum')[0]?.output)).toContain('#');
+    } finally {
+      await mcp.close();
+    }
+  }, 30_000);
 });

@@ -1,5 +1,6 @@
 import { type CommandSpec, helpText, parseCommand } from '../args.js';
 import type { CliContext, Command } from '../context.js';
+import { type MountedMcp, mountMcp } from '../mcp-mount.js';
 import { openQueue, type QueuedRuns } from '../queued-run.js';
 import {
   askApproval,
@@ -10,7 +11,7 @@ import {
   type Session,
   sessionFromOptions,
 } from '../showcase-session.js';
-import { EXIT } from '../usage-error.js';
+import { EXIT, UsageError } from '../usage-error.js';
 
 export const DEMO_SPEC: CommandSpec = {
   usage: 'demo [options]',
@@ -20,6 +21,12 @@ export const DEMO_SPEC: CommandSpec = {
   options: {
     message: { type: 'string', hint: 'text', description: 'The customer message' },
     customer: { type: 'string', hint: 'id', description: 'The customer id (cust_ada, cust_alan)' },
+    mcp: {
+      type: 'string',
+      hint: 'url|command',
+      description:
+        'Mount an MCP server (a URL, or the command that starts it): its tools join the specialist team',
+    },
     ...SESSION_OPTIONS,
   },
 };
@@ -37,13 +44,21 @@ export const demo: Command = {
       stdout.write(helpText(DEMO_SPEC));
       return EXIT.ok;
     }
-    const session = await sessionFromOptions(values, context, false);
+    if (typeof values.mcp === 'string' && values.redis !== undefined)
+      throw new UsageError('--mcp mounts the server in this process: not with --redis');
+    const mounted = typeof values.mcp === 'string' ? await mountMcp(values.mcp) : undefined;
+    const session = await sessionFromOptions(values, context, false, mounted?.tools).catch(
+      async (error: unknown) => {
+        await mounted?.close();
+        throw error;
+      },
+    );
     const { model, store } = session;
     try {
       const customerId = String(values.customer ?? 'cust_ada');
       const message = String(values.message ?? DEFAULT_MESSAGE);
       stdout.write(
-        `arshai showcase: customer support\nModel:    ${model.description}\nStore:    ${store}\nCustomer: ${customerId}\nMessage:  "${message}"\n\n`,
+        `arshai showcase: customer support\nModel:    ${model.description}\nStore:    ${store}\n${mcpLine(mounted)}Customer: ${customerId}\nMessage:  "${message}"\n\n`,
       );
       const input = {
         userId: customerId,
@@ -78,9 +93,18 @@ export const demo: Command = {
       return result.status === 'failed' ? EXIT.failed : EXIT.ok;
     } finally {
       await session.close();
+      await mounted?.close();
     }
   },
 };
+
+/** The header line naming a mounted MCP server and its tools. */
+function mcpLine(mounted: MountedMcp | undefined): string {
+  if (!mounted) return '';
+  const names = Object.keys(mounted.tools);
+  const shown = names.slice(0, 6).join(', ') + (names.length > 6 ? ', …' : '');
+  return `MCP:      ${mounted.label} (${names.length} tools: ${shown})\n`;
+}
 
 /** `demo --redis`: the run goes through the queue; `arshai worker` processes run its steps. */
 async function queued(
