@@ -227,4 +227,30 @@ describe('MCP tools (real servers from npm)', () => {
       await mcp.close();
     }
   }, 30_000);
+
+  it('a server whose tool list changes: the new tool appears in the same tools object and runs', async () => {
+    const mcp = await mcpTools({
+      command: process.execPath,
+      args: [join(import.meta.dirname, 'fixtures/changing-server.mjs')],
+    });
+    try {
+      expect(Object.keys(mcp.tools)).toEqual(['unlock']);
+      const tools = mcp.tools;
+      const first = await new ScriptedLLMClient([
+        { toolCalls: [{ name: 'unlock', args: {} }] },
+        { text: 'ok' },
+      ]).chat({ systemPrompt: 's', userMessage: 'u', tools });
+      expect(first.toolCalls[0]?.output).toBe('unlocked');
+      for (let i = 0; i < 100 && !tools.secret; i++) await new Promise((r) => setTimeout(r, 20));
+      expect(Object.keys(tools).sort()).toEqual(['secret', 'unlock']);
+      expect(tools.secret?.jsonSchema).toMatchObject({ properties: { name: { type: 'string' } } });
+      const second = await new ScriptedLLMClient([
+        { toolCalls: [{ name: 'secret', args: { name: 'Ada' } }] },
+        { text: 'ok' },
+      ]).chat({ systemPrompt: 's', userMessage: 'u', tools });
+      expect(second.toolCalls[0]?.output).toBe('the word is swordfish, Ada');
+    } finally {
+      await mcp.close();
+    }
+  }, 30_000);
 });
