@@ -12,6 +12,7 @@ export default defineConfig({
       { find: /^arshai\/redis$/, replacement: src('redis/index.ts') },
       { find: /^arshai\/bullmq$/, replacement: src('bullmq/index.ts') },
       { find: /^arshai\/mcp$/, replacement: src('mcp/index.ts') },
+      { find: /^arshai\/postgres$/, replacement: src('postgres/index.ts') },
       {
         find: /^arshai\/(openai|anthropic|gemini|ai-sdk)$/,
         replacement: src('providers/$1/index.ts'),
@@ -20,7 +21,11 @@ export default defineConfig({
   },
   test: {
     include: ['test/**/*.test.ts'],
-    globalSetup: ['test/setup/build.ts', 'test/setup/redis-server.ts'],
+    globalSetup: [
+      'test/setup/build.ts',
+      'test/setup/redis-server.ts',
+      'test/setup/postgres-server.ts',
+    ],
     testTimeout: 20_000,
     hookTimeout: 60_000,
   },

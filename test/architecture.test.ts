@@ -14,7 +14,7 @@ const TIERS: string[][] = [
   ['providers', 'memory', 'adapter-kit'],
   ['agents'],
   ['orchestration', 'workflows'],
-  ['testing', 'redis', 'mcp'],
+  ['testing', 'redis', 'mcp', 'postgres'],
   ['bullmq'],
   ['showcase'],
   ['cli'],

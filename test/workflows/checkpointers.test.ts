@@ -9,6 +9,7 @@ import {
   RunConflictError,
   SqliteCheckpointer,
 } from 'arshai';
+import { PostgresCheckpointer } from 'arshai/postgres';
 import { RedisCheckpointer } from 'arshai/redis';
 import { Redis } from 'ioredis';
 import { afterAll, describe, expect, inject, it } from 'vitest';
@@ -54,6 +55,19 @@ const backends: Array<[string, () => Checkpointer, (() => Checkpointer) | undefi
     'RedisCheckpointer',
     () => new RedisCheckpointer({ url: inject('redisUrl'), keyPrefix: `test:cp:${process.pid}:` }),
     () => new RedisCheckpointer({ url: inject('redisUrl'), keyPrefix: `test:cp:${process.pid}:` }),
+  ],
+  [
+    'PostgresCheckpointer',
+    () =>
+      new PostgresCheckpointer({
+        connectionString: inject('postgresUrl'),
+        tablePrefix: `cp${process.pid}_`,
+      }),
+    () =>
+      new PostgresCheckpointer({
+        connectionString: inject('postgresUrl'),
+        tablePrefix: `cp${process.pid}_`,
+      }),
   ],
 ];
 

@@ -1,8 +1,9 @@
-// The three checkpointers, for tests that must hold on each: fresh stores per call.
+// The four checkpointers, for tests that must hold on each: fresh stores per call.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Checkpointer, InMemoryCheckpointer, SqliteCheckpointer } from 'arshai';
+import { PostgresCheckpointer } from 'arshai/postgres';
 import { RedisCheckpointer } from 'arshai/redis';
 import { afterAll, inject } from 'vitest';
 
@@ -39,6 +40,19 @@ export const stores: Array<
       return {
         checkpointer: new RedisCheckpointer({ url, keyPrefix }),
         reopen: () => new RedisCheckpointer({ url, keyPrefix }),
+      };
+    },
+  ],
+  [
+    'postgres',
+    () => {
+      const options = {
+        connectionString: inject('postgresUrl'),
+        tablePrefix: `wf${process.pid}_${++made}_`,
+      };
+      return {
+        checkpointer: new PostgresCheckpointer(options),
+        reopen: () => new PostgresCheckpointer(options),
       };
     },
   ],

@@ -1,0 +1,7 @@
+export { PostgresCheckpointer } from './postgres-checkpointer.js';
+export type {
+  PgClientLike,
+  PgPoolLike,
+  PostgresConnectionOptions,
+  PostgresTarget,
+} from './postgres-connection.js';
