@@ -5,3 +5,7 @@ export type {
   PostgresConnectionOptions,
   PostgresTarget,
 } from './postgres-connection.js';
+export {
+  PostgresMemoryManager,
+  type PostgresMemoryManagerOptions,
+} from './postgres-memory-manager.js';

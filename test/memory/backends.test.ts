@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { InMemoryManager, SqliteMemoryManager } from 'arshai';
+import { PostgresMemoryManager } from 'arshai/postgres';
 import { RedisMemoryManager } from 'arshai/redis';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { memoryConformance } from './conformance.js';
@@ -50,6 +51,27 @@ memoryConformance('RedisMemoryManager', {
   reopen: ({ namespace }) =>
     new RedisMemoryManager({ url, keyPrefix: 'test:memory:', ...(namespace ? { namespace } : {}) }),
   advance: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+});
+
+const postgresUrl = inject('postgresUrl');
+const pgPrefix = `mem${process.pid}_`;
+memoryConformance('PostgresMemoryManager', {
+  create: ({ namespace, ttlMs }) =>
+    new PostgresMemoryManager({
+      connectionString: postgresUrl,
+      tablePrefix: pgPrefix,
+      now,
+      ...(namespace ? { namespace } : {}),
+      ...ttl(ttlMs),
+    }),
+  reopen: ({ namespace }) =>
+    new PostgresMemoryManager({
+      connectionString: postgresUrl,
+      tablePrefix: pgPrefix,
+      now,
+      ...(namespace ? { namespace } : {}),
+    }),
+  advance: advanceClock,
 });
 
 describe('SqliteMemoryManager expiry on disk', () => {

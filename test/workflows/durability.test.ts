@@ -34,6 +34,7 @@ const count = (log: string, line: string) => lines(log).filter((l) => l === line
 describe.each([
   ['sqlite', () => join(dir, 'checkpoints.db')],
   ['redis', () => inject('redisUrl')],
+  ['postgres', () => inject('postgresUrl')],
 ])('crash and resume with the %s checkpointer', (backend, store) => {
   it('a new process resumes after SIGKILL; completed nodes do not run again; same final state', async () => {
     const log = join(dir, `${backend}-crash.log`);
@@ -58,6 +59,7 @@ describe.each([
 describe.each([
   ['sqlite', () => join(dir, 'nested.db')],
   ['redis', () => inject('redisUrl')],
+  ['postgres', () => inject('postgresUrl')],
 ])('kill -9 inside a subworkflow and a join (%s)', (backend, store) => {
   it('the child resumes from its own last checkpoint, the join’s finished branch is kept, finish runs once', async () => {
     const log = join(dir, `${backend}-nested.log`);
@@ -89,6 +91,7 @@ describe.each([
 describe.each([
   ['sqlite', () => join(dir, 'join-ask.db')],
   ['redis', () => inject('redisUrl')],
+  ['postgres', () => inject('postgresUrl')],
 ])('a join after an interrupted parallel step, across processes (%s)', (backend, store) => {
   it('the sibling’s write waits; the join runs once, in the answering process, with both', () => {
     const log = join(dir, `${backend}-join-ask.log`);
@@ -146,6 +149,7 @@ describe('a tool approval inside a workflow node, across processes (SQLite)', ()
 describe.each([
   ['sqlite', () => join(dir, 'hitl.db')],
   ['redis', () => inject('redisUrl')],
+  ['postgres', () => inject('postgresUrl')],
 ])('human in the loop across processes with the %s checkpointer', (backend, store) => {
   it('interrupted in one process, approved in another', () => {
     const runId = `refund-${backend}-${Date.now()}`;
