@@ -160,6 +160,12 @@ export class PostgresConnection {
       // Idle connections never keep the process alive (a forgotten close() does not hang it).
       allowExitOnIdle: true,
     });
+    // An idle connection the server dropped (a restart) is not the process's end: the pool
+    // replaces it, and the next call that fails says so with a typed error.
+    (this.#pool as unknown as { on?(event: 'error', listener: () => void): void }).on?.(
+      'error',
+      () => {},
+    );
     return this.#pool;
   }
 
@@ -215,7 +221,7 @@ export function sqlState(error: unknown): string | undefined {
 
 /** Outages (no connection, the server shutting down, a timeout) are retryable; refusals are not. */
 function toStoreError(error: unknown, operation: string, timedOut: boolean): Error {
-  if (ArshaiError.isInstance(error)) return error; // typed already (a conflict, an abort)
+  if (ArshaiError.isInstance(error) && !timedOut) return error; // typed already (a conflict)
   const code = sqlState(error);
   const outage =
     timedOut ||
