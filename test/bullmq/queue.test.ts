@@ -19,6 +19,7 @@ import {
   WorkflowRunner,
 } from 'arshai';
 import { NoWorkerError, WorkflowQueue, WorkflowWorker } from 'arshai/bullmq';
+import { PostgresCheckpointer } from 'arshai/postgres';
 import { RedisCheckpointer } from 'arshai/redis';
 import { ScriptedLLMClient } from 'arshai/testing';
 import { afterAll, describe, expect, inject, it } from 'vitest';
@@ -288,6 +289,43 @@ it('a tool approval on the queue: the run waits; queue.resume(runId, undefined, 
   expect(done.state.reply).toBe('after: refunded 249');
   expect(log).toEqual(['refund 249']);
   expect(llm.calls).toHaveLength(2);
+});
+
+it('checkpoints in Postgres, steps on the Redis queue: two workers run it, the result is the in-process one', async () => {
+  const name = `pg${process.pid}`;
+  const checkpointer = new PostgresCheckpointer({
+    connectionString: inject('postgresUrl'),
+    tablePrefix: `queue${process.pid}_`,
+  });
+  const local = await new WorkflowRunner(pipeline({ ran: [] })).executeWorkflow({ userId: 'u' });
+  const counts: Counts = { ran: [] };
+  const queue = new WorkflowQueue({ connection: url, checkpointer, name, noWorkerMs: 1500 });
+  const workers = [1, 2].map(
+    () =>
+      new WorkflowWorker({
+        connection: url,
+        checkpointer,
+        workflows: { sums: pipeline(counts) },
+        name,
+        leaseMs: 2000,
+      }),
+  );
+  closers.push(
+    () => checkpointer.close(),
+    () => queue.close(),
+  );
+  for (const w of workers) closers.push(() => w.close());
+  const runs = await Promise.all(
+    [0, 1, 2].map((i) => queue.start(pipeline(counts), { userId: 'u', runId: `pg-${i}` })),
+  );
+  for (const run of runs) {
+    const result = await queue.result(run);
+    expect(result.status).toBe('completed');
+    expect(result.state.total).toBe(local.state.total);
+    expect(result.state.parts).toEqual([1, 2, 3, 4, 5]);
+  }
+  expect(counts.ran).toHaveLength(3 * 5);
+  expect((await checkpointer.history('pg-0')).at(-1)?.status).toBe('completed');
 });
 
 it('a queued run is one trace: the enqueue on the producer, every step and node on the workers', async () => {

@@ -32,6 +32,7 @@ beforeAll(async () => {
   process.env.LOCAL_LLM_URL = `${local.url}/v1`;
   // Examples that need Redis (docs/distributed.md) reach the tests' redis-server.
   process.env.REDIS_URL = inject('redisUrl');
+  process.env.POSTGRES_URL = inject('postgresUrl'); // docs/postgres.md
   // The OTLP example (docs/observability.md) exports to a local receiver.
   receiver = await startOtlpReceiver();
   process.env.OTLP_TRACES_URL = `${receiver.url}/v1/traces`;
@@ -39,6 +40,7 @@ beforeAll(async () => {
 afterAll(async () => {
   delete process.env.LOCAL_LLM_URL;
   delete process.env.REDIS_URL;
+  delete process.env.POSTGRES_URL;
   delete process.env.OTLP_TRACES_URL;
   await receiver.close();
   await local.close();
