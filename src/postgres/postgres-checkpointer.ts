@@ -20,6 +20,7 @@ import {
   PostgresConnection,
   type PostgresTarget,
   sqlState,
+  unstorable,
 } from './postgres-connection.js';
 
 /** The schema version this code writes (stored in `<prefix>schema`). */
@@ -240,16 +241,4 @@ export class PostgresCheckpointer implements Checkpointer {
   close(): Promise<void> {
     return this.#db.close();
   }
-}
-
-/** Text PostgreSQL cannot hold (a NUL character, a lone surrogate) is the caller's to fix. */
-function unstorable(error: unknown, what: string): unknown {
-  const code = sqlState(error);
-  if (code === '22P05' || code === '22021' || code === '22P02')
-    return new InvalidInputError(
-      what,
-      'holds text PostgreSQL cannot store (a NUL character or a lone surrogate)',
-      { cause: error },
-    );
-  return error;
 }

@@ -241,3 +241,15 @@ function toStoreError(error: unknown, operation: string, timedOut: boolean): Err
     cause: error,
   });
 }
+
+/** Text PostgreSQL cannot hold (a NUL character, a lone surrogate) is the caller's to fix. */
+export function unstorable(error: unknown, field: string): unknown {
+  const code = sqlState(error);
+  if (code === '22P05' || code === '22021' || code === '22P02')
+    return new InvalidInputError(
+      field,
+      'holds text PostgreSQL cannot store (a NUL character or a lone surrogate)',
+      { cause: error },
+    );
+  return error;
+}

@@ -29,7 +29,7 @@ import {
   type PgPoolLike,
   PostgresConnection,
   type PostgresConnectionOptions,
-  sqlState,
+  unstorable,
 } from './postgres-connection.js';
 
 /** Options of {@link PostgresMemoryManager}. */
@@ -254,14 +254,7 @@ async function upsert(client: PgClientLike, t: string, values: unknown[]): Promi
     );
     return rows[0] as Row;
   } catch (error) {
-    const code = sqlState(error);
-    if (code === '22P05' || code === '22021')
-      throw new InvalidInputError(
-        'content',
-        'holds text PostgreSQL cannot store (a NUL character or a lone surrogate)',
-        { cause: error },
-      );
-    throw error;
+    throw unstorable(error, 'content');
   }
 }
 
