@@ -14,6 +14,7 @@ import { WorkflowRunner } from '../workflows/workflow-runner.js';
 import type { OptionSpec } from './args.js';
 import type { CliContext } from './context.js';
 import { chooseModel, type ModelChoice, PROVIDERS } from './model-choice.js';
+import { openPostgresStores } from './postgres-stores.js';
 import { formatDuration, type Output, Progress, preview, table } from './progress.js';
 import { openRedisStores } from './redis-stores.js';
 import { openStore } from './store.js';
@@ -51,6 +52,11 @@ export const SESSION_OPTIONS: Record<string, OptionSpec> = {
     hint: 'url',
     description: 'Keep runs and memory in Redis and run steps on `arshai worker` processes',
   },
+  postgres: {
+    type: 'string',
+    hint: 'url',
+    description: 'Keep runs and memory in PostgreSQL (tables arshai_*, created on first use)',
+  },
 };
 
 type Values = Record<string, string | boolean | undefined>;
@@ -76,6 +82,11 @@ export async function sessionFromOptions(
     context.env,
     values.fast ? 0 : 120,
   );
+  if (typeof values.postgres === 'string') {
+    if (values.store !== undefined || values.redis !== undefined)
+      throw new UsageError('--postgres excludes --store and --redis');
+    return openPostgresSession(values.postgres, model, context.cwd, mcpTools);
+  }
   if (typeof values.redis === 'string') {
     if (values.store !== undefined) throw new UsageError('--store and --redis exclude each other');
     return openRedisSession(values.redis, model, context.cwd);
@@ -136,6 +147,27 @@ export async function openRedisSession(
     store: stores.label,
     diagramDir: join(cwd, '.arshai'),
     redisUrl: url,
+    costs: [],
+    started: performance.now(),
+    close: stores.close,
+  };
+}
+
+/** Opens the Postgres stores (`pg` is an optional peer) and the showcase, in this process. */
+export async function openPostgresSession(
+  url: string,
+  model: ModelChoice,
+  cwd: string,
+  mcpTools?: Record<string, Tool>,
+): Promise<Session> {
+  const stores = await openPostgresStores(url);
+  return {
+    runner: new WorkflowRunner(showcaseWorkflow(model, stores.memory, mcpTools), {
+      checkpointer: stores.checkpointer,
+    }),
+    model,
+    store: stores.label,
+    diagramDir: join(cwd, '.arshai'),
     costs: [],
     started: performance.now(),
     close: stores.close,

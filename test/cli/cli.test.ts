@@ -3,7 +3,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { END, SqliteCheckpointer, WorkflowGraph, WorkflowRunner } from 'arshai';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, inject, it } from 'vitest';
 
 const root = join(import.meta.dirname, '../..');
 const bin = join(root, 'dist/cli/bin.js');
@@ -291,6 +291,27 @@ describe('arshai CLI', () => {
     const unreachable = arshai(['demo', '--fast', '--store', store, '--mcp', 'no-such-mcp-server']);
     expect(unreachable.code).toBe(2);
     expect(unreachable.err).toContain('--mcp could not reach the MCP server');
+  }, 60_000);
+
+  it('--postgres: demo keeps runs and memory in PostgreSQL; runs lists and shows them; resume continues one', () => {
+    const url = inject('postgresUrl');
+    const first = arshai(['demo', '--fast', '--postgres', url]);
+    expect(first.code).toBe(0);
+    expect(first.out).toContain('Store:    postgres://arshai@127.0.0.1');
+    const runId = /arshai resume (\S+) --approve/.exec(first.out)?.[1] as string;
+    expect(runId).toBeDefined();
+    const listed = arshai(['runs', '--postgres', url]);
+    expect(listed.out).toContain(runId);
+    expect(listed.out).toContain('interrupted');
+    const done = arshai(['resume', runId, '--approve', '--postgres', url, '--fast']);
+    expect(done.code).toBe(0);
+    expect(done.out).toContain('We have refunded $249.00');
+    expect(arshai(['runs', 'show', runId, '--postgres', url]).out).toContain('completed');
+    // Memory is there too: the next visit is recognised.
+    expect(arshai(['demo', '--fast', '--approve', '--postgres', url]).out).toContain(
+      'Welcome back',
+    );
+    expect(arshai(['runs', '--postgres', url, '--store', 'x.db']).code).toBe(2);
   }, 60_000);
 
   it('prints Mermaid for the showcase and for a user module', () => {

@@ -6,6 +6,7 @@ import { SqliteCheckpointer } from '../../workflows/sqlite-checkpointer.js';
 import type { WorkflowResult } from '../../workflows/workflow-events.js';
 import { WorkflowRunner } from '../../workflows/workflow-runner.js';
 import type { CliContext } from '../context.js';
+import { openPostgresStores } from '../postgres-stores.js';
 import { openRedisStores } from '../redis-stores.js';
 import { decisionFrom } from '../showcase-session.js';
 import { openStore } from '../store.js';
@@ -87,6 +88,12 @@ async function openCheckpointer(
   values: Values,
   cwd: string,
 ): Promise<{ checkpointer: Checkpointer; label: string; close(): Promise<void> }> {
+  if (typeof values.postgres === 'string') {
+    if (values.store !== undefined || values.redis !== undefined)
+      throw new UsageError('--postgres excludes --store and --redis');
+    const stores = await openPostgresStores(values.postgres);
+    return { checkpointer: stores.checkpointer, label: stores.label, close: stores.close };
+  }
   if (typeof values.redis === 'string') {
     if (values.store !== undefined) throw new UsageError('--store and --redis exclude each other');
     const stores = await openRedisStores(values.redis);

@@ -4,6 +4,7 @@ import type { Checkpoint, Checkpointer } from '../../workflows/checkpointer.js';
 import { SqliteCheckpointer } from '../../workflows/sqlite-checkpointer.js';
 import { type CommandSpec, helpText, parseCommand } from '../args.js';
 import type { Command } from '../context.js';
+import { openPostgresStores } from '../postgres-stores.js';
 import { preview, table } from '../progress.js';
 import { openRedisStores } from '../redis-stores.js';
 import { SESSION_OPTIONS } from '../showcase-session.js';
@@ -168,11 +169,17 @@ async function prune(
   }
 }
 
-/** The checkpoints of `--redis <url>` or of the SQLite `--store`. */
+/** The checkpoints of `--redis <url>`, `--postgres <url>` or of the SQLite `--store`. */
 async function openCheckpoints(
   values: Record<string, string | boolean | undefined>,
   cwd: string,
 ): Promise<{ checkpoints: Checkpointer; storePath: string; close(): Promise<void> }> {
+  if (typeof values.postgres === 'string') {
+    if (values.store !== undefined || values.redis !== undefined)
+      throw new UsageError('--postgres excludes --store and --redis');
+    const stores = await openPostgresStores(values.postgres);
+    return { checkpoints: stores.checkpointer, storePath: stores.label, close: stores.close };
+  }
   if (typeof values.redis === 'string') {
     if (values.store !== undefined) throw new UsageError('--store and --redis exclude each other');
     const stores = await openRedisStores(values.redis);

@@ -1,0 +1,45 @@
+import type { MemoryManager } from '../memory/memory-types.js';
+import type { Checkpointer } from '../workflows/checkpointer.js';
+import { UsageError } from './usage-error.js';
+
+/** The Postgres side of the CLI: runs and memory in one database, tables `arshai_*`. */
+export interface PostgresStores {
+  checkpointer: Checkpointer;
+  memory: MemoryManager;
+  /** The URL without its password, for messages. */
+  label: string;
+  close(): Promise<void>;
+}
+
+/** A Postgres URL without its password, or a usage error naming what is wrong with it. */
+export function postgresLabel(url: string): string {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    throw new UsageError(
+      `--postgres needs a URL like postgres://user@127.0.0.1:5432/db, not "${url}"`,
+    );
+  }
+  if (parsed.protocol !== 'postgres:' && parsed.protocol !== 'postgresql:')
+    throw new UsageError(`--postgres needs a postgres:// URL, not "${parsed.protocol}"`);
+  if (parsed.password) parsed.password = '***';
+  return parsed.toString();
+}
+
+/** Opens the checkpointer and memory in Postgres (connections open on first use). */
+export async function openPostgresStores(url: string): Promise<PostgresStores> {
+  const label = postgresLabel(url);
+  const { PostgresCheckpointer, PostgresMemoryManager } = await import('../postgres/index.js');
+  const checkpointer = new PostgresCheckpointer({ connectionString: url });
+  const memory = new PostgresMemoryManager({ connectionString: url });
+  return {
+    checkpointer,
+    memory,
+    label,
+    close: async () => {
+      await checkpointer.close();
+      await memory.close();
+    },
+  };
+}
