@@ -204,6 +204,35 @@ if (frameworks.some((f) => f.id === 'arshai')) {
   console.log(retention ? 'done' : 'failed');
 }
 
+/** The same workflow on SQLite, Redis and Postgres; Postgres memory at 1k and 100k rows. */
+interface StoresResult {
+  runs: number;
+  ops: number;
+  stores: Array<{
+    name: string;
+    step: { median: number; p95: number };
+    resume: { median: number; p95: number };
+  }>;
+  memories: Array<{
+    rows: number;
+    append: { median: number; p95: number };
+    query: { median: number; p95: number };
+  }>;
+}
+let backends: StoresResult | undefined;
+let backendsError: string | undefined;
+if (frameworks.some((f) => f.id === 'arshai')) {
+  process.stdout.write('postgres... ');
+  const r = spawnSync(
+    process.execPath,
+    [join(root, 'bench/postgres.ts'), ...(quick ? ['--quick'] : [])],
+    { cwd: root, encoding: 'utf8' },
+  );
+  if (r.status === 0) backends = JSON.parse(r.stdout) as StoresResult;
+  else backendsError = (r.stderr || r.stdout).split('\n').slice(0, 3).join(' ');
+  console.log(backends ? 'done' : 'failed');
+}
+
 const baseline = results.find((r) => r.name === 'baseline');
 const mismatch = (r: WorkerResult, key: string) => {
   const expected = baseline?.checks[key];
@@ -402,6 +431,38 @@ ${mdTable(
     : `failed: ${retentionError ?? 'not run'}`
 }
 
+## Stores side by side: SQLite, Redis, Postgres (arshai)
+
+${
+  backends
+    ? `One 5-node workflow (four steps, then an interrupt) run ${backends.runs} times through
+\`WorkflowRunner\` on each checkpointer, then resumed with an answer; every run's result is
+checked, and the first (cold) run is among the samples. Redis and PostgreSQL run on this
+machine (loopback, their own temporary directories, PostgreSQL with \`fsync=off\`), sharing
+its ${cpus().length} cores with the benchmark. Then \`PostgresMemoryManager\`: ${backends.ops}
+appends into one conversation and ${backends.ops} queries of its newest 10, with 1k and 100k rows
+in the table.
+
+${mdTable(
+  ['checkpointer', 'per step median / p95 (µs)', 'resume median / p95 (µs)'],
+  backends.stores.map((b) => [
+    b.name,
+    `${fmt(b.step.median, 0)} / ${fmt(b.step.p95, 0)}`,
+    `${fmt(b.resume.median, 0)} / ${fmt(b.resume.p95, 0)}`,
+  ]),
+)}
+
+${mdTable(
+  ['Postgres memory rows', 'append median / p95 (µs)', 'query median / p95 (µs)'],
+  backends.memories.map((m) => [
+    fmt(m.rows, 0),
+    `${fmt(m.append.median, 0)} / ${fmt(m.append.p95, 0)}`,
+    `${fmt(m.query.median, 0)} / ${fmt(m.query.p95, 0)}`,
+  ]),
+)}`
+    : `failed: ${backendsError ?? 'not run'}`
+}
+
 ## Telemetry: a traced tool loop (arshai)
 
 ${
@@ -468,6 +529,8 @@ if (distributedError)
   failed.push({ name: 'scale-out', versions: {}, notes: {}, checks: {}, timings: {} });
 if (telemetryError)
   failed.push({ name: 'telemetry', versions: {}, notes: {}, checks: {}, timings: {} });
+if (backendsError)
+  failed.push({ name: 'postgres', versions: {}, notes: {}, checks: {}, timings: {} });
 if (failed.length) {
   console.error(`Failed or mismatched: ${failed.map((r) => r.name).join(', ')}`);
   process.exitCode = 1;

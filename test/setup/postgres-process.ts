@@ -8,7 +8,7 @@ import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort } from './redis-process.js';
+import { freePort } from './redis-process.ts';
 
 export interface PostgresProcess {
   /** `postgres://arshai@127.0.0.1:<port>/postgres` (trust authentication on loopback). */
