@@ -1,6 +1,6 @@
 import type { MemoryManager } from '../memory/memory-types.js';
 import type { Checkpointer } from '../workflows/checkpointer.js';
-import { UsageError } from './usage-error.js';
+import { urlLabel } from './url-label.js';
 
 /** The Postgres side of the CLI: runs and memory in one database, tables `arshai_*`. */
 export interface PostgresStores {
@@ -13,18 +13,12 @@ export interface PostgresStores {
 
 /** A Postgres URL without its password, or a usage error naming what is wrong with it. */
 export function postgresLabel(url: string): string {
-  let parsed: URL;
-  try {
-    parsed = new URL(url);
-  } catch {
-    throw new UsageError(
-      `--postgres needs a URL like postgres://user@127.0.0.1:5432/db, not "${url}"`,
-    );
-  }
-  if (parsed.protocol !== 'postgres:' && parsed.protocol !== 'postgresql:')
-    throw new UsageError(`--postgres needs a postgres:// URL, not "${parsed.protocol}"`);
-  if (parsed.password) parsed.password = '***';
-  return parsed.toString();
+  return urlLabel(
+    url,
+    '--postgres',
+    ['postgres:', 'postgresql:'],
+    'postgres://user@127.0.0.1:5432/db',
+  );
 }
 
 /** Opens the checkpointer and memory in Postgres (connections open on first use). */

@@ -1,5 +1,6 @@
 import type { MemoryManager } from '../memory/memory-types.js';
 import type { Checkpointer } from '../workflows/checkpointer.js';
+import { urlLabel } from './url-label.js';
 import { UsageError } from './usage-error.js';
 
 /** The Redis side of the CLI: runs and memory in one Redis, under `arshai:`. */
@@ -13,16 +14,7 @@ export interface RedisStores {
 
 /** A Redis URL without its password, or a usage error naming what is wrong with it. */
 export function redisLabel(url: string): string {
-  let parsed: URL;
-  try {
-    parsed = new URL(url);
-  } catch {
-    throw new UsageError(`--redis needs a URL like redis://127.0.0.1:6379, not "${url}"`);
-  }
-  if (parsed.protocol !== 'redis:' && parsed.protocol !== 'rediss:')
-    throw new UsageError(`--redis needs a redis:// or rediss:// URL, not "${parsed.protocol}"`);
-  if (parsed.password) parsed.password = '***';
-  return parsed.toString();
+  return urlLabel(url, '--redis', ['redis:', 'rediss:'], 'redis://127.0.0.1:6379');
 }
 
 /** Loads an optional peer, or says how to install it. */

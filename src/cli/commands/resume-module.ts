@@ -1,15 +1,9 @@
-import { resolve } from 'node:path';
 import type { ApprovalDecision, PendingApproval } from '../../llm/tool-approval.js';
-import { DEFAULT_SQLITE_PATH } from '../../storage/sqlite.js';
-import type { Checkpointer } from '../../workflows/checkpointer.js';
-import { SqliteCheckpointer } from '../../workflows/sqlite-checkpointer.js';
 import type { WorkflowResult } from '../../workflows/workflow-events.js';
 import { WorkflowRunner } from '../../workflows/workflow-runner.js';
 import type { CliContext } from '../context.js';
-import { openPostgresStores } from '../postgres-stores.js';
-import { openRedisStores } from '../redis-stores.js';
+import { openRunStore } from '../run-store.js';
 import { decisionFrom } from '../showcase-session.js';
-import { openStore } from '../store.js';
 import { EXIT, UsageError } from '../usage-error.js';
 import { loadWorkflows } from '../workflow-module.js';
 
@@ -29,7 +23,7 @@ export async function resumeModuleRun(
 ): Promise<number> {
   const { stdout, cwd } = context;
   const workflows = await loadWorkflows(cwd, modulePath);
-  const stores = await openCheckpointer(values, cwd);
+  const stores = await openRunStore(values, cwd);
   try {
     const last = await stores.checkpointer.getLatest(runId);
     if (!last) throw new UsageError(`unknown run id "${runId}" in ${stores.label}`);
@@ -82,30 +76,6 @@ function toolApproval(payload: unknown): PendingApproval[] | undefined {
   return p?.type === 'tool-approval' && Array.isArray(p.pendingApprovals)
     ? (p.pendingApprovals as PendingApproval[])
     : undefined;
-}
-
-async function openCheckpointer(
-  values: Values,
-  cwd: string,
-): Promise<{ checkpointer: Checkpointer; label: string; close(): Promise<void> }> {
-  if (typeof values.postgres === 'string') {
-    if (values.store !== undefined || values.redis !== undefined)
-      throw new UsageError('--postgres excludes --store and --redis');
-    const stores = await openPostgresStores(values.postgres);
-    return { checkpointer: stores.checkpointer, label: stores.label, close: stores.close };
-  }
-  if (typeof values.redis === 'string') {
-    if (values.store !== undefined) throw new UsageError('--store and --redis exclude each other');
-    const stores = await openRedisStores(values.redis);
-    return { checkpointer: stores.checkpointer, label: stores.label, close: stores.close };
-  }
-  const path = resolve(cwd, String(values.store ?? DEFAULT_SQLITE_PATH));
-  const db = openStore(path, true);
-  return {
-    checkpointer: new SqliteCheckpointer({ database: db }),
-    label: path,
-    close: async () => db.close(),
-  };
 }
 
 /** Where the run stands now, and how to answer it if it waits again. */

@@ -1,14 +1,9 @@
-import { resolve } from 'node:path';
-import { DEFAULT_SQLITE_PATH } from '../../storage/sqlite.js';
 import type { Checkpoint, Checkpointer } from '../../workflows/checkpointer.js';
-import { SqliteCheckpointer } from '../../workflows/sqlite-checkpointer.js';
 import { type CommandSpec, helpText, parseCommand } from '../args.js';
 import type { Command } from '../context.js';
-import { openPostgresStores } from '../postgres-stores.js';
 import { preview, table } from '../progress.js';
-import { openRedisStores } from '../redis-stores.js';
+import { openRunStore } from '../run-store.js';
 import { SESSION_OPTIONS } from '../showcase-session.js';
-import { openStore } from '../store.js';
 import { EXIT, UsageError } from '../usage-error.js';
 import { forkRun } from './runs-fork.js';
 
@@ -169,27 +164,11 @@ async function prune(
   }
 }
 
-/** The checkpoints of `--redis <url>`, `--postgres <url>` or of the SQLite `--store`. */
+/** The checkpoints of `--postgres <url>`, `--redis <url>` or of the SQLite `--store`. */
 async function openCheckpoints(
   values: Record<string, string | boolean | undefined>,
   cwd: string,
 ): Promise<{ checkpoints: Checkpointer; storePath: string; close(): Promise<void> }> {
-  if (typeof values.postgres === 'string') {
-    if (values.store !== undefined || values.redis !== undefined)
-      throw new UsageError('--postgres excludes --store and --redis');
-    const stores = await openPostgresStores(values.postgres);
-    return { checkpoints: stores.checkpointer, storePath: stores.label, close: stores.close };
-  }
-  if (typeof values.redis === 'string') {
-    if (values.store !== undefined) throw new UsageError('--store and --redis exclude each other');
-    const stores = await openRedisStores(values.redis);
-    return { checkpoints: stores.checkpointer, storePath: stores.label, close: stores.close };
-  }
-  const storePath = resolve(cwd, String(values.store ?? DEFAULT_SQLITE_PATH));
-  const db = openStore(storePath, true);
-  return {
-    checkpoints: new SqliteCheckpointer({ database: db }),
-    storePath,
-    close: async () => db.close(),
-  };
+  const { checkpointer, label, close } = await openRunStore(values, cwd);
+  return { checkpoints: checkpointer, storePath: label, close };
 }
