@@ -28,7 +28,9 @@ export async function openQueue(session: Session, out: Output): Promise<QueuedRu
   return {
     async start(input) {
       const { runId } = await queue.start(workflow, input);
-      out.write(`Queued run ${runId}: its steps run on "arshai worker --redis" processes\n`);
+      out.write(
+        `Queued run ${runId}: its steps run on "arshai worker${session.flags}" processes\n`,
+      );
       return runId;
     },
     async resume(runId, value) {
@@ -41,7 +43,7 @@ export async function openQueue(session: Session, out: Output): Promise<QueuedRu
       } catch (error) {
         if (bullmq.NoWorkerError.isInstance(error))
           throw new UsageError(
-            `no worker serves "${workflow.name}"; start one with: arshai worker --redis ${session.store} (run ${runId} stays queued)`,
+            `no worker serves "${workflow.name}"; start one with: arshai worker${session.flags} (run ${runId} stays queued)`,
           );
         throw error;
       }

@@ -21,8 +21,9 @@ export async function openRunStore(
   cwd: string,
 ): Promise<RunStore> {
   if (typeof values.postgres === 'string') {
-    if (values.store !== undefined || values.redis !== undefined)
-      throw new UsageError('--postgres excludes --store and --redis');
+    // With --redis too, the queue is on Redis and the runs are in Postgres.
+    if (values.store !== undefined)
+      throw new UsageError('--postgres and --store exclude each other');
     const stores = await openPostgresStores(values.postgres);
     return { checkpointer: stores.checkpointer, label: stores.label, close: stores.close };
   }

@@ -16,7 +16,7 @@ import type { CliContext } from './context.js';
 import { chooseModel, type ModelChoice, PROVIDERS } from './model-choice.js';
 import { openPostgresStores } from './postgres-stores.js';
 import { formatDuration, type Output, Progress, preview, table } from './progress.js';
-import { openRedisStores } from './redis-stores.js';
+import { openRedisStores, redisLabel } from './redis-stores.js';
 import { openStore } from './store.js';
 import { UsageError } from './usage-error.js';
 
@@ -28,8 +28,10 @@ export interface Session {
   store: string;
   /** Where the diagram goes. */
   diagramDir: string;
-  /** Set when the store is Redis: the URL, for the queue. */
+  /** Set when steps run on the Redis queue: the URL. */
   redisUrl?: string;
+  /** The options that reach these runs again (` --redis <url>`, ` --postgres <url>`; passwords masked). */
+  flags: string;
   /** What each node run in this process cost (from its node-end event), in order. */
   costs: Array<{ node: string; costUsd: number | undefined }>;
   started: number;
@@ -55,7 +57,8 @@ export const SESSION_OPTIONS: Record<string, OptionSpec> = {
   postgres: {
     type: 'string',
     hint: 'url',
-    description: 'Keep runs and memory in PostgreSQL (tables arshai_*, created on first use)',
+    description:
+      'Keep runs and memory in PostgreSQL (tables arshai_*, created on first use); with --redis, steps still run on the queue',
   },
 };
 
@@ -83,16 +86,19 @@ export async function sessionFromOptions(
     values.fast ? 0 : 120,
   );
   if (typeof values.postgres === 'string') {
-    if (values.store !== undefined || values.redis !== undefined)
-      throw new UsageError('--postgres excludes --store and --redis');
-    return openPostgresSession(values.postgres, model, context.cwd, mcpTools);
+    if (values.store !== undefined)
+      throw new UsageError('--postgres and --store exclude each other');
+    const queue = typeof values.redis === 'string' ? values.redis : undefined;
+    return openPostgresSession(values.postgres, model, context.cwd, mcpTools, queue);
   }
   if (typeof values.redis === 'string') {
     if (values.store !== undefined) throw new UsageError('--store and --redis exclude each other');
     return openRedisSession(values.redis, model, context.cwd);
   }
   const storePath = resolve(context.cwd, String(values.store ?? DEFAULT_SQLITE_PATH));
-  return openSession(storePath, model, mustExist, mcpTools);
+  const session = openSession(storePath, model, mustExist, mcpTools);
+  if (typeof values.store === 'string') session.flags = ` --store ${values.store}`;
+  return session;
 }
 
 /** The showcase workflow on a model and a memory. */
@@ -126,6 +132,7 @@ export function openSession(
     model,
     store: storePath,
     diagramDir: dirname(storePath),
+    flags: '',
     costs: [],
     started: performance.now(),
     close: async () => db.close(),
@@ -147,21 +154,29 @@ export async function openRedisSession(
     store: stores.label,
     diagramDir: join(cwd, '.arshai'),
     redisUrl: url,
+    flags: ` --redis ${stores.label}`,
     costs: [],
     started: performance.now(),
     close: stores.close,
   };
 }
 
-/** Opens the Postgres stores (`pg` is an optional peer) and the showcase, in this process. */
+/**
+ * Opens the Postgres stores (`pg` is an optional peer) and the showcase: run in this process,
+ * or on the Redis queue at `queueUrl` (its workers keep the state in the same database).
+ */
 export async function openPostgresSession(
   url: string,
   model: ModelChoice,
   cwd: string,
   mcpTools?: Record<string, Tool>,
+  queueUrl?: string,
 ): Promise<Session> {
+  const queue = queueUrl === undefined ? '' : ` --redis ${redisLabel(queueUrl)}`;
   const stores = await openPostgresStores(url);
   return {
+    ...(queueUrl === undefined ? {} : { redisUrl: queueUrl }),
+    flags: `${queue} --postgres ${stores.label}`,
     runner: new WorkflowRunner(showcaseWorkflow(model, stores.memory, mcpTools), {
       checkpointer: stores.checkpointer,
     }),
@@ -285,7 +300,7 @@ export function printOutcome(
   out: Output,
 ): void {
   const { state } = result;
-  const where = session.redisUrl ? ` --redis ${session.store}` : '';
+  const where = session.flags;
   out.write('\n');
   if (result.status === 'interrupted') {
     out.write(

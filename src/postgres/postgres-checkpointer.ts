@@ -1,4 +1,3 @@
-import { InvalidInputError } from '../errors/invalid-input-error.js';
 import { assertRunId } from '../utils/ids.js';
 import {
   type Checkpoint,
@@ -16,15 +15,13 @@ import {
 import { RunConflictError } from '../workflows/workflow-errors.js';
 import {
   inTransaction,
+  migrate,
   type PgClientLike,
   PostgresConnection,
   type PostgresTarget,
   sqlState,
   unstorable,
 } from './postgres-connection.js';
-
-/** The schema version this code writes (stored in `<prefix>schema`). */
-const SCHEMA_VERSION = 1;
 
 /**
  * Checkpoints in PostgreSQL (over `pg`, an optional peer): one row per step, the checkpoint
@@ -54,17 +51,10 @@ export class PostgresCheckpointer implements Checkpointer {
 
   async #prepare(client: PgClientLike): Promise<void> {
     const { checkpoints, writes, schema } = this.#t;
-    const found = await client.query(`SELECT version FROM ${schema} WHERE component = $1`, [
-      'checkpoints',
-    ]);
-    const version = (found.rows[0] as { version?: number } | undefined)?.version;
-    if (version !== undefined && version > SCHEMA_VERSION)
-      throw new InvalidInputError(
-        'schema',
-        `the checkpoint tables are at version ${version}; this arshai knows up to ${SCHEMA_VERSION}: upgrade arshai`,
-      );
     const p = this.#db.prefix;
-    await client.query(`
+    await migrate(client, schema, 'checkpoints', [
+      // 1: checkpoints (one row per version, unique per run) and the pending writes.
+      `
       CREATE TABLE IF NOT EXISTS ${checkpoints} (
         seq BIGSERIAL PRIMARY KEY,
         run_id TEXT COLLATE "C" NOT NULL,
@@ -85,10 +75,8 @@ export class PostgresCheckpointer implements Checkpointer {
         node TEXT NOT NULL,
         write JSONB NOT NULL,
         PRIMARY KEY (run_id, step, node)
-      );
-      INSERT INTO ${schema} (component, version) VALUES ('checkpoints', ${SCHEMA_VERSION})
-        ON CONFLICT (component) DO NOTHING;
-    `);
+      );`,
+    ]);
   }
 
   async put(c: Checkpoint, options: CheckpointerCallOptions = {}): Promise<void> {

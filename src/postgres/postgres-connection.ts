@@ -200,6 +200,37 @@ export class PostgresConnection {
   }
 }
 
+/**
+ * Brings a component's tables (`component` in the `schema` table) to the newest version:
+ * `migrations[i]` takes them from version `i` to `i + 1`. Tables at a version newer than this
+ * code knows are refused with an `InvalidInputError` naming `schema`, and left as they are.
+ * Runs inside the set-up transaction, under its advisory lock.
+ */
+export async function migrate(
+  client: PgClientLike,
+  schemaTable: string,
+  component: string,
+  migrations: readonly string[],
+): Promise<void> {
+  const found = await client.query(`SELECT version FROM ${schemaTable} WHERE component = $1`, [
+    component,
+  ]);
+  const current = Number((found.rows[0] as { version?: number } | undefined)?.version ?? 0);
+  const newest = migrations.length;
+  if (current > newest)
+    throw new InvalidInputError(
+      'schema',
+      `the ${component} tables are at version ${current}; this arshai knows up to ${newest}: upgrade arshai`,
+    );
+  if (current === newest) return;
+  for (const step of migrations.slice(current)) await client.query(step);
+  await client.query(
+    `INSERT INTO ${schemaTable} (component, version) VALUES ($1, $2)
+       ON CONFLICT (component) DO UPDATE SET version = EXCLUDED.version`,
+    [component, newest],
+  );
+}
+
 /** Runs `work` in a transaction on `client`. */
 export async function inTransaction<T>(client: PgClientLike, work: () => Promise<T>): Promise<T> {
   await client.query('BEGIN');

@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { InvalidInputError } from '../errors/invalid-input-error.js';
 import { expiryFor, matchesQuery, newest, resolvePatch } from '../memory/memory-query.js';
 import type {
   DeleteQuery,
@@ -25,6 +24,7 @@ import {
 } from '../memory/memory-validation.js';
 import {
   inTransaction,
+  migrate,
   type PgClientLike,
   type PgPoolLike,
   PostgresConnection,
@@ -47,8 +47,6 @@ interface Row {
   updated_at: string;
   expires_at: string | null;
 }
-
-const SCHEMA_VERSION = 1;
 
 /** Expired rows of other conversations removed by each write. */
 const PURGE_PER_WRITE = 100;
@@ -80,16 +78,10 @@ export class PostgresMemoryManager implements MemoryManager {
   }
 
   async #prepare(client: PgClientLike): Promise<void> {
-    const schema = this.#db.table('schema');
-    const found = await client.query(`SELECT version FROM ${schema} WHERE component = 'memory'`);
-    const version = (found.rows[0] as { version?: number } | undefined)?.version;
-    if (version !== undefined && version > SCHEMA_VERSION)
-      throw new InvalidInputError(
-        'schema',
-        `the memory table is at version ${version}; this arshai knows up to ${SCHEMA_VERSION}: upgrade arshai`,
-      );
     const p = this.#db.prefix;
-    await client.query(`
+    await migrate(client, this.#db.table('schema'), 'memory', [
+      // 1: one row per entry, ordered by seq, with its expiry.
+      `
       CREATE TABLE IF NOT EXISTS ${this.#t} (
         namespace TEXT COLLATE "C" NOT NULL,
         conversation_id TEXT COLLATE "C" NOT NULL,
@@ -105,10 +97,8 @@ export class PostgresMemoryManager implements MemoryManager {
       );
       CREATE INDEX IF NOT EXISTS "${p}memory_by_seq" ON ${this.#t} (namespace, conversation_id, seq);
       CREATE INDEX IF NOT EXISTS "${p}memory_by_expiry" ON ${this.#t} (expires_at)
-        WHERE expires_at IS NOT NULL;
-      INSERT INTO ${schema} (component, version) VALUES ('memory', ${SCHEMA_VERSION})
-        ON CONFLICT (component) DO NOTHING;
-    `);
+        WHERE expires_at IS NOT NULL;`,
+    ]);
   }
 
   async store<V>(input: StoreInput<V>, options?: MemoryCallOptions): Promise<MemoryEntry<V>> {

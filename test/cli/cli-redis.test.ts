@@ -75,6 +75,45 @@ it('demo --redis runs through the queue; two worker processes share its steps; r
   expect(pool[0]?.out()).toContain('Stopping: finishing the steps in flight');
 });
 
+it('demo and worker with --redis and --postgres: steps on the queue, runs and memory in PostgreSQL', async () => {
+  const pg = inject('postgresUrl');
+  const w = startWorker(['--postgres', pg, '--fast']);
+  for (let i = 0; i < 500 && !/Ctrl-C stops it/.test(w.out()); i++) await sleep(10);
+  expect(w.out()).toMatch(
+    /from redis:\/\/127\.0\.0\.1:\d+, runs in postgres:\/\/arshai@127\.0\.0\.1/,
+  );
+
+  const paused = arshai(['demo', '--redis', url, '--postgres', pg, '--fast']);
+  expect(paused.code).toBe(0);
+  expect(paused.out).toContain('Queued run');
+  const runId = /arshai resume (\S+) --approve --redis \S+ --postgres postgres:/.exec(
+    paused.out,
+  )?.[1];
+  expect(runId).toBeDefined();
+  // The run is in Postgres, not in Redis.
+  expect(arshai(['runs', '--postgres', pg]).out).toMatch(new RegExp(`${runId}\\s+interrupted`));
+  expect(arshai(['runs', '--redis', url]).out).not.toContain(runId);
+
+  const done = arshai([
+    'resume',
+    String(runId),
+    '--approve',
+    '--redis',
+    url,
+    '--postgres',
+    pg,
+    '--fast',
+  ]);
+  expect(done.code).toBe(0);
+  expect(done.out).toContain('We have refunded $249.00 for order A1001');
+  expect(arshai(['runs', 'show', String(runId), '--postgres', pg]).out).toContain('completed');
+  // The worker ran the steps (its lines may arrive a moment after the result).
+  for (let i = 0; i < 500 && !w.out().includes(`step ${runId}:0 ran`); i++) await sleep(10);
+  expect(w.out()).toContain(`step ${runId}:0 ran`);
+  w.child.kill('SIGTERM');
+  expect(await new Promise((r) => w.child.on('exit', r))).toBe(0);
+});
+
 it('worker runs a module’s workflows, and refuses bad options with a usage error', async () => {
   const bad = arshai(['worker']);
   expect(bad).toMatchObject({ code: 2, err: expect.stringContaining('worker needs --redis') });

@@ -114,6 +114,61 @@ describe('Postgres backends', () => {
       expect(RunConflictError.isInstance((r as PromiseRejectedResult).reason)).toBe(true);
   });
 
+  it('the schema is versioned: set up once by many at a time, and tables newer than this code are refused and left alone', async () => {
+    const tablePrefix = prefix('schema');
+    const options = { connectionString: url, tablePrefix, schema: 'arshai_versions' };
+    const first = Array.from({ length: 6 }, (_, i) =>
+      i % 2 ? new PostgresCheckpointer(options) : new PostgresMemoryManager(options),
+    );
+    closers.push(...first.map((b) => () => b.close()));
+    // Six backends starting together: the set-up runs under one lock, none fails.
+    await Promise.all(
+      first.map((b) =>
+        b instanceof PostgresCheckpointer
+          ? b.put(checkpoint(`v-${Math.random()}`, 0))
+          : b.store({ conversationId: 'c', type: 'short-term', content: 'kept' }),
+      ),
+    );
+    const admin = new pg.Client({ connectionString: url });
+    await admin.connect();
+    closers.push(() => admin.end());
+    const table = `"arshai_versions"."${tablePrefix}schema"`;
+    const versions = await admin.query(`SELECT component, version FROM ${table} ORDER BY 1`);
+    expect(versions.rows).toEqual([
+      { component: 'checkpoints', version: 1 },
+      { component: 'memory', version: 1 },
+    ]);
+
+    // A newer arshai moved the tables on: this one refuses them, typed, before touching a row.
+    await admin.query(`UPDATE ${table} SET version = 7`);
+    const checkpoints = new PostgresCheckpointer(options);
+    const memory = new PostgresMemoryManager(options);
+    closers.push(
+      () => checkpoints.close(),
+      () => memory.close(),
+    );
+    const refused = await checkpoints.put(checkpoint('later', 0)).catch((e: unknown) => e);
+    expect(InvalidInputError.isInstance(refused)).toBe(true);
+    expect((refused as InvalidInputError).field).toBe('schema');
+    expect(String((refused as Error).message)).toMatch(
+      /checkpoints tables are at version 7; .*up to 1/,
+    );
+    const alsoRefused = await memory.retrieve({ conversationId: 'c' }).catch((e: unknown) => e);
+    expect(String((alsoRefused as Error).message)).toMatch(/memory tables are at version 7/);
+    const count = await admin.query(
+      `SELECT count(*)::int AS n FROM "arshai_versions"."${tablePrefix}checkpoints"`,
+    );
+    expect(count.rows[0].n).toBe(3); // the three written before; nothing added
+    // Back at the version this code knows, the same instances work (a refusal is not cached).
+    await admin.query(`UPDATE ${table} SET version = 1`);
+    await checkpoints.put(checkpoint('later', 0));
+    expect((await memory.retrieve({ conversationId: 'c' })).map((e) => e.content)).toEqual([
+      'kept',
+      'kept',
+      'kept',
+    ]);
+  });
+
   it('concurrent appends from four processes to one conversation: none lost; a shared counter counts every update', async () => {
     const fixture = join(import.meta.dirname, 'fixtures/append-child.mjs');
     const tablePrefix = prefix('appends');

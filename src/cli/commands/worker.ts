@@ -3,21 +3,26 @@ import type { Checkpointer } from '../../workflows/checkpointer.js';
 import type { CompiledWorkflow } from '../../workflows/compiled-workflow.js';
 import { type CommandSpec, helpText, type OptionSpec, parseCommand } from '../args.js';
 import type { Command } from '../context.js';
+import { openPostgresStores, postgresLabel } from '../postgres-stores.js';
 import { loadPeer, openRedisStores, redisLabel } from '../redis-stores.js';
 import { SESSION_OPTIONS, sessionFromOptions } from '../showcase-session.js';
 import { EXIT, UsageError } from '../usage-error.js';
 import { loadWorkflows } from '../workflow-module.js';
 
 export const WORKER_SPEC: CommandSpec = {
-  usage: 'worker --redis <url> [--concurrency n] [module]',
+  usage: 'worker --redis <url> [--postgres <url>] [--concurrency n] [module]',
   summary:
     'Runs workflow steps from the Redis queue until stopped (Ctrl-C or SIGTERM finish the steps in\n' +
-    'flight first): the showcase workflow, or every workflow a module exports. Start as many as you like.',
+    'flight first): the showcase workflow, or every workflow a module exports. Start as many as you like.\n' +
+    'Runs (and the showcase memory) are kept in Redis, or in PostgreSQL with --postgres.',
   options: {
     concurrency: { type: 'string', hint: 'n', description: 'Steps run at once (default 10)' },
     verbose: { type: 'boolean', description: 'Print a line per step' },
     ...Object.fromEntries(
-      ['redis', 'provider', 'model', 'fast'].map((k) => [k, SESSION_OPTIONS[k] as OptionSpec]),
+      ['redis', 'postgres', 'provider', 'model', 'fast'].map((k) => [
+        k,
+        SESSION_OPTIONS[k] as OptionSpec,
+      ]),
     ),
   },
 };
@@ -47,7 +52,10 @@ export const worker: Command = {
     let checkpointer: Checkpointer;
     if (modulePath) {
       workflows = await loadWorkflows(cwd, modulePath);
-      const stores = await openRedisStores(url);
+      const stores =
+        typeof values.postgres === 'string'
+          ? await openPostgresStores(values.postgres)
+          : await openRedisStores(url);
       checkpointer = stores.checkpointer;
       close = stores.close;
     } else {
@@ -83,8 +91,10 @@ export const worker: Command = {
       concurrency,
       logger,
     });
+    const kept =
+      typeof values.postgres === 'string' ? `, runs in ${postgresLabel(values.postgres)}` : '';
     say(
-      `Worker ${process.pid} runs ${Object.keys(byName).join(', ')} from ${label} (concurrency ${concurrency}); Ctrl-C stops it`,
+      `Worker ${process.pid} runs ${Object.keys(byName).join(', ')} from ${label}${kept} (concurrency ${concurrency}); Ctrl-C stops it`,
     );
     await new Promise<void>((resolve) => {
       process.once('SIGINT', resolve);
