@@ -72,6 +72,8 @@ export interface Checkpoint {
   joins?: Record<string, string[]>;
   /** ISO time. */
   createdAt: string;
+  /** When the run started: its first checkpoint's `createdAt` (absent in runs stored before it was kept). */
+  startedAt?: string;
 }
 
 /** One line per run, newest first, as `listRuns` gives them. */
@@ -82,6 +84,10 @@ export interface RunSummary {
   step: number;
   userId: string;
   updatedAt: string;
+  /** When the run started, where recorded. */
+  startedAt?: string;
+  /** What the run has spent (tokens, cost, calls), where recorded. */
+  spent?: Spent;
 }
 
 /**
@@ -218,6 +224,8 @@ export function summarize(c: Checkpoint): RunSummary {
     step: c.step,
     userId: c.state.userContext.userId,
     updatedAt: c.createdAt,
+    ...(c.startedAt ? { startedAt: c.startedAt } : {}),
+    ...(c.spent ? { spent: c.spent } : {}),
   };
 }
 

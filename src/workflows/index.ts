@@ -16,6 +16,13 @@ export {
 } from './checkpointer.js';
 export { CompiledWorkflow, type Join } from './compiled-workflow.js';
 export { type FallbackResult, FallbackWorkflow } from './fallback-workflow.js';
+export {
+  type GraphEdge,
+  type GraphEdgeKind,
+  type GraphModel,
+  type GraphModelNode,
+  graphModel,
+} from './graph-model.js';
 export { toMermaid } from './mermaid.js';
 export { cancelRun, claimRun, type RunControlOptions } from './run-claim.js';
 export { SqliteCheckpointer, type SqliteCheckpointerOptions } from './sqlite-checkpointer.js';

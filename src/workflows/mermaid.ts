@@ -1,5 +1,6 @@
 import { InvalidInputError } from '../errors/invalid-input-error.js';
 import type { CompiledWorkflow } from './compiled-workflow.js';
+import { type GraphEdgeKind, type GraphModel, graphModel } from './graph-model.js';
 import type { WorkflowGraph } from './workflow-graph.js';
 import { END } from './workflow-state.js';
 
@@ -21,7 +22,7 @@ export function toMermaid<S extends object>(graph: CompiledWorkflow<S> | Workflo
     throw new InvalidInputError('workflow', 'expected a compiled workflow or a WorkflowGraph');
   }
   const lines = ['flowchart TD', '  __start__([start])', '  __end__([end])'];
-  lines.push(...drawn(workflow, ''));
+  lines.push(...drawn(graphModel(workflow), ''));
   return `${lines.join('\n')}\n`;
 }
 
@@ -29,44 +30,38 @@ export function toMermaid<S extends object>(graph: CompiledWorkflow<S> | Workflo
  * A workflow's nodes and edges, ids prefixed with `prefix` (`n_<parent>__` inside a
  * subworkflow, whose own edges to `END` are left out: they return to the parent node).
  */
-function drawn<S extends object>(workflow: CompiledWorkflow<S>, prefix: string): string[] {
+function drawn(model: GraphModel, prefix: string): string[] {
   const top = prefix === '';
   const id = (name: string) => (name === END ? '__end__' : `n_${prefix}${name}`);
   const lines: string[] = [];
-  const edge = (from: string, arrow: string, to: string) => {
-    if (top || to !== END) lines.push(`  ${id(from)} ${arrow} ${id(to)}`);
-  };
-  for (const node of workflow.nodes.values()) {
+  for (const node of model.nodes) {
     if (!node.child) {
       lines.push(`  ${id(node.name)}["${node.name}"]`);
       continue;
     }
-    const child: CompiledWorkflow<object> = node.child.workflow;
-    lines.push(`  subgraph ${id(node.name)} ["${node.name} (${quoted(child.name)})"]`);
-    lines.push(...drawn(child, `${prefix}${node.name}__`));
+    lines.push(`  subgraph ${id(node.name)} ["${node.name} (${quoted(node.child.name)})"]`);
+    lines.push(...drawn(node.child, `${prefix}${node.name}__`));
     lines.push('  end');
   }
-  if (top) lines.push(`  __start__ --> ${id(workflow.entry)}`);
-  for (const [from, targets] of workflow.edges) for (const to of targets) edge(from, '-->', to);
-  for (const [from, { pathMap }] of workflow.conditional) {
-    if (!pathMap) {
+  if (top) lines.push(`  __start__ --> ${id(model.entry)}`);
+  for (const { from, to, kind, label } of model.edges) {
+    if (to === null) {
       lines.push(`  ${id(from)} -. "route" .-> r_${prefix}${from}{{"route(state)"}}`);
       continue;
     }
-    const entries = Array.isArray(pathMap)
-      ? pathMap.map((t) => [t === END ? 'END' : t, t] as const)
-      : Object.entries(pathMap);
-    for (const [label, to] of entries) edge(from, `-. "${quoted(label)}" .->`, to);
-  }
-  for (const { sources, target } of workflow.joins) {
-    for (const from of sources) edge(from, '== "join" ==>', target);
-  }
-  for (const node of workflow.nodes.values()) {
-    const onError = node.options.onError;
-    if (onError) edge(node.name, '-- "error" -->', onError);
+    if (!top && to === END) continue;
+    const arrow = ARROWS[kind](quoted(label ?? ''));
+    lines.push(`  ${id(from)} ${arrow} ${id(to)}`);
   }
   return lines;
 }
+
+const ARROWS: Record<GraphEdgeKind, (label: string) => string> = {
+  edge: () => '-->',
+  route: (label) => `-. "${label}" .->`,
+  join: () => '== "join" ==>',
+  error: () => '-- "error" -->',
+};
 
 /** Text safe inside a quoted Mermaid label (Mermaid's `#code;` entities). */
 function quoted(text: string): string {

@@ -49,6 +49,7 @@ export function forkCheckpoint(
     forkedFrom: { runId: from.runId, step: from.step },
     createdAt: now().toISOString(),
   };
+  forked.startedAt = forked.createdAt;
   if (!schema) return forked;
   // The edited state must match the schema (an edit is checked like a node's update).
   const invalid = schema.check([{ node: 'fork', update: edit }], state, runId, from.state);

@@ -54,6 +54,8 @@ export interface Position<S extends object> {
   joins?: JoinProgress | undefined;
   /** The finished branches of the current step while it waits on an interrupt. */
   writes?: PendingWrite[] | undefined;
+  /** When the run started (its first checkpoint's time). */
+  startedAt?: string | undefined;
 }
 
 /** The position a stored checkpoint describes (`resumed`: a claim of it is written next). */
@@ -75,6 +77,7 @@ export function positionOf<S extends object>(
     ...(last.writes ? { writes: last.writes } : {}),
     ...(last.joins ? { joins: last.joins } : {}),
     ...(last.delivered ? { delivered: last.delivered } : {}),
+    ...(last.startedAt ? { startedAt: last.startedAt } : {}),
     resumes,
     attemptBase: resumes,
     stored: true,
@@ -367,6 +370,8 @@ export class StepEngine<S extends object> {
       ...(position.delivered ? { delivered: position.delivered } : {}),
       createdAt: this.now().toISOString(),
     };
+    position.startedAt ??= checkpoint.createdAt;
+    checkpoint.startedAt = position.startedAt;
     const span = this.telemetry
       ? startSpan(this.telemetry, 'workflow.checkpoint', {
           'arshai.run.id': checkpoint.runId,

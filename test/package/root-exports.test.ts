@@ -70,6 +70,7 @@ it('the root entry exports exactly these names', () => {
     'claimRun',
     'compose',
     'findPrice',
+    'graphModel',
     'hasToolCall',
     'isRetryableError',
     'resilientTool',
