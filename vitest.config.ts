@@ -13,6 +13,7 @@ export default defineConfig({
       { find: /^arshai\/bullmq$/, replacement: src('bullmq/index.ts') },
       { find: /^arshai\/mcp$/, replacement: src('mcp/index.ts') },
       { find: /^arshai\/postgres$/, replacement: src('postgres/index.ts') },
+      { find: /^arshai\/studio$/, replacement: src('studio/index.ts') },
       {
         find: /^arshai\/(openai|anthropic|gemini|ai-sdk)$/,
         replacement: src('providers/$1/index.ts'),
@@ -25,6 +26,7 @@ export default defineConfig({
       'test/setup/build.ts',
       'test/setup/redis-server.ts',
       'test/setup/postgres-server.ts',
+      'test/setup/chromium.ts',
     ],
     testTimeout: 20_000,
     hookTimeout: 60_000,

@@ -14,7 +14,7 @@ const TIERS: string[][] = [
   ['providers', 'memory', 'adapter-kit'],
   ['agents'],
   ['orchestration', 'workflows'],
-  ['testing', 'redis', 'mcp', 'postgres'],
+  ['testing', 'redis', 'mcp', 'postgres', 'studio'],
   ['bullmq'],
   ['showcase'],
   ['cli'],

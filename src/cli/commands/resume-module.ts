@@ -1,4 +1,4 @@
-import type { ApprovalDecision, PendingApproval } from '../../llm/tool-approval.js';
+import { pendingApprovals, resumeAnswer } from '../../workflows/interrupt-answer.js';
 import type { WorkflowResult } from '../../workflows/workflow-events.js';
 import { WorkflowRunner } from '../../workflows/workflow-runner.js';
 import type { CliContext } from '../context.js';
@@ -47,35 +47,24 @@ function answerFrom(
   values: Values,
   runId: string,
   payload: unknown,
-): { approvals?: Record<string, ApprovalDecision>; value?: unknown } {
+): ReturnType<typeof resumeAnswer> {
   const decision = decisionFrom(values);
-  const pending = toolApproval(payload);
-  if (pending) {
-    if (!decision)
-      throw new UsageError(`run "${runId}" waits for a tool approval: pass --approve or --reject`);
-    const reason = typeof values.reason === 'string' ? values.reason : undefined;
-    const answer: ApprovalDecision =
-      decision === 'approve'
-        ? { approve: true }
-        : { approve: false, ...(reason ? { reason } : {}) };
-    return { approvals: Object.fromEntries(pending.map((p) => [p.callId, answer])) };
-  }
+  if (pendingApprovals(payload) && !decision)
+    throw new UsageError(`run "${runId}" waits for a tool approval: pass --approve or --reject`);
+  let value: unknown;
   if (typeof values.value === 'string') {
     try {
-      return { value: JSON.parse(values.value) };
+      value = JSON.parse(values.value);
     } catch {
-      return { value: values.value }; // plain text is an answer too
+      value = values.value; // plain text is an answer too
     }
   }
-  if (decision) return { value: decision };
-  return {};
-}
-
-function toolApproval(payload: unknown): PendingApproval[] | undefined {
-  const p = payload as { type?: unknown; pendingApprovals?: unknown } | undefined;
-  return p?.type === 'tool-approval' && Array.isArray(p.pendingApprovals)
-    ? (p.pendingApprovals as PendingApproval[])
-    : undefined;
+  const reason = typeof values.reason === 'string' ? values.reason : undefined;
+  return resumeAnswer(payload, {
+    ...(decision ? { decision } : {}),
+    ...(reason ? { reason } : {}),
+    ...(value !== undefined ? { value } : {}),
+  });
 }
 
 /** Where the run stands now, and how to answer it if it waits again. */
@@ -86,7 +75,7 @@ function printResult(result: WorkflowResult<object>, stdout: CliContext['stdout'
     return;
   }
   if (result.status !== 'interrupted') return;
-  const pending = toolApproval(result.interrupt?.payload);
+  const pending = pendingApprovals(result.interrupt?.payload);
   if (pending) {
     for (const p of pending)
       stdout.write(`  waits for approval: ${p.toolName} ${JSON.stringify(p.args)} (${p.callId})\n`);
