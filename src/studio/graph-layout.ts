@@ -35,6 +35,8 @@ const ROW = 84;
 const GAP = 36;
 const HEIGHT = 36;
 const MARGIN = 24;
+/** The width an edge takes in a row it passes through. */
+const SLOT = 12;
 
 /**
  * Places a {@link GraphModel} in layers: each node one row below the lowest node that leads
@@ -68,15 +70,34 @@ export function layoutGraph(model: GraphModel): GraphLayout {
 
   const back = backEdges(ids, edges);
   const layer = layers(ids, edges, back);
-  const byLayer: string[][] = [];
+  const rows: string[][] = [];
   for (const id of ids) {
     const at = layer.get(id) ?? 0;
-    byLayer[at] = [...(byLayer[at] ?? []), id];
+    rows[at] = [...(rows[at] ?? []), id];
   }
-  const rows = byLayer.filter((row) => row !== undefined);
-  orderRows(rows, edges, back);
+  // An edge down several rows passes through a slot in each row between (so it never runs
+  // behind a node): the slots take part in the ordering like nodes.
+  const chains = new Map<number, string[]>();
+  const segments: Array<{ from: string; to: string }> = [];
+  edges.forEach((e, i) => {
+    if (back.has(i)) return;
+    const [from, to] = [layer.get(e.from) ?? 0, layer.get(e.to) ?? 0];
+    const slots: string[] = [];
+    for (let l = from + 1; l < to; l++) {
+      const slot = `~${i}~${l}`;
+      slots.push(slot);
+      rows[l] = [...(rows[l] ?? []), slot];
+    }
+    chains.set(i, slots);
+    const path = [e.from, ...slots, e.to];
+    for (let k = 1; k < path.length; k++)
+      segments.push({ from: path[k - 1] as string, to: path[k] as string });
+  });
+  for (let l = 0; l < rows.length; l++) rows[l] ??= [];
+  orderRows(rows, segments);
 
-  const width = (id: string) => Math.max(72, (labels.get(id) ?? id).length * 7.4 + 28);
+  const width = (id: string) =>
+    id.startsWith('~') ? SLOT : Math.max(72, (labels.get(id) ?? id).length * 7.4 + 28);
   const rowWidths = rows.map(
     (r) => r.reduce((sum, id) => sum + width(id), 0) + GAP * (r.length - 1),
   );
@@ -101,16 +122,17 @@ export function layoutGraph(model: GraphModel): GraphLayout {
   const right = MARGIN + widest;
   let loops = 0;
   const drawn = edges.map((e, i) => {
-    const a = placed.get(e.from) as LaidOutNode;
-    const b = placed.get(e.to) as LaidOutNode;
+    const at = (id: string) => placed.get(id) as LaidOutNode;
     const isBack = back.has(i);
-    const path = isBack ? backPath(a, b, right + 18 + 14 * loops++) : downPath(a, b);
+    const path = isBack
+      ? backPath(at(e.from), at(e.to), right + 18 + 14 * loops++)
+      : downPath([e.from, ...(chains.get(i) ?? []), e.to].map(at));
     return { ...e, ...path, back: isBack };
   });
   return {
     width: widest + 2 * MARGIN + 18 + 14 * loops + 40,
     height: rows.length * ROW - (ROW - HEIGHT) + 2 * MARGIN,
-    nodes: [...placed.values()],
+    nodes: [...placed.values()].filter((n) => !n.id.startsWith('~')),
     edges: drawn,
   };
 }
@@ -165,17 +187,13 @@ function layers(
 }
 
 /** Each row ordered by where its nodes' parents sit (fewer crossings), first seen first on ties. */
-function orderRows(
-  rows: string[][],
-  edges: ReadonlyArray<{ from: string; to: string }>,
-  back: Set<number>,
-): void {
+function orderRows(rows: string[][], segments: ReadonlyArray<{ from: string; to: string }>): void {
   const position = new Map<string, number>();
   rows.forEach((row, r) => {
     if (r > 0) {
       const weight = (id: string) => {
-        const parents = edges
-          .filter((e, i) => !back.has(i) && e.to === id && position.has(e.from))
+        const parents = segments
+          .filter((e) => e.to === id && position.has(e.from))
           .map((e) => position.get(e.from) as number);
         return parents.length ? parents.reduce((a, b) => a + b, 0) / parents.length : 0;
       };
@@ -188,15 +206,26 @@ function orderRows(
   });
 }
 
-function downPath(a: LaidOutNode, b: LaidOutNode): Pick<LaidOutEdge, 'd' | 'labelAt'> {
-  const x1 = a.x + a.width / 2;
-  const y1 = a.y + a.height;
-  const x2 = b.x + b.width / 2;
-  const y2 = b.y;
-  const bend = (y2 - y1) / 2;
+/** Down through `stops` (the source, the slots between, the target): curves between rows. */
+function downPath(stops: LaidOutNode[]): Pick<LaidOutEdge, 'd' | 'labelAt'> {
+  const first = stops[0] as LaidOutNode;
+  const centre = (n: LaidOutNode) => n.x + n.width / 2;
+  let d = `M${r(centre(first))},${r(first.y + first.height)}`;
+  for (let k = 1; k < stops.length; k++) {
+    const a = stops[k - 1] as LaidOutNode;
+    const b = stops[k] as LaidOutNode;
+    const [x1, y1, x2, y2] = [centre(a), a.y + a.height, centre(b), b.y];
+    const bend = (y2 - y1) / 2;
+    d += ` C${r(x1)},${r(y1 + bend)} ${r(x2)},${r(y2 - bend)} ${r(x2)},${r(y2)}`;
+    if (k < stops.length - 1) d += ` L${r(x2)},${r(b.y + b.height)}`; // through the slot
+  }
+  const last = stops[stops.length - 1] as LaidOutNode;
+  const mid = stops.length > 2 ? (stops[1] as LaidOutNode) : undefined;
   return {
-    d: `M${r(x1)},${r(y1)} C${r(x1)},${r(y1 + bend)} ${r(x2)},${r(y2 - bend)} ${r(x2)},${r(y2)}`,
-    labelAt: { x: r((x1 + x2) / 2), y: r((y1 + y2) / 2) },
+    d,
+    labelAt: mid
+      ? { x: r(centre(mid)), y: r(mid.y + mid.height / 2) }
+      : { x: r((centre(first) + centre(last)) / 2), y: r((first.y + first.height + last.y) / 2) },
   };
 }
 
