@@ -4,11 +4,12 @@ import { demo } from './commands/demo.js';
 import { graph } from './commands/graph.js';
 import { resume } from './commands/resume.js';
 import { runs } from './commands/runs.js';
+import { studio } from './commands/studio.js';
 import { worker } from './commands/worker.js';
 import type { CliContext, Command } from './context.js';
 import { EXIT, UsageError } from './usage-error.js';
 
-const COMMANDS: Command[] = [demo, runs, resume, graph, worker];
+const COMMANDS: Command[] = [demo, runs, resume, graph, worker, studio];
 
 function mainHelp(): string {
   return [

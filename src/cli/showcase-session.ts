@@ -339,6 +339,7 @@ export function printOutcome(
   const diagram = join(session.diagramDir, 'customer-support.mmd');
   writeFileSync(diagram, toMermaid(session.runner.workflow), { mode: 0o600 });
   out.write(
-    `\nWorkflow diagram (Mermaid): ${diagram}\nRun history: arshai runs show ${result.runId}${where}\n`,
+    `\nWorkflow diagram (Mermaid): ${diagram}\nRun history: arshai runs show ${result.runId}${where}\n` +
+      `See it in the studio: arshai studio --run ${result.runId}${where} --open\n`,
   );
 }

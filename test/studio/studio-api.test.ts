@@ -123,6 +123,33 @@ describe('studio API', () => {
     expect(last?.state.agentData).toMatchObject({ reply: 'done: "approve"' });
   });
 
+  it('a run whose process died (running, no step for a minute) can be resumed; a live one cannot', async () => {
+    const [, afterIntake] = await checkpointer.history('run-completed');
+    const stuck = (runId: string, createdAt: string): Checkpoint => ({
+      ...(afterIntake as Checkpoint),
+      runId,
+      version: 0,
+      createdAt,
+      startedAt: createdAt,
+    });
+    await checkpointer.put(stuck('run-crashed', new Date(Date.now() - 120_000).toISOString()));
+    await checkpointer.put(stuck('run-live', new Date().toISOString()));
+    const crashed = (await get<StudioRunView>('/api/runs/run-crashed')).body;
+    expect(crashed.actions.resume).toBe(true);
+    expect(crashed.current).toEqual(['policy', 'history']);
+    expect((await get<StudioRunView>('/api/runs/run-live')).body.actions.resume).toBe(false);
+    const live = await post('/api/runs/run-live/resume', {});
+    expect(live).toMatchObject({ status: 409, body: { error: { name: 'RunConflictError' } } });
+    expect((await post('/api/runs/run-crashed/resume', {})).status).toBe(202);
+    let last: Checkpoint | undefined;
+    for (let i = 0; i < 200 && last?.status !== 'completed'; i++) {
+      await new Promise((r) => setTimeout(r, 10));
+      last = await checkpointer.getLatest('run-crashed');
+    }
+    expect(last?.status).toBe('completed');
+    expect(last?.state.processingPath).toEqual(['intake', 'policy', 'history', 'decide', 'reply']);
+  });
+
   it('forks a run from a step; live updates arrive as server-sent events', async () => {
     const events = await fetch(new URL('/api/runs/run-completed/events', base));
     expect(events.headers.get('content-type')).toBe('text/event-stream');
