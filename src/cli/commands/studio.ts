@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import type { StudioRunner } from '../../studio/studio-api.js';
 import type { Checkpointer } from '../../workflows/checkpointer.js';
 import { WorkflowRunner } from '../../workflows/workflow-runner.js';
 import { type CommandSpec, helpText, type OptionSpec, parseCommand } from '../args.js';
@@ -67,7 +68,7 @@ export const studio: Command = {
     const { createStudio } = await import('../../studio/index.js');
     // The runs, and the runners that can continue them: the module's workflows or the showcase.
     let checkpointer: Checkpointer;
-    let runners: WorkflowRunner<object>[];
+    let runners: StudioRunner[];
     let label: string;
     let close: () => Promise<void>;
     if (typeof values.workflow === 'string') {
@@ -81,7 +82,7 @@ export const studio: Command = {
       // Runs answered in the page go on in this process (with --redis too: not on the queue).
       const session = await sessionFromOptions(values, context, true);
       checkpointer = session.runner.checkpointer as Checkpointer;
-      runners = [session.runner as unknown as WorkflowRunner<object>];
+      runners = [session.runner];
       label = session.store;
       close = session.close;
     }
