@@ -39,11 +39,10 @@ export const STUDIO_SPEC: CommandSpec = {
     },
     run: { type: 'string', hint: 'id', description: 'Open this run' },
     open: { type: 'boolean', description: 'Open the page in the browser' },
+    redis: { type: 'string', hint: 'url', description: 'The runs in Redis' },
+    postgres: { type: 'string', hint: 'url', description: 'The runs in PostgreSQL' },
     ...Object.fromEntries(
-      ['redis', 'postgres', 'provider', 'model', 'fast'].map((k) => [
-        k,
-        SESSION_OPTIONS[k] as OptionSpec,
-      ]),
+      ['provider', 'model', 'fast'].map((k) => [k, SESSION_OPTIONS[k] as OptionSpec]),
     ),
   },
 };
