@@ -99,6 +99,8 @@ export const STUDIO_SCRIPT = `'use strict';
       (filters.workflow ? '&workflow=' + enc(filters.workflow) : '');
     api('/api/runs' + q).then(function (list) {
       if (current.runId !== null) return;
+      if (!filters.status && !filters.workflow)
+        document.getElementById('where').textContent = list.total + (list.capped ? '+' : '') + ' runs';
       app.replaceChildren(listView(list));
       current.timer = setTimeout(showList, 5000);
     }, fail);
@@ -305,9 +307,6 @@ export const STUDIO_SCRIPT = `'use strict';
   }
 
   window.addEventListener('hashchange', route);
-  fetch('/api/runs?limit=1').then(function (r) { return r.json(); }).then(function (l) {
-    document.getElementById('where').textContent = (l.total || 0) + (l.capped ? '+' : '') + ' runs';
-  }, function () {});
   route();
 })();
 `;
