@@ -10,6 +10,13 @@ export {
   type Spent,
   withBudget,
 } from './budget.js';
+export type {
+  BuiltinTool,
+  BuiltinToolCall,
+  BuiltinToolCallRecord,
+  Citation,
+  Source,
+} from './builtin-tools.js';
 export {
   type FallbackEvent,
   FallbackLLMClient,
@@ -31,7 +38,7 @@ export type {
 } from './llm-client.js';
 export type { LLMConfig } from './llm-config.js';
 export type { LLMInput } from './llm-input.js';
-export type { FinishReason, LLMResult, ToolCallRecord } from './llm-result.js';
+export type { FinishDetails, FinishReason, LLMResult, ToolCallRecord } from './llm-result.js';
 export {
   hasToolCall,
   type LoopHooks,

@@ -1,5 +1,6 @@
 import type { ZodType } from 'zod';
 import type { Budget } from './budget.js';
+import type { BuiltinTool } from './builtin-tools.js';
 import type { InputGuardrail, OutputGuardrail } from './guardrails.js';
 import type { LoopHooks } from './loop-hooks.js';
 import type { Message } from './message.js';
@@ -37,6 +38,12 @@ export interface LLMInput<T = string> extends LoopHooks {
   /** Tools that start detached: the model is told they started and the loop goes on. */
   // biome-ignore lint/suspicious/noExplicitAny: tools of any argument type are accepted
   backgroundTasks?: Record<string, Tool<any, unknown>>;
+  /**
+   * The provider's own tools for this call, passed through as given, e.g.
+   * `[{ type: 'web_search' }]` (`OpenAIResponsesClient`). The provider runs them; their calls
+   * and citations are in the result. A client whose provider has none refuses them.
+   */
+  builtinTools?: BuiltinTool[];
   /** When set, the final answer is parsed and validated into `T`. */
   structureType?: ZodType<T>;
   /**

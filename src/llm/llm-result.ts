@@ -1,3 +1,4 @@
+import type { BuiltinToolCallRecord, Citation } from './builtin-tools.js';
 import type { Message, ToolCall } from './message.js';
 import type { ApprovalState, PendingApproval } from './tool-approval.js';
 import type { Usage } from './usage.js';
@@ -41,6 +42,15 @@ export interface LLMResult<T = string> {
   usage: Usage;
   /** Every tool call of every turn, in the order the model made them. */
   toolCalls: ToolCallRecord[];
+  /**
+   * The reasoning the model shared (summaries, thinking text) over all turns, when it shared
+   * any. Also streamed as `reasoning-delta` events.
+   */
+  reasoning?: string;
+  /** Calls of the provider's built-in tools (web search, …), in order; absent when none ran. */
+  builtinToolCalls?: BuiltinToolCallRecord[];
+  /** Sources the answer cites (a web search's URL annotations), when there are any. */
+  citations?: Citation[];
   /** Number of model round trips. */
   turns: number;
   finishReason: FinishReason;

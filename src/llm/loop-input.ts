@@ -3,6 +3,7 @@ import { checkCount, checkTimeoutMs } from '../utils/option-checks.js';
 import { checkBudget } from './budget.js';
 import { checkGuardrails } from './guardrails.js';
 import type { LLMInput } from './llm-input.js';
+import type { ModelAdapter } from './model-adapter.js';
 import { assertToolNames, type Tool } from './tool.js';
 
 /** Checks a call's input before anything is sent; every problem names its field. */
@@ -45,6 +46,31 @@ export function validateInput<T>(input: LLMInput<T>, maxTurns: number): void {
       }
     }
   }
+}
+
+/**
+ * Built-in tools go only to a provider that runs tools of its own; each needs a `type`.
+ * Never dropped silently.
+ */
+export function checkBuiltinTools(
+  tools: unknown,
+  adapter: Pick<ModelAdapter, 'provider' | 'builtinTools'>,
+): void {
+  if (tools === undefined) return;
+  if (!Array.isArray(tools)) throw new InvalidInputError('builtinTools', 'must be an array');
+  if (tools.length > 0 && !adapter.builtinTools) {
+    throw new InvalidInputError(
+      'builtinTools',
+      `${adapter.provider} through this client has no built-in tools (OpenAIResponsesClient has)`,
+    );
+  }
+  tools.forEach((t: unknown, i) => {
+    if (typeof (t as { type?: unknown } | null)?.type !== 'string')
+      throw new InvalidInputError(
+        `builtinTools[${i}].type`,
+        'must be a string such as "web_search"',
+      );
+  });
 }
 
 const ROLES = new Set(['user', 'assistant', 'tool']);

@@ -1,3 +1,4 @@
+import type { BuiltinTool, BuiltinToolCall, Citation } from './builtin-tools.js';
 import type { JsonSchema } from './json-schema.js';
 import type { LLMConfig } from './llm-config.js';
 import type { FinishDetails, FinishReason } from './llm-result.js';
@@ -21,6 +22,8 @@ export interface ModelRequest {
   tools: ToolSpec[];
   /** Asks for JSON matching this schema (native structured output where the provider has it). */
   responseFormat?: { name: string; schema: JsonSchema; strictSchema: JsonSchema };
+  /** The provider's own tools for this call (only to adapters with `builtinTools`). */
+  builtinTools?: BuiltinTool[];
   config: LLMConfig;
   headers?: Record<string, string>;
   signal: AbortSignal;
@@ -40,6 +43,10 @@ export interface ModelResponse {
    * as it is and the model continues (another round trip, counted in `maxTurns`).
    */
   pause?: boolean;
+  /** Sources the text cites (URL annotations of a web search). */
+  citations?: Citation[];
+  /** Calls of built-in tools the provider ran in this turn. */
+  builtinToolCalls?: BuiltinToolCall[];
   /** The provider's id of this response (for traces). */
   responseId?: string;
   /** The model that answered, as the provider names it (for traces). */
@@ -57,6 +64,8 @@ export type ModelStreamPart =
   | { type: 'tool-call-delta'; index: number; id?: string; name?: string; argumentsDelta: string }
   | { type: 'tool-call'; toolCall: ToolCall }
   | { type: 'usage'; usage: UsageDelta }
+  | { type: 'citation'; citation: Citation }
+  | { type: 'builtin-tool-call'; call: BuiltinToolCall }
   | {
       type: 'finish';
       finishReason: FinishReason;
@@ -77,6 +86,8 @@ export interface ModelAdapter {
   readonly provider: string;
   /** The model's name. */
   readonly model: string;
+  /** True when the provider runs tools of its own (`LLMInput.builtinTools`); others refuse them. */
+  readonly builtinTools?: boolean;
   generate(request: ModelRequest): Promise<ModelResponse>;
   stream(request: ModelRequest): AsyncIterable<ModelStreamPart>;
 }

@@ -20,6 +20,7 @@ import type { AssistantMessage, ContentPart, Message, ToolCall, UserMessage } fr
 import type { ModelAdapter, ModelRequest, ModelResponse } from './model-adapter.js';
 import { costOf, findPrice, type Pricing } from './pricing.js';
 import { executeToolCall, type StartBackgroundTask, type ToolSet } from './tool-execution.js';
+import { TurnExtras } from './turn-extras.js';
 import { addUsage, emptyUsage, reportsUsage, type Usage, type UsageDelta } from './usage.js';
 
 /** What a model call (and the tool loop) needs from the client that runs it. */
@@ -150,6 +151,8 @@ export async function plainCall<T>(
     signal,
   };
   if (input.extraHeaders) request.headers = input.extraHeaders;
+  if (input.builtinTools?.length) request.builtinTools = input.builtinTools;
+  const extras = new TurnExtras();
   try {
     const usage = emptyUsage(ctx.adapter.provider, ctx.adapter.model);
     const maxTurns = input.maxTurns ?? 10;
@@ -181,6 +184,7 @@ export async function plainCall<T>(
       });
       if (meters) for (const m of meters) m.charge(spent);
       addUsage(usage, spent);
+      extras.add(turn, response);
       if (response.toolCalls.length > 0 && response.finishReason !== 'length') {
         // Calls to tools the model was not given go back to it as errors, as in the loop.
         checkCallIds(response.toolCalls, ctx.adapter.provider);
@@ -216,6 +220,7 @@ export async function plainCall<T>(
         turns: turn,
         finishReason: response.finishReason,
         ...(response.finishDetails ? { finishDetails: response.finishDetails } : {}),
+        ...extras.fields(),
         messages,
       };
     }

@@ -1,3 +1,4 @@
+import type { BuiltinToolCall, Citation } from './builtin-tools.js';
 import type { FinishDetails, FinishReason } from './llm-result.js';
 import type { ToolCall } from './message.js';
 import type { ModelRequest, ModelStreamPart } from './model-adapter.js';
@@ -17,6 +18,10 @@ export interface Turn {
   usage: Usage;
   finishReason: FinishReason;
   details?: FinishDetails;
+  /** The reasoning the model shared in this turn ('' when none). */
+  reasoning: string;
+  citations: Citation[];
+  builtinToolCalls: BuiltinToolCall[];
   /** The provider paused the turn: send it back and the model continues. */
   pause?: boolean;
   responseId?: string;
@@ -27,6 +32,7 @@ export interface Turn {
 export async function generateTurn<T>(
   ctx: LoopContext,
   request: ModelRequest,
+  turn: number,
   emit: Emit<T>,
   start: (call: ToolCall) => Promise<ToolOutcome>,
 ): Promise<Turn> {
@@ -36,7 +42,10 @@ export async function generateTurn<T>(
     return answer;
   });
   if (response.reasoning) emit?.({ type: 'reasoning-delta', text: response.reasoning });
+  for (const call of response.builtinToolCalls ?? [])
+    emit?.({ type: 'builtin-tool-call', call, turn });
   if (response.text) emit?.({ type: 'text-delta', text: response.text });
+  for (const citation of response.citations ?? []) emit?.({ type: 'citation', citation, turn });
   // A turn cut by the output limit may end in an unfinished call: none of its calls runs.
   const calls = response.finishReason === 'length' ? [] : response.toolCalls;
   return {
@@ -46,6 +55,9 @@ export async function generateTurn<T>(
     usage: turnUsage(ctx, response.usage),
     finishReason: response.finishReason,
     ...(response.finishDetails ? { details: response.finishDetails } : {}),
+    reasoning: response.reasoning ?? '',
+    citations: response.citations ?? [],
+    builtinToolCalls: response.builtinToolCalls ?? [],
     ...(response.pause ? { pause: true } : {}),
     ...(response.responseId ? { responseId: response.responseId } : {}),
     ...(response.responseModel ? { responseModel: response.responseModel } : {}),
@@ -56,6 +68,7 @@ export async function generateTurn<T>(
 export async function streamTurn<T>(
   ctx: LoopContext,
   request: ModelRequest,
+  turnNumber: number,
   emit: Emit<T>,
   start: (call: ToolCall) => Promise<ToolOutcome>,
 ): Promise<Turn> {
@@ -70,6 +83,9 @@ export async function streamTurn<T>(
     outcomes: [],
     usage: emptyUsage(ctx.adapter.provider, ctx.adapter.model),
     finishReason: 'stop',
+    reasoning: '',
+    citations: [],
+    builtinToolCalls: [],
   };
   // The turn's usage parts, summed, then priced as one call.
   const delta = emptyUsage(ctx.adapter.provider, ctx.adapter.model);
@@ -82,7 +98,16 @@ export async function streamTurn<T>(
         emit?.({ type: 'text-delta', text: part.text });
         break;
       case 'reasoning-delta':
+        turn.reasoning += part.text;
         emit?.({ type: 'reasoning-delta', text: part.text });
+        break;
+      case 'citation':
+        turn.citations.push(part.citation);
+        emit?.({ type: 'citation', citation: part.citation, turn: turnNumber });
+        break;
+      case 'builtin-tool-call':
+        turn.builtinToolCalls.push(part.call);
+        emit?.({ type: 'builtin-tool-call', call: part.call, turn: turnNumber });
         break;
       case 'tool-call':
         checkCallIds([part.toolCall], ctx.adapter.provider, ids);

@@ -9,7 +9,7 @@ import { checkInput, type GuardrailWatch, runGuardrails } from './guardrails.js'
 import type { LLMInput } from './llm-input.js';
 import type { LLMResult, ToolCallRecord } from './llm-result.js';
 import { callHook, shouldStop } from './loop-hooks.js';
-import { regularTools, validateInput } from './loop-input.js';
+import { checkBuiltinTools, regularTools, validateInput } from './loop-input.js';
 import { MaxTurnsExceededError } from './max-turns-exceeded-error.js';
 import type { AssistantMessage, Message, ToolCall } from './message.js';
 import type { ModelRequest, ToolSpec } from './model-adapter.js';
@@ -29,6 +29,7 @@ import {
   waiting,
 } from './tool-approval.js';
 import { executeToolCall, type ToolOutcome, type ToolSet } from './tool-execution.js';
+import { TurnExtras } from './turn-extras.js';
 import { addUsage, emptyUsage } from './usage.js';
 
 const NO_TOOLS = { regular: {}, background: {}, limiter: createLimiter(undefined) };
@@ -61,6 +62,7 @@ function startLoop<T>(
 ): Promise<LLMResult<T>> {
   try {
     validateInput(input, input.maxTurns ?? 10);
+    checkBuiltinTools(input.builtinTools, ctx.adapter);
   } catch (error) {
     return Promise.reject(error);
   }
@@ -122,6 +124,8 @@ async function loop<T>(
   };
   if (input.structureType) request.responseFormat = responseFormatFor(input.structureType);
   if (input.extraHeaders) request.headers = input.extraHeaders;
+  if (input.builtinTools?.length) request.builtinTools = input.builtinTools;
+  const extras = new TurnExtras();
 
   const usage = resumed
     ? { ...resumed.usage }
@@ -214,8 +218,8 @@ async function loop<T>(
       try {
         result = await inSpan(trace?.span, () =>
           streaming
-            ? streamTurn(ctx, request, emit, start)
-            : generateTurn(ctx, request, emit, start),
+            ? streamTurn(ctx, request, turn, emit, start)
+            : generateTurn(ctx, request, turn, emit, start),
         );
       } catch (error) {
         endChat(ctx, trace, { error });
@@ -224,6 +228,7 @@ async function loop<T>(
       endChat(ctx, trace, result);
       if (meters) for (const m of meters) m.charge(result.usage);
       addUsage(usage, result.usage);
+      extras.add(turn, result);
       if (stopped) {
         for (const o of result.outcomes) o.catch(() => {});
         throw stopped;
@@ -257,6 +262,7 @@ async function loop<T>(
             toolCalls: records,
             turns: turn,
             finishReason: result.finishReason,
+            ...extras.fields(),
             messages,
           };
         }
@@ -285,6 +291,7 @@ async function loop<T>(
         turns: turn,
         finishReason: result.finishReason,
         ...(result.details ? { finishDetails: result.details } : {}),
+        ...extras.fields(),
         messages,
       };
     }

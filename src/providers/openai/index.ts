@@ -8,3 +8,12 @@ export {
   OpenRouterClient,
   type OpenRouterClientConfig,
 } from './openai-client.js';
+export {
+  OpenAIResponsesAdapter,
+  type OpenAIResponsesAdapterOptions,
+} from './responses-adapter.js';
+export {
+  OpenAIResponsesClient,
+  type OpenAIResponsesClientConfig,
+  type ResponsesOptions,
+} from './responses-client.js';

@@ -1,42 +1,20 @@
-import OpenAI, { AzureOpenAI } from 'openai';
+import type OpenAI from 'openai';
 import { InvalidInputError } from '../../errors/invalid-input-error.js';
-import { BaseLLMClient, type LLMClientOptions } from '../../llm/base-llm-client.js';
+import { BaseLLMClient } from '../../llm/base-llm-client.js';
 import { type LLMConfig, pickLLMConfig } from '../../llm/llm-config.js';
 import { checkBaseUrl } from '../shared/base-url.js';
-import { apiKeyFrom, type EnvOption, withSecret } from '../shared/env.js';
-import type { StructuredOutputMode } from '../shared/schema-instructions.js';
-import { sdkLogger } from '../shared/sdk-logger.js';
+import { withSecret } from '../shared/env.js';
 import { rejectUnsupported } from '../shared/unsupported-options.js';
 import { OpenAIChatAdapter } from './openai-adapter.js';
-
-/** Connection settings shared by the OpenAI-family clients. */
-interface ConnectionOptions extends LLMClientOptions, EnvOption {
-  /**
-   * @default from `env`: `OPENAI_API_KEY` (`OpenAIClient`), `AZURE_OPENAI_API_KEY`
-   * (`AzureOpenAIClient`), `OPENROUTER_API_KEY` (`OpenRouterClient`)
-   */
-  apiKey?: string;
-  /** Headers sent with every request. */
-  defaultHeaders?: Record<string, string>;
-  /** Per-request HTTP timeout in milliseconds. @default 600000 (the SDK's) */
-  timeoutMs?: number;
-  /**
-   * Strict function calling and strict structured output.
-   * @default true for OpenAI and Azure, false for other base URLs
-   */
-  strict?: boolean;
-  /**
-   * `native`: `response_format` with a JSON schema (strict when `strict`); `instructions`:
-   * the schema stated in the system prompt, for servers without JSON-schema support.
-   * @default 'native'
-   */
-  structuredOutput?: StructuredOutputMode;
-  /**
-   * Provider id in usage and errors, e.g. `ollama`.
-   * @default `openai` for api.openai.com, `azure-openai`, `openrouter`, else `openai-compatible`
-   */
-  providerName?: string;
-}
+import {
+  type AzureConnection,
+  azureSdk,
+  type ConnectionOptions,
+  openAISdk,
+  requiredKey,
+} from './openai-connection.js';
+import { OpenAIResponsesAdapter } from './responses-adapter.js';
+import { type ResponsesOptions, responsesAdapterOptions } from './responses-client.js';
 
 /** Settings of {@link OpenAIClient}: the model config plus connection options. */
 export interface OpenAIClientConfig extends LLMConfig, ConnectionOptions {
@@ -73,22 +51,7 @@ export class OpenAIClient extends BaseLLMClient {
     const official = config.baseURL === undefined || OPENAI_URL.test(config.baseURL);
     if (official) rejectUnsupported(config, 'OpenAI', ['topK']);
     const apiKey = config.client ? undefined : requiredKey(config, 'OPENAI_API_KEY');
-    const client =
-      config.client ??
-      createSdk(
-        () =>
-          new OpenAI({
-            ...(apiKey !== undefined ? { apiKey } : {}),
-            ...(config.baseURL !== undefined ? { baseURL: config.baseURL } : {}),
-            ...(config.organization !== undefined ? { organization: config.organization } : {}),
-            ...(config.project !== undefined ? { project: config.project } : {}),
-            ...(config.defaultHeaders ? { defaultHeaders: config.defaultHeaders } : {}),
-            ...(config.timeoutMs !== undefined ? { timeout: config.timeoutMs } : {}),
-            maxRetries: 0,
-            logger: sdkLogger(config.logger),
-            logLevel: 'warn',
-          }),
-      );
+    const client = config.client ?? openAISdk(config, apiKey);
     const adapter = new OpenAIChatAdapter(client, {
       provider: config.providerName ?? (official ? 'openai' : 'openai-compatible'),
       model: config.model,
@@ -102,18 +65,18 @@ export class OpenAIClient extends BaseLLMClient {
 }
 
 /** Settings of {@link AzureOpenAIClient}. */
-export interface AzureOpenAIClientConfig extends LLMConfig, ConnectionOptions {
-  /** e.g. `https://my-resource.openai.azure.com` */
-  endpoint: string;
-  /** e.g. `2024-10-21` */
-  apiVersion: string;
-  /** The deployment name. @default config.model */
-  deployment?: string;
+export interface AzureOpenAIClientConfig
+  extends LLMConfig,
+    ConnectionOptions,
+    AzureConnection,
+    ResponsesOptions {
   /**
-   * Microsoft Entra ID authentication instead of an API key: returns a fresh access token
-   * for each request (e.g. from `@azure/identity`'s `getBearerTokenProvider`).
+   * Which API the deployment is called through: Chat Completions, or the Responses API
+   * (`/openai/responses`, with an `apiVersion` that has it, e.g. `2025-04-01-preview`), which
+   * behaves as `OpenAIResponsesClient` and takes its options (`store`, `builtinTools`, …).
+   * @default 'chat-completions'
    */
-  azureADTokenProvider?: () => Promise<string>;
+  api?: 'chat-completions' | 'responses';
 }
 
 /**
@@ -140,31 +103,22 @@ export class AzureOpenAIClient extends BaseLLMClient {
     const apiKey = config.azureADTokenProvider
       ? undefined
       : requiredKey(config, 'AZURE_OPENAI_API_KEY');
-    const client = createSdk(
-      () =>
-        new AzureOpenAI({
-          endpoint: config.endpoint,
-          apiVersion: config.apiVersion,
-          deployment,
-          ...(apiKey !== undefined ? { apiKey } : {}),
-          ...(config.azureADTokenProvider
-            ? { azureADTokenProvider: config.azureADTokenProvider }
-            : {}),
-          ...(config.defaultHeaders ? { defaultHeaders: config.defaultHeaders } : {}),
-          ...(config.timeoutMs !== undefined ? { timeout: config.timeoutMs } : {}),
-          maxRetries: 0,
-          logger: sdkLogger(config.logger),
-          logLevel: 'warn',
-        }),
-    );
-    const adapter = new OpenAIChatAdapter(client, {
+    const client = azureSdk(config, deployment, apiKey);
+    const base = {
       provider: config.providerName ?? 'azure-openai',
       model: deployment,
       strict: config.strict ?? true,
-      maxTokensField: 'max_completion_tokens',
-      allowTopK: false,
-      structuredOutput: config.structuredOutput ?? 'native',
-    });
+    };
+    if (config.api !== 'responses') rejectResponsesOptions(config);
+    const adapter =
+      config.api === 'responses'
+        ? new OpenAIResponsesAdapter(client, responsesAdapterOptions(config, base))
+        : new OpenAIChatAdapter(client, {
+            ...base,
+            maxTokensField: 'max_completion_tokens',
+            allowTopK: false,
+            structuredOutput: config.structuredOutput ?? 'native',
+          });
     super(adapter, pickLLMConfig(config), withSecret(config, apiKey));
   }
 }
@@ -216,25 +170,21 @@ export class OpenRouterClient extends OpenAIClient {
   }
 }
 
-/** The key, from `apiKey` or `env`; a typed error naming both when there is none. */
-function requiredKey(config: ConnectionOptions, variable: string): string {
-  const key = apiKeyFrom(config, variable);
-  if (key === undefined) {
-    throw new InvalidInputError(
-      'apiKey',
-      `pass apiKey or set ${variable} (in env: process.env by default)`,
-    );
-  }
-  return key;
-}
+const RESPONSES_ONLY = [
+  'store',
+  'chainResponses',
+  'encryptedReasoning',
+  'reasoningSummary',
+  'builtinTools',
+  'include',
+] as const satisfies ReadonlyArray<keyof ResponsesOptions>;
 
-/** Runs an SDK constructor; its complaints (e.g. no credentials) become `InvalidInputError`. */
-function createSdk<T>(create: () => T): T {
-  try {
-    return create();
-  } catch (error) {
-    const message = (error as Error).message.split('\n')[0] ?? 'invalid';
-    const field = /credential|api ?key/i.test(message) ? 'apiKey' : 'config';
-    throw new InvalidInputError(field, message, { cause: error });
+/** Chat Completions has none of the Responses options: one given is refused, never dropped. */
+function rejectResponsesOptions(config: ResponsesOptions & { api?: string }): void {
+  if (config.api !== undefined && config.api !== 'chat-completions')
+    throw new InvalidInputError('api', 'must be "chat-completions" or "responses"');
+  for (const key of RESPONSES_ONLY) {
+    if (config[key] !== undefined)
+      throw new InvalidInputError(key, 'is an option of the Responses API: set api: "responses"');
   }
 }
