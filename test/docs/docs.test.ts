@@ -3,6 +3,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { type FakeServer, startFakeServer } from '../providers/fake-server.js';
+import { webSearchAnswer, webSearchStream } from '../providers/openai-responses-wire.js';
 import { extractBlocks, outDir } from './doc-blocks.js';
 import { type OtlpReceiver, startOtlpReceiver } from './otlp-receiver.js';
 
@@ -11,6 +12,7 @@ const root = join(import.meta.dirname, '../..');
 
 // Examples that talk to "a local OpenAI-compatible server" reach this one.
 let local: FakeServer;
+let responses: FakeServer;
 let receiver: OtlpReceiver;
 beforeAll(async () => {
   local = await startFakeServer([], {
@@ -30,6 +32,11 @@ beforeAll(async () => {
     },
   });
   process.env.LOCAL_LLM_URL = `${local.url}/v1`;
+  // The Responses example (docs/providers.md) reaches a server speaking the Responses API.
+  responses = await startFakeServer([], (request) =>
+    (request.body as { stream?: boolean }).stream ? webSearchStream() : { json: webSearchAnswer() },
+  );
+  process.env.OPENAI_BASE_URL = `${responses.url}/v1`;
   // Examples that need Redis (docs/distributed.md) reach the tests' redis-server.
   process.env.REDIS_URL = inject('redisUrl');
   process.env.POSTGRES_URL = inject('postgresUrl'); // docs/postgres.md
@@ -39,6 +46,8 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   delete process.env.LOCAL_LLM_URL;
+  delete process.env.OPENAI_BASE_URL;
+  await responses.close();
   delete process.env.REDIS_URL;
   delete process.env.POSTGRES_URL;
   delete process.env.OTLP_TRACES_URL;

@@ -58,7 +58,8 @@ export async function closedPortUrl(): Promise<string> {
 
 export async function startFakeServer(
   replies: Reply[] = [],
-  fallback?: Reply,
+  /** The reply once `replies` are used up; a function picks it by the request. */
+  fallback?: Reply | ((request: RecordedRequest) => Reply),
 ): Promise<FakeServer> {
   const queue = [...replies];
   const requests: RecordedRequest[] = [];
@@ -84,7 +85,10 @@ export async function startFakeServer(
         if (!res.writableFinished) recorded.closedEarlyAt = performance.now();
       });
       for (const wake of waiters.splice(0)) wake();
-      void answer(queue.shift() ?? fallback, res);
+      void answer(
+        queue.shift() ?? (typeof fallback === 'function' ? fallback(recorded) : fallback),
+        res,
+      );
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

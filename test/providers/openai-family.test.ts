@@ -331,4 +331,38 @@ describe('the environment is an explicit option', () => {
       InvalidInputError,
     );
   });
+
+  it('OPENAI_BASE_URL, OPENAI_ORG_ID and OPENAI_PROJECT_ID come from `env` only; Azure never reads them', async () => {
+    envServer = await startFakeServer([
+      { json: completion({ content: 'via env' }) },
+      { json: completion({ content: 'azure' }) },
+    ]);
+    vi.stubEnv('OPENAI_BASE_URL', 'http://127.0.0.1:9/v1');
+    vi.stubEnv('OPENAI_ORG_ID', 'org-from-process-env');
+    const viaEnv = new OpenAIClient({
+      model: 'm',
+      apiKey: 'k',
+      retry: false,
+      env: { OPENAI_BASE_URL: `${envServer.url}/v1`, OPENAI_PROJECT_ID: 'proj_1' },
+    });
+    expect((await viaEnv.chat(ask)).llmResponse).toBe('via env');
+    expect(viaEnv.adapter.provider).toBe('openai-compatible');
+    expect(envServer.requests[0]?.headers['openai-project']).toBe('proj_1');
+    expect(envServer.requests[0]?.headers['openai-organization']).toBeUndefined();
+    // env: {} is api.openai.com, whatever process.env says.
+    expect(new OpenAIClient({ model: 'm', apiKey: 'k', env: {} }).adapter.provider).toBe('openai');
+    // The Azure SDK would take OPENAI_BASE_URL from process.env and refuse the endpoint.
+    const azure = new AzureOpenAIClient({
+      model: 'gpt-4o',
+      endpoint: envServer.url,
+      apiVersion: '2024-10-21',
+      apiKey: 'azure-key',
+      retry: false,
+    });
+    expect((await azure.chat(ask)).llmResponse).toBe('azure');
+    expect(envServer.requests[1]?.path).toBe(
+      '/openai/deployments/gpt-4o/chat/completions?api-version=2024-10-21',
+    );
+    expect(envServer.requests[1]?.headers['openai-organization']).toBeUndefined();
+  });
 });

@@ -156,3 +156,54 @@ export const argsDone = (index: number, itemId: string, args: string): [string, 
   'response.function_call_arguments.done',
   { item_id: itemId, output_index: index, arguments: args },
 ];
+
+/** A web search answer with a URL citation (the docs' Responses example). */
+export function webSearchAnswer() {
+  const text = 'Oslo is 4 °C and cloudy today.';
+  return response([
+    {
+      type: 'web_search_call',
+      id: 'ws_1',
+      status: 'completed',
+      action: {
+        type: 'search',
+        query: 'Oslo weather',
+        sources: [{ type: 'url', url: 'https://www.yr.no/en/forecast/Oslo' }],
+      },
+    },
+    message(text, [
+      {
+        type: 'url_citation',
+        start_index: 0,
+        end_index: text.length,
+        url: 'https://www.yr.no/en/forecast/Oslo',
+        title: 'Yr: Oslo',
+      },
+    ]),
+  ]);
+}
+
+/** The same answer, streamed. */
+export function webSearchStream() {
+  const answer = webSearchAnswer();
+  const [search, cited] = answer.output as [Json, Json];
+  return {
+    sse: events(
+      created(),
+      itemDone(0, search),
+      ...textItem([cited.content[0].text], 1).slice(0, -1),
+      [
+        'response.output_text.annotation.added',
+        {
+          item_id: 'msg_1',
+          output_index: 1,
+          content_index: 0,
+          annotation_index: 0,
+          annotation: cited.content[0].annotations[0],
+        },
+      ],
+      itemDone(1, cited),
+      completed(answer.output),
+    ),
+  };
+}

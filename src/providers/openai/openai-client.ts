@@ -10,6 +10,7 @@ import {
   type AzureConnection,
   azureSdk,
   type ConnectionOptions,
+  openAIConnection,
   openAISdk,
   requiredKey,
 } from './openai-connection.js';
@@ -21,7 +22,8 @@ export interface OpenAIClientConfig extends LLMConfig, ConnectionOptions {
   /**
    * Any OpenAI-compatible server: Ollama (`http://localhost:11434/v1`), vLLM, llama.cpp
    * server, LM Studio. Such servers get `max_tokens` and may receive `topK` as `top_k`.
-   * @default https://api.openai.com/v1
+   * `organization` and `project` likewise default to `OPENAI_ORG_ID` and `OPENAI_PROJECT_ID`.
+   * @default `OPENAI_BASE_URL` from `env`, else https://api.openai.com/v1
    */
   baseURL?: string;
   organization?: string;
@@ -29,8 +31,6 @@ export interface OpenAIClientConfig extends LLMConfig, ConnectionOptions {
   /** Use an `OpenAI` SDK instance you configured yourself. */
   client?: OpenAI;
 }
-
-const OPENAI_URL = /^https:\/\/api\.openai\.com\//;
 
 /**
  * An `LLMClient` for OpenAI's Chat Completions API and every OpenAI-compatible server, on
@@ -47,11 +47,12 @@ const OPENAI_URL = /^https:\/\/api\.openai\.com\//;
  */
 export class OpenAIClient extends BaseLLMClient {
   constructor(config: OpenAIClientConfig) {
-    checkBaseUrl(config.baseURL);
-    const official = config.baseURL === undefined || OPENAI_URL.test(config.baseURL);
+    const connection = openAIConnection(config);
+    checkBaseUrl(connection.baseURL);
+    const { official } = connection;
     if (official) rejectUnsupported(config, 'OpenAI', ['topK']);
     const apiKey = config.client ? undefined : requiredKey(config, 'OPENAI_API_KEY');
-    const client = config.client ?? openAISdk(config, apiKey);
+    const client = config.client ?? openAISdk(config, connection, apiKey);
     const adapter = new OpenAIChatAdapter(client, {
       provider: config.providerName ?? (official ? 'openai' : 'openai-compatible'),
       model: config.model,

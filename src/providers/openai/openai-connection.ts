@@ -79,18 +79,43 @@ export interface AzureConnection {
   azureADTokenProvider?: () => Promise<string>;
 }
 
+const OPENAI_URL = /^https:\/\/api\.openai\.com\//;
+
+/**
+ * The connection settings, each from `config` or else from `env` (default `process.env`):
+ * `OPENAI_BASE_URL`, `OPENAI_ORG_ID`, `OPENAI_PROJECT_ID`, as the SDK documents them. Resolved
+ * here, so the SDK never reads the environment itself (`env: {}` turns every lookup off).
+ * `official` is true for api.openai.com.
+ */
+export function openAIConnection(
+  config: EnvOption & OpenAIConnection,
+): OpenAIConnection & { official: boolean } {
+  const env = config.env ?? process.env;
+  const baseURL = config.baseURL ?? (env.OPENAI_BASE_URL || undefined);
+  const organization = config.organization ?? (env.OPENAI_ORG_ID || undefined);
+  const project = config.project ?? (env.OPENAI_PROJECT_ID || undefined);
+  return {
+    ...(baseURL !== undefined ? { baseURL } : {}),
+    ...(organization !== undefined ? { organization } : {}),
+    ...(project !== undefined ? { project } : {}),
+    official: baseURL === undefined || OPENAI_URL.test(baseURL),
+  };
+}
+
 /** The official SDK for OpenAI or a compatible server; its own retries off (arshai retries). */
 export function openAISdk(
-  config: ConnectionOptions & OpenAIConnection,
+  config: ConnectionOptions,
+  connection: OpenAIConnection,
   apiKey: string | undefined,
 ): OpenAI {
   return createSdk(
     () =>
       new OpenAI({
         ...(apiKey !== undefined ? { apiKey } : {}),
-        ...(config.baseURL !== undefined ? { baseURL: config.baseURL } : {}),
-        ...(config.organization !== undefined ? { organization: config.organization } : {}),
-        ...(config.project !== undefined ? { project: config.project } : {}),
+        // Absent settings are null, never looked up in the environment by the SDK.
+        baseURL: connection.baseURL ?? null,
+        organization: connection.organization ?? null,
+        project: connection.project ?? null,
         ...(config.defaultHeaders ? { defaultHeaders: config.defaultHeaders } : {}),
         ...(config.timeoutMs !== undefined ? { timeout: config.timeoutMs } : {}),
         maxRetries: 0,
@@ -112,6 +137,11 @@ export function azureSdk(
         endpoint: config.endpoint,
         apiVersion: config.apiVersion,
         deployment,
+        // Never OPENAI_BASE_URL, OPENAI_ORG_ID or OPENAI_PROJECT_ID from the environment: the
+        // endpoint is the resource's, and OpenAI's organization headers are not Azure's.
+        baseURL: null,
+        organization: null,
+        project: null,
         ...(apiKey !== undefined ? { apiKey } : {}),
         ...(config.azureADTokenProvider
           ? { azureADTokenProvider: config.azureADTokenProvider }

@@ -9,6 +9,7 @@ import { rejectUnsupported } from '../shared/unsupported-options.js';
 import {
   type ConnectionOptions,
   type OpenAIConnection,
+  openAIConnection,
   openAISdk,
   requiredKey,
 } from './openai-connection.js';
@@ -57,7 +58,6 @@ export interface OpenAIResponsesClientConfig
   client?: OpenAI;
 }
 
-const OPENAI_URL = /^https:\/\/api\.openai\.com\//;
 const REASONING_MODEL = /^(o\d|gpt-5|codex|gpt-oss)/i;
 
 /**
@@ -80,10 +80,11 @@ const REASONING_MODEL = /^(o\d|gpt-5|codex|gpt-oss)/i;
  */
 export class OpenAIResponsesClient extends BaseLLMClient {
   constructor(config: OpenAIResponsesClientConfig) {
-    checkBaseUrl(config.baseURL);
-    const official = config.baseURL === undefined || OPENAI_URL.test(config.baseURL);
+    const connection = openAIConnection(config);
+    checkBaseUrl(connection.baseURL);
+    const { official } = connection;
     const apiKey = config.client ? undefined : requiredKey(config, 'OPENAI_API_KEY');
-    const client = config.client ?? openAISdk(config, apiKey);
+    const client = config.client ?? openAISdk(config, connection, apiKey);
     const adapter = new OpenAIResponsesAdapter(
       client,
       responsesAdapterOptions(config, {
