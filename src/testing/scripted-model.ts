@@ -1,4 +1,5 @@
 import { ArshaiError } from '../errors/arshai-error.js';
+import type { BuiltinTool, BuiltinToolCall, Citation } from '../llm/builtin-tools.js';
 import type { JsonSchema } from '../llm/json-schema.js';
 import type { LLMConfig } from '../llm/llm-config.js';
 import type { FinishReason } from '../llm/llm-result.js';
@@ -35,6 +36,10 @@ export interface ScriptStep {
   reasoning?: string;
   /** Tool calls of this turn. */
   toolCalls?: ScriptedToolCall[];
+  /** Calls of built-in tools the "provider" ran in this turn (a web search). */
+  builtinToolCalls?: BuiltinToolCall[];
+  /** Sources the text cites. */
+  citations?: Citation[];
   /** A structured answer: sent as its JSON text. */
   object?: unknown;
   /** Thrown by the call (after `delayMs`, and after `errorAfterParts` parts when streamed). */
@@ -63,6 +68,8 @@ export interface RecordedCall {
   messages: Message[];
   tools: Array<Pick<ToolSpec, 'name' | 'description' | 'parameters'>>;
   responseFormat: JsonSchema | undefined;
+  /** The built-in tools the call was given. */
+  builtinTools: BuiltinTool[];
   config: LLMConfig;
   headers: Record<string, string> | undefined;
   /** When the call started and ended (`performance.now()` milliseconds). */
@@ -91,6 +98,8 @@ export class UnexpectedModelCallError extends ArshaiError {
 export class ScriptedModel implements ModelAdapter {
   readonly provider: string;
   readonly model: string;
+  /** Takes built-in tools (recorded in `calls`), as a provider with tools of its own does. */
+  readonly builtinTools = true;
   /** Every call received, in order. */
   readonly calls: RecordedCall[] = [];
   readonly #steps: ScriptEntry[];
@@ -133,6 +142,8 @@ export class ScriptedModel implements ModelAdapter {
       return {
         text: answerText(step),
         ...(step.reasoning ? { reasoning: step.reasoning } : {}),
+        ...(step.citations ? { citations: step.citations } : {}),
+        ...(step.builtinToolCalls ? { builtinToolCalls: step.builtinToolCalls } : {}),
         toolCalls,
         usage: step.usage ?? { inputTokens: 10, outputTokens: 5 },
         finishReason: step.finishReason ?? (toolCalls.length ? 'tool-calls' : 'stop'),
@@ -172,6 +183,7 @@ export class ScriptedModel implements ModelAdapter {
         parameters,
       })),
       responseFormat: request.responseFormat?.schema,
+      builtinTools: structuredClone(request.builtinTools ?? []),
       config: request.config,
       headers: request.headers,
       startedAt: performance.now(),
@@ -202,9 +214,11 @@ function toToolCalls(step: ScriptStep, turn: number): ToolCall[] {
 function streamParts(step: ScriptStep, turn: number): ModelStreamPart[] {
   const parts: ModelStreamPart[] = [];
   if (step.reasoning) parts.push({ type: 'reasoning-delta', text: step.reasoning });
+  for (const call of step.builtinToolCalls ?? []) parts.push({ type: 'builtin-tool-call', call });
   const text = answerText(step);
   const chunks = step.chunks ?? (text ? [text] : []);
   for (const chunk of chunks) parts.push({ type: 'text-delta', text: chunk });
+  for (const citation of step.citations ?? []) parts.push({ type: 'citation', citation });
   toToolCalls(step, turn).forEach((call, index) => {
     parts.push({
       type: 'tool-call-delta',
