@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { InvalidInputError } from '../errors/invalid-input-error.js';
 import { throwIfAborted } from '../utils/abort.js';
-import { expiryFor, matchesQuery, newest, resolvePatch } from './memory-query.js';
+import { expiryFor, matchesQuery, resolvePatch } from './memory-query.js';
 import type {
   DeleteQuery,
   MemoryCallOptions,
@@ -54,6 +54,8 @@ export class InMemoryManager implements MemoryManager {
   readonly #max: number;
   /** Insertion/access order is the LRU order. */
   readonly #rows = new Map<string, Row>();
+  /** Each conversation's rows, in `seq` order (first insertion): what a read walks. */
+  readonly #conversations = new Map<string, Map<string, Row>>();
   #seq = 0;
 
   constructor(options: InMemoryManagerOptions = {}) {
@@ -95,16 +97,24 @@ export class InMemoryManager implements MemoryManager {
     throwIfAborted(options?.signal);
     checkRetrieve(query);
     const now = this.#options.now();
-    const prefix = `${this.#options.namespace}\u0000${query.conversationId}\u0000`;
+    const rows = [
+      ...(this.#conversations.get(this.#conversation(query.conversationId))?.values() ?? []),
+    ];
+    const matches = (row: Row) =>
+      (!query.type || row.entry.type === query.type) &&
+      !isExpired(row, now) &&
+      matchesQuery(row.entry, row.json, query);
     const found: Row[] = [];
-    for (const [key, row] of this.#rows) {
-      if (!key.startsWith(prefix)) continue;
-      if (query.type && row.entry.type !== query.type) continue;
-      if (isExpired(row, now)) continue;
-      if (matchesQuery(row.entry, row.json, query)) found.push(row);
+    if (query.limit === undefined) found.push(...rows.filter(matches));
+    else {
+      // Newest first, only until enough matched.
+      for (let i = rows.length - 1; i >= 0 && found.length < query.limit; i--) {
+        const row = rows[i] as Row;
+        if (matches(row)) found.push(row);
+      }
+      found.reverse();
     }
-    found.sort((a, b) => a.seq - b.seq);
-    return newest(found, query.limit).map((r) => structuredClone(r.entry) as MemoryEntry<V>);
+    return found.map((r) => structuredClone(r.entry) as MemoryEntry<V>);
   }
 
   async update<V>(
@@ -144,14 +154,14 @@ export class InMemoryManager implements MemoryManager {
     if (query.id !== undefined && query.type !== undefined) {
       const key = this.#key(query.conversationId, query.type, query.id);
       const live = this.#live(key, now);
-      this.#rows.delete(key);
+      this.#remove(key);
       return live ? 1 : 0;
     }
-    const prefix = `${this.#options.namespace}\u0000${query.conversationId}\u0000`;
+    const rows = this.#conversations.get(this.#conversation(query.conversationId));
     let count = 0;
-    for (const [key, row] of this.#rows) {
-      if (!key.startsWith(prefix) || (query.type && row.entry.type !== query.type)) continue;
-      this.#rows.delete(key);
+    for (const [key, row] of [...(rows ?? [])]) {
+      if (query.type && row.entry.type !== query.type) continue;
+      this.#remove(key);
       if (!isExpired(row, now)) count++;
     }
     return count;
@@ -159,14 +169,18 @@ export class InMemoryManager implements MemoryManager {
 
   async close(): Promise<void> {}
 
+  #conversation(conversationId: string): string {
+    return `${this.#options.namespace}\u0000${conversationId}`;
+  }
+
   #key(conversationId: string, type: string, id: string): string {
-    return `${this.#options.namespace}\u0000${conversationId}\u0000${type}\u0000${id}`;
+    return `${this.#conversation(conversationId)}\u0000${type}\u0000${id}`;
   }
 
   #live(key: string, now: number): Row | undefined {
     const row = this.#rows.get(key);
     if (row && isExpired(row, now)) {
-      this.#rows.delete(key);
+      this.#remove(key);
       return undefined;
     }
     return row;
@@ -175,10 +189,24 @@ export class InMemoryManager implements MemoryManager {
   #put(key: string, row: Row): void {
     this.#rows.delete(key); // re-insert: most recently used
     this.#rows.set(key, row);
-    while (this.#rows.size > this.#max) {
-      const oldest = this.#rows.keys().next().value as string;
-      this.#rows.delete(oldest);
+    const conversation = this.#conversation(row.entry.conversationId);
+    let rows = this.#conversations.get(conversation);
+    if (!rows) {
+      rows = new Map();
+      this.#conversations.set(conversation, rows);
     }
+    rows.set(key, row); // an entry already there keeps its place (its seq)
+    while (this.#rows.size > this.#max) this.#remove(this.#rows.keys().next().value as string);
+  }
+
+  #remove(key: string): void {
+    const row = this.#rows.get(key);
+    if (!row) return;
+    this.#rows.delete(key);
+    const conversation = this.#conversation(row.entry.conversationId);
+    const rows = this.#conversations.get(conversation);
+    rows?.delete(key);
+    if (rows?.size === 0) this.#conversations.delete(conversation);
   }
 }
 

@@ -34,11 +34,35 @@ function sameValue(a: unknown, b: unknown): boolean {
   return false;
 }
 
-/** The newest `limit` entries of an oldest-first list. */
-export function newest<T>(entries: T[], limit: number | undefined): T[] {
-  return limit === undefined || entries.length <= limit
-    ? entries
-    : entries.slice(entries.length - limit);
+/** One row of a newest-first page: its sequence number, and its entry when it matches. */
+export interface PageRow<T> {
+  seq: number;
+  match: T | undefined;
+}
+
+/**
+ * The newest `limit` matches (oldest first), reading the store newest first, page by page,
+ * only until enough matched: a read costs what it returns, not the conversation's length.
+ * `page(before, size)` gives up to `size` rows with `seq < before`, newest first.
+ */
+export async function newestMatches<T>(
+  limit: number,
+  page: (before: number, size: number) => Promise<PageRow<T>[]> | PageRow<T>[],
+): Promise<T[]> {
+  const found: T[] = [];
+  let before = Number.MAX_SAFE_INTEGER;
+  let size = Math.max(limit, 1);
+  while (found.length < limit) {
+    const rows = await page(before, size);
+    for (const row of rows) {
+      if (row.match !== undefined) found.push(row.match);
+      if (found.length === limit) break;
+    }
+    if (rows.length < size) break;
+    before = (rows.at(-1) as PageRow<T>).seq;
+    size = Math.min(size * 2, 1000);
+  }
+  return found.reverse();
 }
 
 /** When an entry written now expires. */

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { DatabaseSync, StatementSync } from 'node:sqlite';
 import { LazyDatabase, transaction } from '../storage/sqlite.js';
 import { throwIfAborted } from '../utils/abort.js';
-import { expiryFor, matchesQuery, newest, resolvePatch } from './memory-query.js';
+import { expiryFor, matchesQuery, newestMatches, resolvePatch } from './memory-query.js';
 import type {
   DeleteQuery,
   MemoryCallOptions,
@@ -120,12 +120,24 @@ export class SqliteMemoryManager implements MemoryManager {
     checkRetrieve(query);
     const { sql } = this.#open();
     const now = this.#options.now();
+    const ns = this.#options.namespace;
+    const match = (r: Row) => {
+      const entry = toEntry<V>(r);
+      return matchesQuery(entry, r.content, query) ? entry : undefined;
+    };
+    if (query.limit !== undefined) {
+      // Newest first, in the store: only as many rows as the answer needs are read.
+      return newestMatches(query.limit, (before, size) => {
+        const rows = (query.type
+          ? sql.pageType.all(ns, query.conversationId, query.type, now, before, size)
+          : sql.page.all(ns, query.conversationId, now, before, size)) as unknown as Row[];
+        return rows.map((r) => ({ seq: r.seq, match: match(r) }));
+      });
+    }
     const rows = (query.type
-      ? sql.listType.all(this.#options.namespace, query.conversationId, query.type, now)
-      : sql.list.all(this.#options.namespace, query.conversationId, now)) as unknown as Row[];
-    const found = rows.map((r) => ({ entry: toEntry<V>(r), json: r.content }));
-    const matching = found.filter((f) => matchesQuery(f.entry, f.json, query)).map((f) => f.entry);
-    return newest(matching, query.limit);
+      ? sql.listType.all(ns, query.conversationId, query.type, now)
+      : sql.list.all(ns, query.conversationId, now)) as unknown as Row[];
+    return rows.flatMap((r) => match(r) ?? []);
   }
 
   async update<V>(
@@ -236,6 +248,12 @@ function prepare(db: DatabaseSync) {
     ),
     listType: s(
       `SELECT * FROM arshai_memory WHERE namespace = ? AND conversation_id = ? AND type = ? AND ${live} ORDER BY seq`,
+    ),
+    page: s(
+      `SELECT * FROM arshai_memory WHERE namespace = ? AND conversation_id = ? AND ${live} AND seq < ? ORDER BY seq DESC LIMIT ?`,
+    ),
+    pageType: s(
+      `SELECT * FROM arshai_memory WHERE namespace = ? AND conversation_id = ? AND type = ? AND ${live} AND seq < ? ORDER BY seq DESC LIMIT ?`,
     ),
     purgeSome: s(
       'DELETE FROM arshai_memory WHERE rowid IN (SELECT rowid FROM arshai_memory WHERE expires_at IS NOT NULL AND expires_at <= ? LIMIT ?)',

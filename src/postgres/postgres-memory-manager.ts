@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { expiryFor, matchesQuery, newest, resolvePatch } from '../memory/memory-query.js';
+import { expiryFor, matchesQuery, newestMatches, resolvePatch } from '../memory/memory-query.js';
 import type {
   DeleteQuery,
   MemoryCallOptions,
@@ -46,6 +46,7 @@ interface Row {
   created_at: string;
   updated_at: string;
   expires_at: string | null;
+  seq: string;
 }
 
 /** Expired rows of other conversations removed by each write. */
@@ -142,18 +143,34 @@ export class PostgresMemoryManager implements MemoryManager {
   ): Promise<MemoryEntry<V>[]> {
     checkRetrieve(query);
     const now = this.#options.now();
-    const rows = await this.#db.run('memory.retrieve', options?.signal, async (client) => {
-      const typed = query.type ? 'AND type = $4' : '';
-      const { rows } = await client.query(
-        `SELECT * FROM ${this.#t} WHERE namespace = $1 AND conversation_id = $2
-           AND (expires_at IS NULL OR expires_at > $3) ${typed} ORDER BY seq`,
-        [this.#options.namespace, query.conversationId, now, ...(query.type ? [query.type] : [])],
-      );
-      return rows as Row[];
+    const match = (r: Row) => {
+      const entry = toEntry<V>(r);
+      return matchesQuery(entry, JSON.stringify(r.content), query) ? entry : undefined;
+    };
+    const typed = query.type ? 'AND type = $4' : '';
+    const params = [
+      this.#options.namespace,
+      query.conversationId,
+      now,
+      ...(query.type ? [query.type] : []),
+    ];
+    const select = `SELECT * FROM ${this.#t} WHERE namespace = $1 AND conversation_id = $2
+           AND (expires_at IS NULL OR expires_at > $3) ${typed}`;
+    return this.#db.run('memory.retrieve', options?.signal, async (client) => {
+      if (query.limit === undefined) {
+        const { rows } = await client.query(`${select} ORDER BY seq`, params);
+        return (rows as Row[]).flatMap((r) => match(r) ?? []);
+      }
+      // Newest first, in the store: only as many rows as the answer needs are read.
+      const n = params.length;
+      return newestMatches(query.limit, async (before, size) => {
+        const { rows } = await client.query(
+          `${select} AND seq < $${n + 1} ORDER BY seq DESC LIMIT $${n + 2}`,
+          [...params, before, size],
+        );
+        return (rows as Row[]).map((r) => ({ seq: Number(r.seq), match: match(r) }));
+      });
     });
-    const found = rows.map((r) => ({ entry: toEntry<V>(r), json: JSON.stringify(r.content) }));
-    const matching = found.filter((f) => matchesQuery(f.entry, f.json, query)).map((f) => f.entry);
-    return newest(matching, query.limit);
   }
 
   async update<V>(

@@ -1,7 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { ArshaiError } from '../errors/arshai-error.js';
-import { expiryFor, matchesQuery, newest, resolvePatch } from '../memory/memory-query.js';
+import {
+  expiryFor,
+  matchesQuery,
+  newestMatches,
+  type PageRow,
+  resolvePatch,
+} from '../memory/memory-query.js';
 import type {
   DeleteQuery,
   MemoryCallOptions,
@@ -173,33 +179,53 @@ export class RedisMemoryManager implements MemoryManager {
 
   async #retrieve<V>(redis: Redis, query: RetrieveQuery): Promise<MemoryEntry<V>[]> {
     const index = this.#indexKey(query.conversationId);
-    const members = await redis.zrange(index, '0', '-1');
-    const wanted = members.filter((m) => !query.type || m.startsWith(`${query.type}:`));
-    if (wanted.length === 0) return [];
+    if (query.limit === undefined) {
+      const members = await redis.zrange(index, '0', '-1', 'WITHSCORES');
+      const rows = await this.#read<V>(redis, query, pairs(members));
+      return rows.flatMap((r) => r.match ?? []);
+    }
+    // Newest first, by the index's scores (the entries' seq): only the pages the answer needs.
+    return newestMatches(query.limit, async (before, size) => {
+      const members = await redis.zrevrangebyscore(
+        index,
+        `(${before}`,
+        '-inf',
+        'WITHSCORES',
+        'LIMIT',
+        0,
+        size,
+      );
+      return this.#read<V>(redis, query, pairs(members));
+    });
+  }
+
+  /** The entries of index members (type and id, with their seq), matched against `query`. */
+  async #read<V>(
+    redis: Redis,
+    query: RetrieveQuery,
+    members: Array<[string, number]>,
+  ): Promise<Array<PageRow<MemoryEntry<V>>>> {
+    // Only entries of the type asked for are read.
+    const wanted = members.filter(([m]) => !query.type || m.startsWith(`${query.type}:`));
     const pipeline = redis.pipeline();
-    for (const m of wanted)
+    for (const [m] of wanted)
       pipeline.hgetall(this.#entryKey(query.conversationId, ...splitMember(m)));
-    const rows = await exec(pipeline);
-    const found: Array<{ entry: MemoryEntry<V>; json: string; seq: number }> = [];
+    const hashes = wanted.length ? await exec(pipeline) : [];
+    const byMember = new Map(wanted.map(([m], i) => [m, hashes[i] as Record<string, string>]));
     const gone: string[] = [];
-    rows.forEach((row, i) => {
-      const member = wanted[i] as string;
-      const hash = row as Record<string, string>;
+    const rows = members.map(([member, seq]): PageRow<MemoryEntry<V>> => {
+      if (!byMember.has(member)) return { seq, match: undefined };
+      const hash = byMember.get(member);
+      const [type, id] = splitMember(member);
       if (!hash?.content) {
         gone.push(member);
-        return;
+        return { seq, match: undefined };
       }
-      const [type, id] = splitMember(member);
-      found.push({
-        entry: toEntry<V>(query.conversationId, type, id, hash),
-        json: hash.content,
-        seq: Number(hash.seq),
-      });
+      const entry = toEntry<V>(query.conversationId, type, id, hash);
+      return { seq, match: matchesQuery(entry, hash.content, query) ? entry : undefined };
     });
-    if (gone.length) await redis.zrem(index, ...gone); // expired entries leave the index
-    found.sort((a, b) => a.seq - b.seq);
-    const matching = found.filter((f) => matchesQuery(f.entry, f.json, query)).map((f) => f.entry);
-    return newest(matching, query.limit);
+    if (gone.length) await redis.zrem(this.#indexKey(query.conversationId), ...gone); // expired entries leave the index
+    return rows;
   }
 
   async update<V>(
@@ -344,4 +370,11 @@ function toEntry<V>(
     updatedAt: Number(hash.updatedAt),
     expiresAt: hash.expiresAt ? Number(hash.expiresAt) : null,
   };
+}
+
+/** `[member, score, member, score, …]` as pairs. */
+function pairs(flat: string[]): Array<[string, number]> {
+  const out: Array<[string, number]> = [];
+  for (let i = 0; i + 1 < flat.length; i += 2) out.push([flat[i] as string, Number(flat[i + 1])]);
+  return out;
 }

@@ -94,6 +94,52 @@ export function memoryConformance(name: string, backend: ConformanceBackend): vo
       await m.close();
     });
 
+    it('the newest N matches over many pages: filters, query, type, updates and deletions in between', async () => {
+      const m = await backend.create({});
+      const c = conversation();
+      // 300 entries: every 7th is tagged, every 3rd is working memory; some are deleted.
+      for (let n = 1; n <= 300; n++) {
+        await m.store({
+          conversationId: c,
+          type: n % 3 === 0 ? 'working' : 'short-term',
+          id: `e${n}`,
+          content: { n, text: n % 10 === 0 ? 'Needle' : 'hay' },
+          metadata: { tag: n % 7 === 0 ? 'x' : 'y', n },
+        });
+      }
+      await m.delete({ conversationId: c, type: 'working', id: 'e294' });
+      await m.delete({ conversationId: c, type: 'short-term', id: 'e287' });
+      // An update keeps the entry's place (its first store).
+      await m.update({ conversationId: c, type: 'short-term', id: 'e7' }, { metadata: { n: 7 } });
+      const ns = (entries: Array<{ metadata: Record<string, unknown> }>) =>
+        entries.map((e) => e.metadata.n);
+      const all = await m.retrieve({ conversationId: c });
+      expect(all).toHaveLength(298);
+      const tagged = await m.retrieve({ conversationId: c, filters: { tag: 'x' }, limit: 5 });
+      expect(ns(tagged)).toEqual([252, 259, 266, 273, 280]);
+      const few = await m.retrieve({ conversationId: c, filters: { tag: 'x' }, limit: 100 });
+      expect(ns(few)).toEqual(
+        Array.from({ length: 42 }, (_, i) => (i + 1) * 7).filter((n) => n !== 294 && n !== 287),
+      );
+      const needles = await m.retrieve({
+        conversationId: c,
+        query: 'needle',
+        type: 'working',
+        limit: 3,
+      });
+      expect(ns(needles)).toEqual([240, 270, 300]);
+      expect(ns(await m.retrieve({ conversationId: c, limit: 3 }))).toEqual([298, 299, 300]);
+      expect(ns(await m.retrieve({ conversationId: c, type: 'short-term', limit: 2 }))).toEqual([
+        298, 299,
+      ]);
+      expect(await m.retrieve({ conversationId: c, filters: { tag: 'none' }, limit: 10 })).toEqual(
+        [],
+      );
+      expect(ns(await m.retrieve({ conversationId: c, filters: { tag: 'x' }, limit: 1 }))).toEqual([
+        280,
+      ]);
+    });
+
     it('expires entries after their TTL, and an update refreshes it (sliding)', async () => {
       const m = await backend.create({ ttlMs: 300 });
       const c = conversation();
