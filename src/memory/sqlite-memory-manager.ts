@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { DatabaseSync, StatementSync } from 'node:sqlite';
-import { LazyDatabase, transaction } from '../storage/sqlite.js';
+import { checkNotNewer, LazyDatabase, schemaVersion, transaction } from '../storage/sqlite.js';
 import { throwIfAborted } from '../utils/abort.js';
 import { expiryFor, matchesQuery, newestMatches, resolvePatch } from './memory-query.js';
 import type {
@@ -77,39 +77,36 @@ export class SqliteMemoryManager implements MemoryManager {
     this.#store = new LazyDatabase(options, prepare);
   }
 
-  #open() {
-    return this.#store.open();
-  }
-
   async store<V>(input: StoreInput<V>, options?: MemoryCallOptions): Promise<MemoryEntry<V>> {
     throwIfAborted(options?.signal);
     checkStore(input);
     const content = toJson(input.content, 'content');
     const metadata = toJson(input.metadata ?? {}, 'metadata');
-    const { db, sql } = this.#open();
-    const ns = this.#options.namespace;
-    const now = this.#options.now();
-    const id = input.id ?? randomUUID();
-    const expires = expiryFor(input.ttlMs, input.type, this.#options.ttl, now);
-    const row = transaction(db, () => {
-      sql.purge.run(ns, input.conversationId, now);
-      // Bounded work per write for the rest of the store, so expired rows of conversations
-      // nobody writes again leave the disk too.
-      sql.purgeSome.run(now, PURGE_PER_WRITE);
-      sql.upsert.run(
-        ns,
-        input.conversationId,
-        input.type,
-        id,
-        content,
-        metadata,
-        now,
-        now,
-        expires,
-      );
-      return sql.get.get(ns, input.conversationId, input.type, id) as unknown as Row;
+    return this.#store.run('memory.store', ({ db, sql }) => {
+      const ns = this.#options.namespace;
+      const now = this.#options.now();
+      const id = input.id ?? randomUUID();
+      const expires = expiryFor(input.ttlMs, input.type, this.#options.ttl, now);
+      const row = transaction(db, () => {
+        sql.purge.run(ns, input.conversationId, now);
+        // Bounded work per write for the rest of the store, so expired rows of conversations
+        // nobody writes again leave the disk too.
+        sql.purgeSome.run(now, PURGE_PER_WRITE);
+        sql.upsert.run(
+          ns,
+          input.conversationId,
+          input.type,
+          id,
+          content,
+          metadata,
+          now,
+          now,
+          expires,
+        );
+        return sql.get.get(ns, input.conversationId, input.type, id) as unknown as Row;
+      });
+      return toEntry<V>(row);
     });
-    return toEntry<V>(row);
   }
 
   async retrieve<V = unknown>(
@@ -118,26 +115,27 @@ export class SqliteMemoryManager implements MemoryManager {
   ): Promise<MemoryEntry<V>[]> {
     throwIfAborted(options?.signal);
     checkRetrieve(query);
-    const { sql } = this.#open();
-    const now = this.#options.now();
-    const ns = this.#options.namespace;
-    const match = (r: Row) => {
-      const entry = toEntry<V>(r);
-      return matchesQuery(entry, r.content, query) ? entry : undefined;
-    };
-    if (query.limit !== undefined) {
-      // Newest first, in the store: only as many rows as the answer needs are read.
-      return newestMatches(query.limit, (before, size) => {
-        const rows = (query.type
-          ? sql.pageType.all(ns, query.conversationId, query.type, now, before, size)
-          : sql.page.all(ns, query.conversationId, now, before, size)) as unknown as Row[];
-        return rows.map((r) => ({ seq: r.seq, match: match(r) }));
-      });
-    }
-    const rows = (query.type
-      ? sql.listType.all(ns, query.conversationId, query.type, now)
-      : sql.list.all(ns, query.conversationId, now)) as unknown as Row[];
-    return rows.flatMap((r) => match(r) ?? []);
+    return this.#store.run('memory.retrieve', ({ sql }) => {
+      const now = this.#options.now();
+      const ns = this.#options.namespace;
+      const match = (r: Row) => {
+        const entry = toEntry<V>(r);
+        return matchesQuery(entry, r.content, query) ? entry : undefined;
+      };
+      if (query.limit !== undefined) {
+        // Newest first, in the store: only as many rows as the answer needs are read.
+        return newestMatches(query.limit, (before, size) => {
+          const rows = (query.type
+            ? sql.pageType.all(ns, query.conversationId, query.type, now, before, size)
+            : sql.page.all(ns, query.conversationId, now, before, size)) as unknown as Row[];
+          return rows.map((r) => ({ seq: r.seq, match: match(r) }));
+        });
+      }
+      const rows = (query.type
+        ? sql.listType.all(ns, query.conversationId, query.type, now)
+        : sql.list.all(ns, query.conversationId, now)) as unknown as Row[];
+      return rows.flatMap((r) => match(r) ?? []);
+    });
   }
 
   async update<V>(
@@ -147,53 +145,77 @@ export class SqliteMemoryManager implements MemoryManager {
   ): Promise<MemoryEntry<V>> {
     throwIfAborted(options?.signal);
     checkKey(key);
-    const { db, sql } = this.#open();
-    const ns = this.#options.namespace;
-    // One immediate transaction: the read, the change and the write are atomic, also across
-    // processes sharing the file.
-    const row = transaction(db, () => {
-      const now = this.#options.now();
-      const currentRow = sql.get.get(ns, key.conversationId, key.type, key.id) as unknown as
-        | Row
-        | undefined;
-      const current = currentRow && !expired(currentRow, now) ? toEntry<V>(currentRow) : undefined;
-      const patch = resolvePatch(change, current);
-      const content = toJson(
-        patch.content === undefined ? current?.content : patch.content,
-        'content',
-      );
-      const metadata = toJson({ ...current?.metadata, ...patch.metadata }, 'metadata');
-      const expires = expiryFor(undefined, key.type, this.#options.ttl, now);
-      if (currentRow && !current) sql.deleteOne.run(ns, key.conversationId, key.type, key.id);
-      sql.upsert.run(
-        ns,
-        key.conversationId,
-        key.type,
-        key.id,
-        content,
-        metadata,
-        now,
-        now,
-        expires,
-      );
-      return sql.get.get(ns, key.conversationId, key.type, key.id) as unknown as Row;
+    // What the updater (the caller's code) throws is the caller's, passed on as it is.
+    let own: { error: unknown } | undefined;
+    const patchOf = (current: MemoryEntry<V> | undefined) => {
+      try {
+        return resolvePatch(change, current);
+      } catch (error) {
+        own = { error };
+        throw error;
+      }
+    };
+    try {
+      return this.#update(key, patchOf);
+    } catch (error) {
+      throw own ? own.error : error;
+    }
+  }
+
+  #update<V>(
+    key: MemoryKey,
+    patchOf: (current: MemoryEntry<V> | undefined) => MemoryPatch<V>,
+  ): MemoryEntry<V> {
+    return this.#store.run('memory.update', ({ db, sql }) => {
+      const ns = this.#options.namespace;
+      // One immediate transaction: the read, the change and the write are atomic, also across
+      // processes sharing the file.
+      const row = transaction(db, () => {
+        const now = this.#options.now();
+        const currentRow = sql.get.get(ns, key.conversationId, key.type, key.id) as unknown as
+          | Row
+          | undefined;
+        const current =
+          currentRow && !expired(currentRow, now) ? toEntry<V>(currentRow) : undefined;
+        const patch = patchOf(current);
+        const content = toJson(
+          patch.content === undefined ? current?.content : patch.content,
+          'content',
+        );
+        const metadata = toJson({ ...current?.metadata, ...patch.metadata }, 'metadata');
+        const expires = expiryFor(undefined, key.type, this.#options.ttl, now);
+        if (currentRow && !current) sql.deleteOne.run(ns, key.conversationId, key.type, key.id);
+        sql.upsert.run(
+          ns,
+          key.conversationId,
+          key.type,
+          key.id,
+          content,
+          metadata,
+          now,
+          now,
+          expires,
+        );
+        return sql.get.get(ns, key.conversationId, key.type, key.id) as unknown as Row;
+      });
+      return toEntry<V>(row);
     });
-    return toEntry<V>(row);
   }
 
   async delete(query: DeleteQuery, options?: MemoryCallOptions): Promise<number> {
     throwIfAborted(options?.signal);
     checkDelete(query);
-    const { sql } = this.#open();
-    const ns = this.#options.namespace;
-    const now = this.#options.now();
-    const result =
-      query.id !== undefined
-        ? sql.deleteLive.run(ns, query.conversationId, query.type as MemoryType, query.id, now)
-        : query.type
-          ? sql.deleteType.run(ns, query.conversationId, query.type, now)
-          : sql.deleteConversation.run(ns, query.conversationId, now);
-    return Number(result.changes);
+    return this.#store.run('memory.delete', ({ sql }) => {
+      const ns = this.#options.namespace;
+      const now = this.#options.now();
+      const result =
+        query.id !== undefined
+          ? sql.deleteLive.run(ns, query.conversationId, query.type as MemoryType, query.id, now)
+          : query.type
+            ? sql.deleteType.run(ns, query.conversationId, query.type, now)
+            : sql.deleteConversation.run(ns, query.conversationId, now);
+      return Number(result.changes);
+    });
   }
 
   /**
@@ -202,7 +224,9 @@ export class SqliteMemoryManager implements MemoryManager {
    */
   async purgeExpired(options?: MemoryCallOptions): Promise<number> {
     throwIfAborted(options?.signal);
-    return Number(this.#open().sql.purgeAll.run(this.#options.now()).changes);
+    return this.#store.run('memory.purgeExpired', ({ sql }) =>
+      Number(sql.purgeAll.run(this.#options.now()).changes),
+    );
   }
 
   async close(): Promise<void> {
@@ -211,6 +235,14 @@ export class SqliteMemoryManager implements MemoryManager {
 }
 
 function prepare(db: DatabaseSync) {
+  const version = schemaVersion(db, 'memory');
+  checkNotNewer('memory', version, SCHEMA_VERSION);
+  // A current store is opened without a write (a read-only one can be read).
+  if (version !== SCHEMA_VERSION) create(db);
+  return statements(db);
+}
+
+function create(db: DatabaseSync): void {
   db.exec(`
     CREATE TABLE IF NOT EXISTS arshai_schema (component TEXT PRIMARY KEY, version INTEGER NOT NULL);
     CREATE TABLE IF NOT EXISTS arshai_memory (
@@ -230,6 +262,9 @@ function prepare(db: DatabaseSync) {
     CREATE INDEX IF NOT EXISTS arshai_memory_by_expiry ON arshai_memory (expires_at) WHERE expires_at IS NOT NULL;
     INSERT OR IGNORE INTO arshai_schema (component, version) VALUES ('memory', ${SCHEMA_VERSION});
   `);
+}
+
+function statements(db: DatabaseSync) {
   const live = '(expires_at IS NULL OR expires_at > ?)';
   const s = (text: string): StatementSync => db.prepare(text);
   return {

@@ -4,10 +4,12 @@ import {
   type Checkpointer,
   type CheckpointerCallOptions,
   checkRetention,
+  type ListRunsOptions,
   type PendingWrite,
   type PruneOptions,
   type RunSummary,
   runLimit,
+  seqCursor,
   serializeCheckpoint,
   serializeWrite,
   summarize,
@@ -76,6 +78,8 @@ export class PostgresCheckpointer implements Checkpointer {
         write JSONB NOT NULL,
         PRIMARY KEY (run_id, step, node)
       );`,
+      // 2: each row's run summary, so a listing never reads a state.
+      `ALTER TABLE ${checkpoints} ADD COLUMN IF NOT EXISTS summary JSONB;`,
     ]);
   }
 
@@ -86,8 +90,8 @@ export class PostgresCheckpointer implements Checkpointer {
       try {
         const inserted = await client.query(
           `INSERT INTO ${this.#t.checkpoints}
-             (run_id, version, step, status, workflow, user_id, created_at, checkpoint)
-           SELECT $1, $2, $3, $4, $5, $6, $7, $8::jsonb
+             (run_id, version, step, status, workflow, user_id, created_at, checkpoint, summary)
+           SELECT $1, $2, $3, $4, $5, $6, $7, $8::jsonb, $9::jsonb
            WHERE NOT EXISTS (SELECT 1 FROM ${this.#t.checkpoints} WHERE run_id = $1 AND version >= $2)`,
           [
             c.runId,
@@ -98,6 +102,7 @@ export class PostgresCheckpointer implements Checkpointer {
             c.state.userContext.userId,
             c.createdAt,
             json,
+            JSON.stringify(summarize(c)),
           ],
         );
         // A version at or below the run's newest (one pruned away, too) is refused.
@@ -129,21 +134,27 @@ export class PostgresCheckpointer implements Checkpointer {
     });
   }
 
-  async listRuns(
-    options: { limit?: number } & CheckpointerCallOptions = {},
-  ): Promise<RunSummary[]> {
+  /** Newest first, from each run's summary (never its state); paged by `cursor`. */
+  async listRuns(options: ListRunsOptions = {}): Promise<RunSummary[]> {
     const limit = runLimit(options.limit) ?? null;
+    const before = seqCursor(options.cursor);
     const t = this.#t.checkpoints;
     return this.#db.run('checkpoints.listRuns', options.signal, async (client) => {
       // Newest rows of root runs first (an index on seq), each run's newest only.
       const { rows } = await client.query(
-        `SELECT c.checkpoint FROM ${t} c
-         WHERE position('/' in c.run_id) = 0
+        `SELECT c.seq, c.summary, CASE WHEN c.summary IS NULL THEN c.checkpoint END AS checkpoint
+         FROM ${t} c
+         WHERE position('/' in c.run_id) = 0 AND c.seq < $2
            AND NOT EXISTS (SELECT 1 FROM ${t} n WHERE n.run_id = c.run_id AND n.version > c.version)
          ORDER BY c.seq DESC LIMIT $1`,
-        [limit],
+        [limit, before],
       );
-      return (rows as { checkpoint: Checkpoint }[]).map((r) => summarize(r.checkpoint));
+      return (
+        rows as { seq: string; summary: RunSummary | null; checkpoint: Checkpoint | null }[]
+      ).map((r) => ({
+        ...(r.summary ?? summarize(r.checkpoint as Checkpoint)),
+        cursor: String(r.seq),
+      }));
     });
   }
 

@@ -1,4 +1,6 @@
 import type { Redis } from 'ioredis';
+import { InvalidInputError } from '../errors/invalid-input-error.js';
+import { parseStored } from '../storage/stored-json.js';
 import { assertRunId, isChildRunId } from '../utils/ids.js';
 import {
   type Checkpoint,
@@ -6,6 +8,7 @@ import {
   type CheckpointerCallOptions,
   checkRetention,
   FINISHED,
+  type ListRunsOptions,
   type PendingWrite,
   type PruneOptions,
   prunable,
@@ -26,19 +29,21 @@ export interface RedisCheckpointerOptions extends RedisConnectionOptions {
   ttlMs?: number;
 }
 
-// KEYS: the run's list, its index (of runs, or of a root run's subworkflow runs). ARGV:
-// version, checkpoint, run id, ttl (0: none), '1' for a subworkflow's run.
+// KEYS: the run's list, its index (of runs, or of a root run's subworkflow runs), its summary.
+// ARGV: version, checkpoint, run id, ttl (0: none), '1' for a subworkflow's run, the summary.
 // Atomic: refuses a version the run has; scores runs by the server's clock (one clock for
 // every process); drops index entries whose run has expired.
 const PUT = `
 if redis.call('LLEN', KEYS[1]) > tonumber(ARGV[1]) then return 0 end
 redis.call('RPUSH', KEYS[1], ARGV[2])
+redis.call('SET', KEYS[3], ARGV[6])
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000000 + tonumber(t[2])
 redis.call('ZADD', KEYS[2], now, ARGV[3])
 local ttl = tonumber(ARGV[4])
 if ttl > 0 then
   redis.call('PEXPIRE', KEYS[1], ttl)
+  redis.call('PEXPIRE', KEYS[3], ttl)
   redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', '(' .. (now - ttl * 1000))
   -- A root run's index of its subworkflows' runs expires with them.
   if ARGV[5] == '1' then redis.call('PEXPIRE', KEYS[2], ttl) end
@@ -52,7 +57,7 @@ const DELETE = `
 local function drop(id)
   local key = ARGV[2] .. 'run:' .. id
   local n = redis.call('LLEN', key)
-  redis.call('DEL', key)
+  redis.call('DEL', key, ARGV[2] .. 'summary:' .. id)
   for step = 0, n do redis.call('DEL', ARGV[2] .. 'writes:' .. id .. ':' .. step) end
   return n
 end
@@ -77,8 +82,9 @@ return #ARGV - 1`;
 /**
  * Checkpoints in Redis: a list per run (one entry per step) and a sorted set of runs by last
  * update, written atomically by one script that also refuses a version the run already has.
- * Keys are `<prefix>run:<runId>` and `<prefix>runs` (the index; subworkflows' runs are indexed
- * in `<prefix>children:<rootRunId>`): a run id is never an index.
+ * Keys are `<prefix>run:<runId>`, `<prefix>summary:<runId>` (what a listing reads) and
+ * `<prefix>runs` (the index; subworkflows' runs are indexed in `<prefix>children:<rootRunId>`):
+ * a run id is never an index.
  * The prefix always ends with `:` (one is added when missing), and run ids follow the id rule
  * (no `:`), so two prefixes or two run ids never share a key.
  * While Redis is unreachable each call fails within its signal or `timeoutMs` (default 5 s)
@@ -106,22 +112,31 @@ export class RedisCheckpointer implements Checkpointer {
     return `${this.#prefix}run:${runId}`;
   }
 
+  /** A run's summary (what `listRuns` reads): `<prefix>summary:<runId>`. */
+  #summaryKey(runId: string): string {
+    assertRunId(runId, 'runId');
+    return `${this.#prefix}summary:${runId}`;
+  }
+
   async put(c: Checkpoint, options?: CheckpointerCallOptions): Promise<void> {
     const json = serializeCheckpoint(c);
+    const summary = JSON.stringify(summarize(c));
     const stored = await this.#conn.run(
       'checkpoints.put',
       (redis) =>
         redis.eval(
           PUT,
-          2,
+          3,
           this.#key(c.runId),
           // A subworkflow's run is listed with its root run's children, not among the runs.
           isChildRunId(c.runId) ? this.#childrenKey(c.runId) : `${this.#prefix}runs`,
+          this.#summaryKey(c.runId),
           c.version,
           json,
           c.runId,
           this.#ttlMs,
           isChildRunId(c.runId) ? '1' : '0',
+          summary,
         ),
       options?.signal,
     );
@@ -137,7 +152,9 @@ export class RedisCheckpointer implements Checkpointer {
       (redis) => redis.lindex(this.#key(runId), -1),
       options?.signal,
     );
-    return raw ? (JSON.parse(raw) as Checkpoint) : undefined;
+    return raw
+      ? parseStored<Checkpoint>(raw, 'redis', `checkpoints.getLatest of run "${runId}"`)
+      : undefined;
   }
 
   async history(runId: string, options?: CheckpointerCallOptions): Promise<Checkpoint[]> {
@@ -147,7 +164,8 @@ export class RedisCheckpointer implements Checkpointer {
       options?.signal,
     );
     // Pruned entries are '' (the list keeps its length, so versions stay compare-and-set).
-    return raw.filter((r) => r !== '').map((r) => JSON.parse(r) as Checkpoint);
+    const operation = `checkpoints.history of run "${runId}"`;
+    return raw.filter((r) => r !== '').map((r) => parseStored<Checkpoint>(r, 'redis', operation));
   }
 
   async prune(options: PruneOptions = {}): Promise<number> {
@@ -179,7 +197,7 @@ export class RedisCheckpointer implements Checkpointer {
     const key = this.#key(runId);
     const raw = await redis.lrange(key, 0, -1);
     const kept = raw.flatMap((json, i) =>
-      json === '' ? [] : [{ i, c: JSON.parse(json) as Checkpoint }],
+      json === '' ? [] : [{ i, c: parseStored<Checkpoint>(json, 'redis', 'checkpoints.prune') }],
     );
     if (!kept.length || !FINISHED.has((kept.at(-1) as { c: Checkpoint }).c.status)) return 0;
     const indexes = prunable(
@@ -193,13 +211,13 @@ export class RedisCheckpointer implements Checkpointer {
     return indexes.length;
   }
 
-  async listRuns(
-    options: { limit?: number } & CheckpointerCallOptions = {},
-  ): Promise<RunSummary[]> {
+  /** Newest first, from each run's summary (never its state); paged by `cursor`. */
+  async listRuns(options: ListRunsOptions = {}): Promise<RunSummary[]> {
     const limit = runLimit(options.limit);
+    const after = redisCursor(options.cursor);
     return this.#conn.run(
       'checkpoints.listRuns',
-      (redis) => this.#list(redis, limit),
+      (redis) => this.#list(redis, limit, after),
       options.signal,
     );
   }
@@ -253,7 +271,9 @@ export class RedisCheckpointer implements Checkpointer {
       (redis) => redis.hvals(key),
       options?.signal,
     );
-    return raw.map((r) => JSON.parse(r) as PendingWrite);
+    return raw.map((r) =>
+      parseStored<PendingWrite>(r, 'redis', `checkpoints.getWrites of run "${runId}"`),
+    );
   }
 
   /** The index of the subworkflow runs inside a root run: `<prefix>children:<rootRunId>`. */
@@ -271,17 +291,70 @@ export class RedisCheckpointer implements Checkpointer {
     return this.#conn.close();
   }
 
-  async #list(redis: Redis, limit: number | undefined): Promise<RunSummary[]> {
-    const ids = await redis.zrevrange(`${this.#prefix}runs`, 0, (limit ?? 0) - 1);
-    if (ids.length === 0) return [];
-    const pipeline = redis.pipeline();
-    for (const id of ids) pipeline.lindex(this.#key(id), -1);
-    const results = (await pipeline.exec()) ?? [];
-    const runs: RunSummary[] = [];
-    for (const [error, raw] of results) {
-      if (error) throw error;
-      if (typeof raw === 'string') runs.push(summarize(JSON.parse(raw) as Checkpoint));
+  async #list(
+    redis: Redis,
+    limit: number | undefined,
+    after: { score: string; runId: string } | undefined,
+  ): Promise<RunSummary[]> {
+    const index = `${this.#prefix}runs`;
+    // The runs by last update, newest first, from the cursor's score (inclusive: runs updated
+    // in the same microsecond are told apart by id, as the index orders them).
+    const flat = after
+      ? await redis.zrevrangebyscore(
+          index,
+          after.score,
+          '-inf',
+          'WITHSCORES',
+          'LIMIT',
+          0,
+          limit === undefined ? -1 : limit + 16,
+        )
+      : await redis.zrevrange(index, 0, (limit ?? 0) - 1, 'WITHSCORES');
+    let entries: Array<[string, string]> = [];
+    for (let i = 0; i + 1 < flat.length; i += 2)
+      entries.push([flat[i] as string, flat[i + 1] as string]);
+    if (after) {
+      entries = entries.filter(([id, score]) => score !== after.score || id < after.runId);
+      if (limit !== undefined) entries = entries.slice(0, limit);
     }
+    if (entries.length === 0) return [];
+    const summaries = await redis.mget(...entries.map(([id]) => this.#summaryKey(id)));
+    // Runs stored before summaries were kept: their newest checkpoint.
+    const missing = entries.flatMap(([id], i) => (summaries[i] ? [] : [id]));
+    const pipeline = redis.pipeline();
+    for (const id of missing) pipeline.lindex(this.#key(id), -1);
+    const results = missing.length ? ((await pipeline.exec()) ?? []) : [];
+    const older = new Map<string, string>();
+    results.forEach(([error, raw], i) => {
+      if (error) throw error;
+      if (typeof raw === 'string') older.set(missing[i] as string, raw);
+    });
+    const runs: RunSummary[] = [];
+    entries.forEach(([id, score], i) => {
+      const cursor = `${score}:${id}`;
+      const summary = summaries[i];
+      if (summary)
+        runs.push({ ...parseStored<RunSummary>(summary, 'redis', 'checkpoints.listRuns'), cursor });
+      else if (older.has(id))
+        runs.push({
+          ...summarize(
+            parseStored<Checkpoint>(older.get(id) as string, 'redis', 'checkpoints.listRuns'),
+          ),
+          cursor,
+        });
+    });
     return runs;
   }
+}
+
+/** A Redis listing cursor: the run's score in the index and its id. */
+function redisCursor(cursor: string | undefined): { score: string; runId: string } | undefined {
+  if (cursor === undefined) return undefined;
+  const match = typeof cursor === 'string' ? /^(\d{1,20}):(.+)$/.exec(cursor) : null;
+  if (!match)
+    throw new InvalidInputError(
+      'cursor',
+      'must be the cursor of a run listed by this checkpointer',
+    );
+  return { score: match[1] as string, runId: match[2] as string };
 }

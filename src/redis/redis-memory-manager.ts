@@ -30,6 +30,7 @@ import {
   resolveOptions,
   toJson,
 } from '../memory/memory-validation.js';
+import { parseStored } from '../storage/stored-json.js';
 import { throwIfAborted } from '../utils/abort.js';
 import { assertId } from '../utils/ids.js';
 import { createLimiter, type Limiter } from '../utils/limiter.js';
@@ -364,8 +365,8 @@ function toEntry<V>(
     id,
     conversationId,
     type,
-    content: JSON.parse(hash.content ?? 'null') as V,
-    metadata: JSON.parse(hash.metadata ?? '{}') as Record<string, unknown>,
+    content: parseStored<V>(hash.content ?? 'null', 'redis', 'memory.read'),
+    metadata: parseStored<Record<string, unknown>>(hash.metadata ?? '{}', 'redis', 'memory.read'),
     createdAt: Number(hash.createdAt),
     updatedAt: Number(hash.updatedAt),
     expiresAt: hash.expiresAt ? Number(hash.expiresAt) : null,

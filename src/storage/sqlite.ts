@@ -1,6 +1,9 @@
 import { closeSync, existsSync, mkdirSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { DatabaseSync } from 'node:sqlite';
+import { ArshaiError } from '../errors/arshai-error.js';
+import { InvalidInputError } from '../errors/invalid-input-error.js';
+import { StoreError } from '../errors/store-error.js';
 
 /** The embedded store's default location, relative to the working directory. */
 export const DEFAULT_SQLITE_PATH = '.arshai/arshai.db';
@@ -29,7 +32,16 @@ export function openSqlite(path: string, options: OpenSqliteOptions = {}): Datab
   const sqlite = process.getBuiltinModule('node:sqlite') as typeof import('node:sqlite');
   const db = new sqlite.DatabaseSync(path);
   db.exec(`PRAGMA busy_timeout = ${Math.floor(options.busyTimeoutMs ?? 5000)}`);
-  if (path !== ':memory:') db.exec('PRAGMA journal_mode = WAL');
+  // WAL is set once, by the first writer; a store opened read-only keeps its mode.
+  const mode = (db.prepare('PRAGMA journal_mode').get() as { journal_mode?: string } | undefined)
+    ?.journal_mode;
+  if (path !== ':memory:' && mode !== 'wal') {
+    try {
+      db.exec('PRAGMA journal_mode = WAL');
+    } catch (error) {
+      if (primaryCode(error) !== SQLITE_READONLY) throw error;
+    }
+  }
   db.exec('PRAGMA synchronous = NORMAL');
   return db;
 }
@@ -59,6 +71,93 @@ export function transaction<T>(db: DatabaseSync, fn: () => T): T {
   }
 }
 
+const SQLITE_BUSY = 5;
+const SQLITE_LOCKED = 6;
+const SQLITE_READONLY = 8;
+const SQLITE_IOERR = 10;
+const SQLITE_CORRUPT = 11;
+const SQLITE_FULL = 13;
+const SQLITE_CANTOPEN = 14;
+const SQLITE_NOTADB = 26;
+const SQLITE_READONLY_DIRECTORY = 1544;
+
+/** The primary result code of a `node:sqlite` error (its extended code's low byte). */
+function primaryCode(error: unknown): number | undefined {
+  const code = (error as { errcode?: unknown } | null)?.errcode;
+  return typeof code === 'number' ? code & 0xff : undefined;
+}
+
+/**
+ * A failure of a SQLite store as a typed `StoreError` naming the store and what was being
+ * done, with the original error as its cause: a read-only file or folder, a full disk
+ * (retryable), a lock held too long (retryable), a damaged file or damaged stored JSON.
+ * arshai's own typed errors (a conflict, bad input) pass through unchanged.
+ */
+export function sqliteFailure(store: string, operation: string, error: unknown): unknown {
+  if (ArshaiError.isInstance(error)) return error;
+  const code = primaryCode(error);
+  const extended = (error as { errcode?: unknown } | null)?.errcode;
+  const reason = error instanceof Error ? error.message : String(error);
+  const fail = (message: string, retryable: boolean) =>
+    new StoreError(`The SQLite store ${store}: ${message}`, {
+      store: 'sqlite',
+      operation,
+      retryable,
+      cause: error,
+    });
+  if (error instanceof SyntaxError)
+    return fail(`is damaged: ${operation} read stored data that is not valid JSON`, false);
+  if (extended === SQLITE_READONLY_DIRECTORY)
+    return fail(
+      `is in a read-only folder: ${operation} needs to create its -shm file next to it (make the folder writable)`,
+      false,
+    );
+  switch (code) {
+    case SQLITE_READONLY:
+      return fail(`is read-only: ${operation} needs to write to it`, false);
+    case SQLITE_CORRUPT:
+    case SQLITE_NOTADB:
+      return fail(`is damaged (${reason}): ${operation} failed`, false);
+    case SQLITE_CANTOPEN:
+      return fail(`cannot be opened (${reason}): may this user read it and its folder?`, false);
+    case SQLITE_FULL:
+      return fail(`${operation} failed: the database or disk is full`, true);
+    case SQLITE_BUSY:
+    case SQLITE_LOCKED:
+      return fail(`${operation} failed: another connection holds the lock (${reason})`, true);
+    case SQLITE_IOERR:
+      return fail(`${operation} failed: disk I/O error (${reason})`, true);
+    default:
+      return fail(`${operation} failed: ${reason}`, false);
+  }
+}
+
+/**
+ * The schema version of `component`, read without writing (undefined for a new database):
+ * a store already at the current version opens without a single write, so read-only stores
+ * can be read.
+ */
+export function schemaVersion(db: DatabaseSync, component: string): number | undefined {
+  const table = db
+    .prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'arshai_schema'")
+    .get();
+  if (!table) return undefined;
+  const row = db.prepare('SELECT version FROM arshai_schema WHERE component = ?').get(component) as
+    | { version: number }
+    | undefined;
+  return row?.version;
+}
+
+/** Refuses a store written by a newer arshai (its schema is unknown here); nothing is changed. */
+export function checkNotNewer(component: string, version: number | undefined, known: number): void {
+  if (version !== undefined && version > known) {
+    throw new InvalidInputError(
+      'schema',
+      `the SQLite store's ${component} tables are at version ${version}; this arshai knows up to ${known}: upgrade arshai`,
+    );
+  }
+}
+
 /**
  * A database opened on first use (never in a constructor), with its statements prepared once;
  * the one lazy-open of every SQLite store. A database you pass in is used as it is and never
@@ -85,6 +184,25 @@ export class LazyDatabase<T> {
     this.#prepare = prepare;
   }
 
+  /**
+   * Runs `fn` over the open database; any failure (opening included) is a typed error from
+   * {@link sqliteFailure} naming this store and `operation`.
+   */
+  run<R>(operation: string, fn: (open: { db: DatabaseSync; sql: T }) => R): R {
+    const store = this.#given ? locationOf(this.#given) : this.#path;
+    try {
+      const result = fn(this.open());
+      // Work that goes on asynchronously (pages of a read) fails typed too.
+      if (result instanceof Promise)
+        return result.catch((error: unknown) => {
+          throw sqliteFailure(store, operation, error);
+        }) as R;
+      return result;
+    } catch (error) {
+      throw sqliteFailure(store, operation, error);
+    }
+  }
+
   /** The database and its prepared statements, opening and preparing them the first time. */
   open(): { db: DatabaseSync; sql: T } {
     if (!this.#open) {
@@ -98,5 +216,15 @@ export class LazyDatabase<T> {
   close(): void {
     if (this.#open && !this.#given) this.#open.db.close();
     this.#open = undefined;
+  }
+}
+
+/** Where a database given to a store lives (its file), for error messages. */
+function locationOf(db: DatabaseSync): string {
+  try {
+    const location = (db as { location?: () => string | null }).location?.();
+    return location || 'in memory';
+  } catch {
+    return 'passed in';
   }
 }

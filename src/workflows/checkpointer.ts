@@ -88,6 +88,19 @@ export interface RunSummary {
   startedAt?: string;
   /** What the run has spent (tokens, cost, calls), where recorded. */
   spent?: Spent;
+  /**
+   * Where the run stands in the listing (opaque): `listRuns({ cursor })` lists the runs after
+   * it. A run updated meanwhile moves to the top of the list.
+   */
+  cursor?: string;
+}
+
+/** What `listRuns` takes. */
+export interface ListRunsOptions extends CheckpointerCallOptions {
+  /** Most runs to list. @default all */
+  limit?: number;
+  /** The `cursor` of the last run of the previous page: the runs after it. @default the newest */
+  cursor?: string;
 }
 
 /**
@@ -184,7 +197,7 @@ export interface Checkpointer {
   /** Every checkpoint of a run, oldest first. */
   history(runId: string, options?: CheckpointerCallOptions): Promise<Checkpoint[]>;
   /** Runs, newest first (not the runs of subworkflows inside them). */
-  listRuns(options?: { limit?: number } & CheckpointerCallOptions): Promise<RunSummary[]>;
+  listRuns(options?: ListRunsOptions): Promise<RunSummary[]>;
   /**
    * Removes every checkpoint of a run (and its pending writes, and the runs of subworkflows
    * inside it); resolves with how many checkpoints of the run itself went (0 for an unknown run).
@@ -247,106 +260,24 @@ export function serializeWrite(write: PendingWrite): string {
   }
 }
 
+/**
+ * A `cursor` made of a sequence number (SQLite, Postgres, in memory): the runs listed are
+ * those before it. No cursor: from the newest.
+ */
+export function seqCursor(cursor: string | undefined): number {
+  if (cursor === undefined) return Number.MAX_SAFE_INTEGER;
+  if (typeof cursor !== 'string' || !/^\d{1,15}$/.test(cursor))
+    throw new InvalidInputError(
+      'cursor',
+      'must be the cursor of a run listed by this checkpointer',
+    );
+  return Number(cursor);
+}
+
 /** `limit` of `listRuns`, checked: a positive integer, or undefined for all. */
 export function runLimit(limit: number | undefined): number | undefined {
   if (limit !== undefined && (!Number.isInteger(limit) || limit < 1)) {
     throw new InvalidInputError('limit', 'must be a positive integer');
   }
   return limit;
-}
-
-/**
- * Checkpoints in process memory, kept as JSON text like the other backends (so a resumed
- * state is the same whichever checkpointer stored it, and later changes never leak in).
- * Nothing is freed until `delete(runId)`: delete finished runs in a long-lived process.
- *
- * @example
- * ```ts
- * const runner = new WorkflowRunner(workflow, { checkpointer: new InMemoryCheckpointer() });
- * ```
- */
-export class InMemoryCheckpointer implements Checkpointer {
-  readonly #runs = new Map<string, string[]>();
-  /** `runId` → `step:node` → the write as JSON. */
-  readonly #writes = new Map<string, Map<string, string>>();
-
-  async put(checkpoint: Checkpoint): Promise<void> {
-    const json = serializeCheckpoint(checkpoint);
-    const list = this.#runs.get(checkpoint.runId) ?? [];
-    if (checkpoint.version < list.length)
-      throw new RunConflictError(checkpoint.runId, checkpoint.version);
-    list.push(json);
-    // Re-insert so that iteration order is last-updated order.
-    this.#runs.delete(checkpoint.runId);
-    this.#runs.set(checkpoint.runId, list);
-  }
-
-  async getLatest(runId: string): Promise<Checkpoint | undefined> {
-    const latest = this.#runs.get(runId)?.at(-1);
-    return latest === undefined ? undefined : (JSON.parse(latest) as Checkpoint);
-  }
-
-  async history(runId: string): Promise<Checkpoint[]> {
-    // Pruned checkpoints are '' (the list keeps its length: versions stay compare-and-set).
-    return (this.#runs.get(runId) ?? [])
-      .filter((c) => c !== '')
-      .map((c) => JSON.parse(c) as Checkpoint);
-  }
-
-  async prune(options: PruneOptions = {}): Promise<number> {
-    const limits = checkRetention(options);
-    let removed = 0;
-    for (const [id, list] of this.#runs) {
-      const { runId } = options;
-      if (runId !== undefined && id !== runId && !id.startsWith(`${runId}/`)) continue;
-      const last = JSON.parse(list.at(-1) as string) as Checkpoint;
-      if (!FINISHED.has(last.status)) continue;
-      this.#writes.delete(id);
-      const kept = list.flatMap((json, i) => (json === '' ? [] : [{ i, json }]));
-      const entries = kept.map((k) => JSON.parse(k.json) as Checkpoint);
-      for (const at of prunable(entries, limits)) {
-        list[(kept[at] as { i: number }).i] = '';
-        removed++;
-      }
-    }
-    return removed;
-  }
-
-  async delete(runId: string): Promise<number> {
-    const count = this.#runs.get(runId)?.filter((c) => c !== '').length ?? 0;
-    for (const id of [...this.#runs.keys()]) {
-      if (id === runId || id.startsWith(`${runId}/`)) {
-        this.#runs.delete(id);
-        this.#writes.delete(id);
-      }
-    }
-    return count;
-  }
-
-  async putWrite(runId: string, step: number, write: PendingWrite): Promise<void> {
-    const json = serializeWrite(write);
-    const writes = this.#writes.get(runId) ?? new Map<string, string>();
-    this.#writes.set(runId, writes);
-    writes.set(`${step}:${write.node}`, json);
-  }
-
-  async getWrites(runId: string, step: number): Promise<PendingWrite[]> {
-    const found: PendingWrite[] = [];
-    for (const [key, json] of this.#writes.get(runId) ?? []) {
-      if (key.startsWith(`${step}:`)) found.push(JSON.parse(json) as PendingWrite);
-    }
-    return found;
-  }
-
-  async listRuns(options: { limit?: number } = {}): Promise<RunSummary[]> {
-    const limit = runLimit(options.limit) ?? this.#runs.size;
-    const runs: RunSummary[] = [];
-    for (const [id, list] of [...this.#runs].reverse()) {
-      if (runs.length === limit) break;
-      if (!isChildRunId(id)) runs.push(summarize(JSON.parse(list.at(-1) as string) as Checkpoint));
-    }
-    return runs;
-  }
-
-  async close(): Promise<void> {}
 }

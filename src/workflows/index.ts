@@ -4,15 +4,15 @@ export {
   BatchProcessor,
   type WorkflowRunnable,
 } from './batch-processor.js';
-export {
-  type Checkpoint,
-  type Checkpointer,
-  InMemoryCheckpointer,
-  type PendingWrite,
-  type PruneOptions,
-  type Retention,
-  type RunStatus,
-  type RunSummary,
+export type {
+  Checkpoint,
+  Checkpointer,
+  ListRunsOptions,
+  PendingWrite,
+  PruneOptions,
+  Retention,
+  RunStatus,
+  RunSummary,
 } from './checkpointer.js';
 export { CompiledWorkflow, type Join } from './compiled-workflow.js';
 export { type FallbackResult, FallbackWorkflow } from './fallback-workflow.js';
@@ -23,6 +23,7 @@ export {
   type GraphModelNode,
   graphModel,
 } from './graph-model.js';
+export { InMemoryCheckpointer } from './in-memory-checkpointer.js';
 export { toMermaid } from './mermaid.js';
 export { cancelRun, claimRun, type RunControlOptions } from './run-claim.js';
 export { SqliteCheckpointer, type SqliteCheckpointerOptions } from './sqlite-checkpointer.js';

@@ -1,13 +1,15 @@
 import type { DatabaseSync, StatementSync } from 'node:sqlite';
-import { LazyDatabase, transaction } from '../storage/sqlite.js';
+import { checkNotNewer, LazyDatabase, schemaVersion, transaction } from '../storage/sqlite.js';
 import {
   type Checkpoint,
   type Checkpointer,
   checkRetention,
+  type ListRunsOptions,
   type PendingWrite,
   type PruneOptions,
   type RunSummary,
   runLimit,
+  seqCursor,
   serializeCheckpoint,
   serializeWrite,
   summarize,
@@ -25,6 +27,16 @@ export interface SqliteCheckpointerOptions {
 interface Row {
   checkpoint: string;
 }
+
+/** A run's newest row, as a listing reads it: the summary, or (rows of schema 2) the checkpoint. */
+interface ListRow {
+  seq: number;
+  summary: string | null;
+  checkpoint: string | null;
+}
+
+/** 1: rows per step; 2: `version` (compare-and-set); 3: `summary` (listings without the state). */
+const SCHEMA = 3;
 
 const SQLITE_CONSTRAINT_UNIQUE = 2067;
 
@@ -46,76 +58,96 @@ export class SqliteCheckpointer implements Checkpointer {
     this.#store = new LazyDatabase(options, prepare);
   }
 
-  #open() {
-    return this.#store.open().sql;
-  }
-
   async put(c: Checkpoint): Promise<void> {
     const json = serializeCheckpoint(c);
-    try {
-      const inserted = this.#open().insert.run(
-        c.runId,
-        c.version,
-        c.step,
-        c.status,
-        c.workflow,
-        c.state.userContext.userId,
-        c.createdAt,
-        json,
-      );
-      // A version at or below the run's newest (one pruned away, too) is refused.
-      if (Number(inserted.changes) === 0) throw new RunConflictError(c.runId, c.version);
-    } catch (error) {
-      if ((error as { errcode?: unknown }).errcode === SQLITE_CONSTRAINT_UNIQUE)
-        throw new RunConflictError(c.runId, c.version);
-      throw error;
-    }
+    const summary = JSON.stringify(summarize(c));
+    this.#store.run('checkpoints.put', ({ sql }) => {
+      try {
+        const inserted = sql.insert.run(
+          c.runId,
+          c.version,
+          c.step,
+          c.status,
+          c.workflow,
+          c.state.userContext.userId,
+          c.createdAt,
+          json,
+          summary,
+        );
+        // A version at or below the run's newest (one pruned away, too) is refused.
+        if (Number(inserted.changes) === 0) throw new RunConflictError(c.runId, c.version);
+      } catch (error) {
+        if ((error as { errcode?: unknown }).errcode === SQLITE_CONSTRAINT_UNIQUE)
+          throw new RunConflictError(c.runId, c.version);
+        throw error;
+      }
+    });
   }
 
   async getLatest(runId: string): Promise<Checkpoint | undefined> {
-    const row = this.#open().latest.get(runId) as Row | undefined;
-    return row ? (JSON.parse(row.checkpoint) as Checkpoint) : undefined;
+    return this.#store.run(`checkpoints.getLatest of run "${runId}"`, ({ sql }) => {
+      const row = sql.latest.get(runId) as Row | undefined;
+      return row ? (JSON.parse(row.checkpoint) as Checkpoint) : undefined;
+    });
   }
 
   async history(runId: string): Promise<Checkpoint[]> {
-    return (this.#open().history.all(runId) as unknown as Row[]).map(
-      (r) => JSON.parse(r.checkpoint) as Checkpoint,
+    return this.#store.run(`checkpoints.history of run "${runId}"`, ({ sql }) =>
+      (sql.history.all(runId) as unknown as Row[]).map(
+        (r) => JSON.parse(r.checkpoint) as Checkpoint,
+      ),
     );
   }
 
   async delete(runId: string): Promise<number> {
-    const { db, sql } = this.#store.open();
-    return transaction(db, () => {
-      // Its subworkflows' runs: ids from `<runId>/` up to `<runId>0` ('/' + 1), on the index.
-      sql.removeChildWrites.run(`${runId}/`, `${runId}0`);
-      sql.removeChildren.run(`${runId}/`, `${runId}0`);
-      sql.removeWrites.run(runId);
-      return Number(sql.remove.run(runId).changes);
-    });
+    return this.#store.run('checkpoints.delete', ({ db, sql }) =>
+      transaction(db, () => {
+        // Its subworkflows' runs: ids from `<runId>/` up to `<runId>0` ('/' + 1), on the index.
+        sql.removeChildWrites.run(`${runId}/`, `${runId}0`);
+        sql.removeChildren.run(`${runId}/`, `${runId}0`);
+        sql.removeWrites.run(runId);
+        return Number(sql.remove.run(runId).changes);
+      }),
+    );
   }
 
   async putWrite(runId: string, step: number, write: PendingWrite): Promise<void> {
-    this.#open().putWrite.run(runId, step, write.node, serializeWrite(write));
+    const json = serializeWrite(write);
+    this.#store.run('checkpoints.putWrite', ({ sql }) =>
+      sql.putWrite.run(runId, step, write.node, json),
+    );
   }
 
   async getWrites(runId: string, step: number): Promise<PendingWrite[]> {
-    const rows = this.#open().writes.all(runId, step) as unknown as { write: string }[];
-    return rows.map((r) => JSON.parse(r.write) as PendingWrite);
+    return this.#store.run(`checkpoints.getWrites of run "${runId}"`, ({ sql }) => {
+      const rows = sql.writes.all(runId, step) as unknown as { write: string }[];
+      return rows.map((r) => JSON.parse(r.write) as PendingWrite);
+    });
   }
 
   async prune(options: PruneOptions = {}): Promise<number> {
     const { keep, cutoff } = checkRetention(options);
-    const { db, sql } = this.#store.open();
     const runId = options.runId ?? null;
-    return transaction(db, () => {
-      sql.pruneWrites.run(runId);
-      return Number(sql.prune.run(runId, keep, cutoff).changes);
-    });
+    return this.#store.run('checkpoints.prune', ({ db, sql }) =>
+      transaction(db, () => {
+        sql.pruneWrites.run(runId);
+        return Number(sql.prune.run(runId, keep, cutoff).changes);
+      }),
+    );
   }
 
-  async listRuns(options: { limit?: number } = {}): Promise<RunSummary[]> {
-    const rows = this.#open().runs.all(runLimit(options.limit) ?? -1) as unknown as Row[];
-    return rows.map((r) => summarize(JSON.parse(r.checkpoint) as Checkpoint));
+  /** Newest first, from each run's summary (never its state); paged by `cursor`. */
+  async listRuns(options: ListRunsOptions = {}): Promise<RunSummary[]> {
+    const limit = runLimit(options.limit) ?? -1;
+    const before = seqCursor(options.cursor);
+    return this.#store.run('checkpoints.listRuns', ({ sql }) =>
+      (sql.runs.all(before, limit) as unknown as ListRow[]).map((r) => ({
+        ...(r.summary !== null
+          ? (JSON.parse(r.summary) as RunSummary)
+          : summarize(JSON.parse(r.checkpoint as string) as Checkpoint)),
+        cursor: String(r.seq),
+      })),
+    );
   }
 
   async close(): Promise<void> {
@@ -124,37 +156,15 @@ export class SqliteCheckpointer implements Checkpointer {
 }
 
 function prepare(db: DatabaseSync) {
-  db.exec(`
-    CREATE TABLE IF NOT EXISTS arshai_schema (component TEXT PRIMARY KEY, version INTEGER NOT NULL);
-    CREATE TABLE IF NOT EXISTS arshai_checkpoints (
-      run_id TEXT NOT NULL,
-      step INTEGER NOT NULL,
-      status TEXT NOT NULL,
-      workflow TEXT NOT NULL,
-      user_id TEXT NOT NULL,
-      created_at TEXT NOT NULL,
-      checkpoint TEXT NOT NULL,
-      seq INTEGER PRIMARY KEY AUTOINCREMENT,
-      version INTEGER NOT NULL
-    );
-    CREATE TABLE IF NOT EXISTS arshai_pending_writes (
-      run_id TEXT NOT NULL,
-      step INTEGER NOT NULL,
-      node TEXT NOT NULL,
-      write TEXT NOT NULL,
-      PRIMARY KEY (run_id, step, node)
-    );
-  `);
-  migrate(db);
-  db.exec(`
-    CREATE UNIQUE INDEX IF NOT EXISTS arshai_checkpoints_version ON arshai_checkpoints (run_id, version);
-    INSERT OR IGNORE INTO arshai_schema (component, version) VALUES ('checkpoints', 2);
-  `);
+  const version = schemaVersion(db, 'checkpoints');
+  checkNotNewer('checkpoints', version, SCHEMA);
+  // A current store is opened without a write (a read-only one can be read).
+  if (version !== SCHEMA) create(db);
   const s = (text: string): StatementSync => db.prepare(text);
   return {
     insert: s(
-      `INSERT INTO arshai_checkpoints (run_id, version, step, status, workflow, user_id, created_at, checkpoint)
-       SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8
+      `INSERT INTO arshai_checkpoints (run_id, version, step, status, workflow, user_id, created_at, checkpoint, summary)
+       SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9
        WHERE NOT EXISTS (SELECT 1 FROM arshai_checkpoints WHERE run_id = ?1 AND version >= ?2)`,
     ),
     // Finished runs (latest completed or failed), all or one run with its subworkflows'.
@@ -185,11 +195,57 @@ function prepare(db: DatabaseSync) {
     writes: s('SELECT write FROM arshai_pending_writes WHERE run_id = ? AND step = ?'),
     // Newest first by seq (the primary key), keeping each run's newest row (a look-up on the
     // (run_id, version) index): reads about `limit` rows, however many runs the table has.
-    runs: s(`SELECT c.checkpoint FROM arshai_checkpoints c
-      WHERE instr(c.run_id, '/') = 0
+    runs: s(`SELECT c.seq, c.summary, CASE WHEN c.summary IS NULL THEN c.checkpoint END AS checkpoint
+      FROM arshai_checkpoints c
+      WHERE instr(c.run_id, '/') = 0 AND c.seq < ?1
         AND NOT EXISTS (SELECT 1 FROM arshai_checkpoints n WHERE n.run_id = c.run_id AND n.version > c.version)
-      ORDER BY c.seq DESC LIMIT ?`),
+      ORDER BY c.seq DESC LIMIT ?2`),
   };
+}
+
+/** Creates the tables, or brings older ones to the current schema. */
+function create(db: DatabaseSync): void {
+  db.exec(`
+    CREATE TABLE IF NOT EXISTS arshai_schema (component TEXT PRIMARY KEY, version INTEGER NOT NULL);
+    CREATE TABLE IF NOT EXISTS arshai_checkpoints (
+      run_id TEXT NOT NULL,
+      step INTEGER NOT NULL,
+      status TEXT NOT NULL,
+      workflow TEXT NOT NULL,
+      user_id TEXT NOT NULL,
+      created_at TEXT NOT NULL,
+      checkpoint TEXT NOT NULL,
+      seq INTEGER PRIMARY KEY AUTOINCREMENT,
+      version INTEGER NOT NULL,
+      summary TEXT
+    );
+    CREATE TABLE IF NOT EXISTS arshai_pending_writes (
+      run_id TEXT NOT NULL,
+      step INTEGER NOT NULL,
+      node TEXT NOT NULL,
+      write TEXT NOT NULL,
+      PRIMARY KEY (run_id, step, node)
+    );
+  `);
+  migrate(db);
+  addSummary(db);
+  db.exec(`
+    CREATE UNIQUE INDEX IF NOT EXISTS arshai_checkpoints_version ON arshai_checkpoints (run_id, version);
+    INSERT INTO arshai_schema (component, version) VALUES ('checkpoints', ${SCHEMA})
+      ON CONFLICT (component) DO UPDATE SET version = MAX(version, excluded.version);
+  `);
+}
+
+/** Schema 3 keeps each row's summary (rows written before have none: a listing reads their checkpoint). */
+function addSummary(db: DatabaseSync): void {
+  const has = () =>
+    (db.prepare('PRAGMA table_info(arshai_checkpoints)').all() as { name: string }[]).some(
+      (c) => c.name === 'summary',
+    );
+  if (has()) return;
+  transaction(db, () => {
+    if (!has()) db.exec('ALTER TABLE arshai_checkpoints ADD COLUMN summary TEXT');
+  });
 }
 
 /** Schema 1 had no `version`: number each run's rows in order, in the column and the JSON. */

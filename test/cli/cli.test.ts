@@ -2,6 +2,7 @@ import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { DatabaseSync } from 'node:sqlite';
 import { END, SqliteCheckpointer, WorkflowGraph, WorkflowRunner } from 'arshai';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 
@@ -55,6 +56,27 @@ describe('arshai CLI', () => {
       `arshai: unknown run id "no-such-run" in ${join(dir, 'ids.db')}`,
     ]);
     expect(arshai(['runs', 'show', 'no-such-run', '--store', 'ids.db']).code).toBe(2);
+  });
+
+  it('a damaged store: runs still lists, runs show says the store is damaged (exit 1, one line)', () => {
+    const path = join(dir, 'damaged.db');
+    expect(arshai(['demo', '--fast', '--approve', '--store', path]).code).toBe(0);
+    const db = new DatabaseSync(path);
+    const { run_id: runId } = db.prepare('SELECT run_id FROM arshai_checkpoints LIMIT 1').get() as {
+      run_id: string;
+    };
+    db.exec(`UPDATE arshai_checkpoints SET checkpoint = '{"bad' WHERE run_id = '${runId}'`);
+    db.close();
+    expect(arshai(['runs', '--store', path])).toMatchObject({
+      code: 0,
+      out: expect.stringContaining(runId),
+    });
+    const shown = arshai(['runs', 'show', runId, '--store', path]);
+    expect(shown.code).toBe(1);
+    expect(shown.err.trim().split('\n')).toHaveLength(1);
+    expect(shown.err).toContain(
+      `arshai: StoreError: The SQLite store ${path}: is damaged: checkpoints.history of run "${runId}"`,
+    );
   });
 
   it('runs show prints the runs of subworkflows under their step, indented; runs lists only the parent', async () => {

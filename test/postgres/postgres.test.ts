@@ -135,7 +135,7 @@ describe('Postgres backends', () => {
     const table = `"arshai_versions"."${tablePrefix}schema"`;
     const versions = await admin.query(`SELECT component, version FROM ${table} ORDER BY 1`);
     expect(versions.rows).toEqual([
-      { component: 'checkpoints', version: 1 },
+      { component: 'checkpoints', version: 2 },
       { component: 'memory', version: 1 },
     ]);
 
@@ -151,7 +151,7 @@ describe('Postgres backends', () => {
     expect(InvalidInputError.isInstance(refused)).toBe(true);
     expect((refused as InvalidInputError).field).toBe('schema');
     expect(String((refused as Error).message)).toMatch(
-      /checkpoints tables are at version 7; .*up to 1/,
+      /checkpoints tables are at version 7; .*up to 2/,
     );
     const alsoRefused = await memory.retrieve({ conversationId: 'c' }).catch((e: unknown) => e);
     expect(String((alsoRefused as Error).message)).toMatch(/memory tables are at version 7/);

@@ -92,6 +92,35 @@ describe.each(backends)('%s conformance', (_name, create, reopen) => {
     await cp.close();
   });
 
+  it('pages runs with a cursor: every run once, newest first, as one listing; a bad cursor is refused', async () => {
+    const cp = create();
+    const tag = `page-${Date.now()}`;
+    for (let i = 0; i < 5; i++) await cp.put(checkpoint(`${tag}-${i}`, 0));
+    await cp.put(checkpoint(`${tag}-1`, 1)); // updated last: listed first
+    const all = await cp.listRuns();
+    expect(all.slice(0, 5).map((r) => r.runId)).toEqual([1, 4, 3, 2, 0].map((i) => `${tag}-${i}`));
+    expect(all[0]).toMatchObject({
+      step: 1,
+      userId: `user-${tag}-1`,
+      workflow: 'wf',
+      status: 'running',
+    });
+    const walked: string[] = [];
+    let cursor: string | undefined;
+    for (let page = 0; page < 1000; page++) {
+      const runs = await cp.listRuns({ limit: 2, ...(cursor ? { cursor } : {}) });
+      walked.push(...runs.map((r) => r.runId));
+      if (runs.length < 2) break;
+      cursor = runs.at(-1)?.cursor;
+      expect(typeof cursor).toBe('string');
+    }
+    expect(walked).toEqual(all.map((r) => r.runId));
+    await expect(cp.listRuns({ cursor: 'not a cursor' })).rejects.toSatisfy(
+      (e) => InvalidInputError.isInstance(e) && e.field === 'cursor',
+    );
+    await cp.close();
+  });
+
   it('stores every step, returns the latest, the history in order, and runs newest first', async () => {
     const cp = create();
     const a = `a-${Date.now()}`;
@@ -262,6 +291,47 @@ it('SqliteCheckpointer migrates a schema-1 database: versions numbered per run, 
   const again = new SqliteCheckpointer({ path });
   expect((await again.listRuns()).map((r) => r.runId)).toEqual(['x', 'y']);
   await again.close();
+});
+
+it('SqliteCheckpointer migrates a schema-2 database: old rows listed from their checkpoints, new rows from summaries', async () => {
+  const { DatabaseSync } = process.getBuiltinModule('node:sqlite') as typeof import('node:sqlite');
+  const path = join(dir, 'v2.db');
+  const db = new DatabaseSync(path);
+  db.exec(`
+    CREATE TABLE arshai_schema (component TEXT PRIMARY KEY, version INTEGER NOT NULL);
+    CREATE TABLE arshai_checkpoints (run_id TEXT NOT NULL, step INTEGER NOT NULL,
+      status TEXT NOT NULL, workflow TEXT NOT NULL, user_id TEXT NOT NULL,
+      created_at TEXT NOT NULL, checkpoint TEXT NOT NULL, seq INTEGER PRIMARY KEY AUTOINCREMENT,
+      version INTEGER NOT NULL);
+    CREATE UNIQUE INDEX arshai_checkpoints_version ON arshai_checkpoints (run_id, version);
+    INSERT INTO arshai_schema VALUES ('checkpoints', 2);
+  `);
+  const insert = db.prepare(
+    `INSERT INTO arshai_checkpoints (run_id, step, status, workflow, user_id, created_at, checkpoint, version)
+     VALUES (?, 0, 'running', 'wf', ?, 't', ?, 0)`,
+  );
+  insert.run('old', 'user-old', JSON.stringify(checkpoint('old', 0)));
+  db.close();
+  const cp = new SqliteCheckpointer({ path });
+  await cp.put(checkpoint('new', 0));
+  expect((await cp.listRuns()).map((r) => [r.runId, r.userId])).toEqual([
+    ['new', 'user-new'],
+    ['old', 'user-old'],
+  ]);
+  await cp.close();
+  const check = new DatabaseSync(path);
+  expect(
+    check
+      .prepare('SELECT run_id, summary IS NOT NULL AS has FROM arshai_checkpoints ORDER BY seq')
+      .all(),
+  ).toEqual([
+    { run_id: 'old', has: 0 },
+    { run_id: 'new', has: 1 },
+  ]);
+  expect(
+    check.prepare(`SELECT version FROM arshai_schema WHERE component = 'checkpoints'`).get(),
+  ).toEqual({ version: 3 });
+  check.close();
 });
 
 it('RedisCheckpointer with ttlMs: an idle run expires, and leaves the list of runs', async () => {
