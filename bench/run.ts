@@ -8,6 +8,7 @@ import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { Check } from './harness.ts';
+import { type ReadsResult, readsSection } from './reads-report.ts';
 
 const root = join(import.meta.dirname, '..');
 const args = process.argv.slice(2);
@@ -231,6 +232,20 @@ if (frameworks.some((f) => f.id === 'arshai')) {
   if (r.status === 0) backends = JSON.parse(r.stdout) as StoresResult;
   else backendsError = (r.stderr || r.stdout).split('\n').slice(0, 3).join(' ');
   console.log(backends ? 'done' : 'failed');
+}
+
+let reads: ReadsResult | undefined;
+let readsError: string | undefined;
+if (frameworks.some((f) => f.id === 'arshai')) {
+  process.stdout.write('reads... ');
+  const r = spawnSync(
+    process.execPath,
+    [join(root, 'bench/reads.ts'), ...(quick ? ['--quick'] : [])],
+    { cwd: root, encoding: 'utf8' },
+  );
+  if (r.status === 0) reads = JSON.parse(r.stdout) as ReadsResult;
+  else readsError = (r.stderr || r.stdout).split('\n').slice(0, 3).join(' ');
+  console.log(reads ? 'done' : 'failed');
 }
 
 const baseline = results.find((r) => r.name === 'baseline');
@@ -463,6 +478,10 @@ ${mdTable(
     : `failed: ${backendsError ?? 'not run'}`
 }
 
+## Reads that cost what they return (arshai)
+
+${reads ? readsSection(reads, cpus().length) : `failed: ${readsError ?? 'not run'}`}
+
 ## Telemetry: a traced tool loop (arshai)
 
 ${
@@ -531,6 +550,7 @@ if (telemetryError)
   failed.push({ name: 'telemetry', versions: {}, notes: {}, checks: {}, timings: {} });
 if (backendsError)
   failed.push({ name: 'postgres', versions: {}, notes: {}, checks: {}, timings: {} });
+if (readsError) failed.push({ name: 'reads', versions: {}, notes: {}, checks: {}, timings: {} });
 if (failed.length) {
   console.error(`Failed or mismatched: ${failed.map((r) => r.name).join(', ')}`);
   process.exitCode = 1;

@@ -39,6 +39,18 @@ interface Row {
   seq: number;
 }
 
+/** An entry's place in its conversation; stale once the entry is gone (or stored anew). */
+interface Slot {
+  key: string;
+  seq: number;
+}
+
+interface ConversationIndex {
+  slots: Slot[];
+  /** Entries of the conversation in the store. */
+  live: number;
+}
+
 /**
  * A `MemoryManager` in process memory: TTL and a size bound with LRU eviction. Nothing
  * survives a restart; use `SqliteMemoryManager` for that.
@@ -54,8 +66,8 @@ export class InMemoryManager implements MemoryManager {
   readonly #max: number;
   /** Insertion/access order is the LRU order. */
   readonly #rows = new Map<string, Row>();
-  /** Each conversation's rows, in `seq` order (first insertion): what a read walks. */
-  readonly #conversations = new Map<string, Map<string, Row>>();
+  /** Each conversation's rows in `seq` order: what a read walks, newest first. */
+  readonly #conversations = new Map<string, ConversationIndex>();
   #seq = 0;
 
   constructor(options: InMemoryManagerOptions = {}) {
@@ -97,23 +109,21 @@ export class InMemoryManager implements MemoryManager {
     throwIfAborted(options?.signal);
     checkRetrieve(query);
     const now = this.#options.now();
-    const rows = [
-      ...(this.#conversations.get(this.#conversation(query.conversationId))?.values() ?? []),
-    ];
+    const index = this.#conversations.get(this.#conversation(query.conversationId));
     const matches = (row: Row) =>
       (!query.type || row.entry.type === query.type) &&
       !isExpired(row, now) &&
       matchesQuery(row.entry, row.json, query);
     const found: Row[] = [];
-    if (query.limit === undefined) found.push(...rows.filter(matches));
-    else {
-      // Newest first, only until enough matched.
-      for (let i = rows.length - 1; i >= 0 && found.length < query.limit; i--) {
-        const row = rows[i] as Row;
-        if (matches(row)) found.push(row);
-      }
-      found.reverse();
+    const limit = query.limit ?? Number.POSITIVE_INFINITY;
+    // Newest first, only until enough matched.
+    const slots = index?.slots ?? [];
+    for (let i = slots.length - 1; i >= 0 && found.length < limit; i--) {
+      const slot = slots[i] as Slot;
+      const row = this.#rows.get(slot.key);
+      if (row?.seq === slot.seq && matches(row)) found.push(row);
     }
+    found.reverse();
     return found.map((r) => structuredClone(r.entry) as MemoryEntry<V>);
   }
 
@@ -157,10 +167,11 @@ export class InMemoryManager implements MemoryManager {
       this.#remove(key);
       return live ? 1 : 0;
     }
-    const rows = this.#conversations.get(this.#conversation(query.conversationId));
+    const index = this.#conversations.get(this.#conversation(query.conversationId));
     let count = 0;
-    for (const [key, row] of [...(rows ?? [])]) {
-      if (query.type && row.entry.type !== query.type) continue;
+    for (const { key, seq } of [...(index?.slots ?? [])]) {
+      const row = this.#rows.get(key);
+      if (row?.seq !== seq || (query.type && row.entry.type !== query.type)) continue;
       this.#remove(key);
       if (!isExpired(row, now)) count++;
     }
@@ -187,15 +198,20 @@ export class InMemoryManager implements MemoryManager {
   }
 
   #put(key: string, row: Row): void {
+    const replaced = this.#rows.get(key)?.seq === row.seq;
     this.#rows.delete(key); // re-insert: most recently used
     this.#rows.set(key, row);
     const conversation = this.#conversation(row.entry.conversationId);
-    let rows = this.#conversations.get(conversation);
-    if (!rows) {
-      rows = new Map();
-      this.#conversations.set(conversation, rows);
+    let index = this.#conversations.get(conversation);
+    if (!index) {
+      index = { slots: [], live: 0 };
+      this.#conversations.set(conversation, index);
     }
-    rows.set(key, row); // an entry already there keeps its place (its seq)
+    // A new entry gets a slot; an entry written again keeps its own (its seq).
+    if (!replaced) {
+      index.slots.push({ key, seq: row.seq });
+      index.live++;
+    }
     while (this.#rows.size > this.#max) this.#remove(this.#rows.keys().next().value as string);
   }
 
@@ -204,9 +220,13 @@ export class InMemoryManager implements MemoryManager {
     if (!row) return;
     this.#rows.delete(key);
     const conversation = this.#conversation(row.entry.conversationId);
-    const rows = this.#conversations.get(conversation);
-    rows?.delete(key);
-    if (rows?.size === 0) this.#conversations.delete(conversation);
+    const index = this.#conversations.get(conversation);
+    if (!index) return;
+    index.live--;
+    if (index.live === 0) this.#conversations.delete(conversation);
+    // Slots of removed entries are skipped by reads; dropped once they outnumber the live.
+    else if (index.slots.length > 2 * index.live + 64)
+      index.slots = index.slots.filter((s) => this.#rows.get(s.key)?.seq === s.seq);
   }
 }
 

@@ -1,7 +1,5 @@
 import { InvalidInputError } from '../errors/invalid-input-error.js';
 import type { Budget, Spent } from '../llm/budget.js';
-import { isChildRunId } from '../utils/ids.js';
-import { RunConflictError } from './workflow-errors.js';
 import type { WorkflowState } from './workflow-state.js';
 
 /**

@@ -31,6 +31,11 @@ export class InMemoryCheckpointer implements Checkpointer {
   readonly #runs = new Map<string, string[]>();
   /** Each run's summary, with the number of its last put (the cursor). */
   readonly #summaries = new Map<string, RunSummary>();
+  /**
+   * Root runs by the number of their puts, oldest first (an entry is stale once its run was
+   * put again or deleted): a listing walks it from the newest end, reading what it returns.
+   */
+  #order: Array<{ seq: number; runId: string }> = [];
   #seq = 0;
   /** `runId` → `step:node` → the write as JSON. */
   readonly #writes = new Map<string, Map<string, string>>();
@@ -44,10 +49,12 @@ export class InMemoryCheckpointer implements Checkpointer {
     // Re-insert so that iteration order is last-updated order.
     this.#runs.delete(checkpoint.runId);
     this.#runs.set(checkpoint.runId, list);
+    const seq = ++this.#seq;
     this.#summaries.set(checkpoint.runId, {
       ...(JSON.parse(JSON.stringify(summarize(checkpoint))) as RunSummary),
-      cursor: String(++this.#seq),
+      cursor: String(seq),
     });
+    if (!isChildRunId(checkpoint.runId)) this.#index(seq, checkpoint.runId);
   }
 
   async getLatest(runId: string): Promise<Checkpoint | undefined> {
@@ -109,15 +116,33 @@ export class InMemoryCheckpointer implements Checkpointer {
   }
 
   async listRuns(options: ListRunsOptions = {}): Promise<RunSummary[]> {
-    const limit = runLimit(options.limit) ?? this.#runs.size;
+    const limit = runLimit(options.limit) ?? this.#summaries.size;
     const before = seqCursor(options.cursor);
     const runs: RunSummary[] = [];
-    for (const id of [...this.#runs.keys()].reverse()) {
-      if (runs.length === limit) break;
-      const summary = this.#summaries.get(id) as RunSummary;
-      if (!isChildRunId(id) && Number(summary.cursor) < before) runs.push({ ...summary });
+    // From the newest entry before the cursor (a binary search: seqs only grow).
+    let lo = 0;
+    let hi = this.#order.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if ((this.#order[mid] as { seq: number }).seq < before) lo = mid + 1;
+      else hi = mid;
+    }
+    for (let i = lo - 1; i >= 0 && runs.length < limit; i--) {
+      const { seq, runId } = this.#order[i] as { seq: number; runId: string };
+      const summary = this.#summaries.get(runId);
+      if (summary && Number(summary.cursor) === seq) runs.push({ ...summary });
     }
     return runs;
+  }
+
+  /** Adds a put to the order; stale entries are dropped once they outnumber the live ones. */
+  #index(seq: number, runId: string): void {
+    this.#order.push({ seq, runId });
+    if (this.#order.length > 2 * this.#summaries.size + 1024) {
+      this.#order = this.#order.filter(
+        (e) => Number(this.#summaries.get(e.runId)?.cursor) === e.seq,
+      );
+    }
   }
 
   async close(): Promise<void> {}

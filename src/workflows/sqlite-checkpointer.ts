@@ -1,5 +1,6 @@
 import type { DatabaseSync, StatementSync } from 'node:sqlite';
 import { checkNotNewer, LazyDatabase, schemaVersion, transaction } from '../storage/sqlite.js';
+import { isChildRunId } from '../utils/ids.js';
 import {
   type Checkpoint,
   type Checkpointer,
@@ -28,14 +29,13 @@ interface Row {
   checkpoint: string;
 }
 
-/** A run's newest row, as a listing reads it: the summary, or (rows of schema 2) the checkpoint. */
+/** A run as a listing reads it: its summary, and the seq of its newest checkpoint. */
 interface ListRow {
   seq: number;
-  summary: string | null;
-  checkpoint: string | null;
+  summary: string;
 }
 
-/** 1: rows per step; 2: `version` (compare-and-set); 3: `summary` (listings without the state). */
+/** 1: rows per step; 2: `version` (compare-and-set); 3: `arshai_runs` (listings without states). */
 const SCHEMA = 3;
 
 const SQLITE_CONSTRAINT_UNIQUE = 2067;
@@ -61,21 +61,24 @@ export class SqliteCheckpointer implements Checkpointer {
   async put(c: Checkpoint): Promise<void> {
     const json = serializeCheckpoint(c);
     const summary = JSON.stringify(summarize(c));
-    this.#store.run('checkpoints.put', ({ sql }) => {
+    this.#store.run('checkpoints.put', ({ db, sql }) => {
       try {
-        const inserted = sql.insert.run(
-          c.runId,
-          c.version,
-          c.step,
-          c.status,
-          c.workflow,
-          c.state.userContext.userId,
-          c.createdAt,
-          json,
-          summary,
-        );
-        // A version at or below the run's newest (one pruned away, too) is refused.
-        if (Number(inserted.changes) === 0) throw new RunConflictError(c.runId, c.version);
+        transaction(db, () => {
+          const inserted = sql.insert.run(
+            c.runId,
+            c.version,
+            c.step,
+            c.status,
+            c.workflow,
+            c.state.userContext.userId,
+            c.createdAt,
+            json,
+          );
+          // A version at or below the run's newest (one pruned away, too) is refused.
+          if (Number(inserted.changes) === 0) throw new RunConflictError(c.runId, c.version);
+          // The run's summary, beside it (root runs only: those are the ones listed).
+          if (!isChildRunId(c.runId)) sql.putRun.run(c.runId, inserted.lastInsertRowid, summary);
+        });
       } catch (error) {
         if ((error as { errcode?: unknown }).errcode === SQLITE_CONSTRAINT_UNIQUE)
           throw new RunConflictError(c.runId, c.version);
@@ -106,6 +109,7 @@ export class SqliteCheckpointer implements Checkpointer {
         sql.removeChildWrites.run(`${runId}/`, `${runId}0`);
         sql.removeChildren.run(`${runId}/`, `${runId}0`);
         sql.removeWrites.run(runId);
+        sql.removeRun.run(runId);
         return Number(sql.remove.run(runId).changes);
       }),
     );
@@ -142,9 +146,7 @@ export class SqliteCheckpointer implements Checkpointer {
     const before = seqCursor(options.cursor);
     return this.#store.run('checkpoints.listRuns', ({ sql }) =>
       (sql.runs.all(before, limit) as unknown as ListRow[]).map((r) => ({
-        ...(r.summary !== null
-          ? (JSON.parse(r.summary) as RunSummary)
-          : summarize(JSON.parse(r.checkpoint as string) as Checkpoint)),
+        ...withoutNulls(JSON.parse(r.summary) as RunSummary),
         cursor: String(r.seq),
       })),
     );
@@ -163,8 +165,8 @@ function prepare(db: DatabaseSync) {
   const s = (text: string): StatementSync => db.prepare(text);
   return {
     insert: s(
-      `INSERT INTO arshai_checkpoints (run_id, version, step, status, workflow, user_id, created_at, checkpoint, summary)
-       SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9
+      `INSERT INTO arshai_checkpoints (run_id, version, step, status, workflow, user_id, created_at, checkpoint)
+       SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8
        WHERE NOT EXISTS (SELECT 1 FROM arshai_checkpoints WHERE run_id = ?1 AND version >= ?2)`,
     ),
     // Finished runs (latest completed or failed), all or one run with its subworkflows'.
@@ -195,11 +197,12 @@ function prepare(db: DatabaseSync) {
     writes: s('SELECT write FROM arshai_pending_writes WHERE run_id = ? AND step = ?'),
     // Newest first by seq (the primary key), keeping each run's newest row (a look-up on the
     // (run_id, version) index): reads about `limit` rows, however many runs the table has.
-    runs: s(`SELECT c.seq, c.summary, CASE WHEN c.summary IS NULL THEN c.checkpoint END AS checkpoint
-      FROM arshai_checkpoints c
-      WHERE instr(c.run_id, '/') = 0 AND c.seq < ?1
-        AND NOT EXISTS (SELECT 1 FROM arshai_checkpoints n WHERE n.run_id = c.run_id AND n.version > c.version)
-      ORDER BY c.seq DESC LIMIT ?2`),
+    // Newest first by the seq of each run's newest checkpoint (an index): reads `limit` rows
+    // and no state, however many runs and however large their states.
+    runs: s('SELECT seq, summary FROM arshai_runs WHERE seq < ?1 ORDER BY seq DESC LIMIT ?2'),
+    putRun: s(`INSERT INTO arshai_runs (run_id, seq, summary) VALUES (?, ?, ?)
+      ON CONFLICT (run_id) DO UPDATE SET seq = excluded.seq, summary = excluded.summary`),
+    removeRun: s('DELETE FROM arshai_runs WHERE run_id = ?'),
   };
 }
 
@@ -216,9 +219,14 @@ function create(db: DatabaseSync): void {
       created_at TEXT NOT NULL,
       checkpoint TEXT NOT NULL,
       seq INTEGER PRIMARY KEY AUTOINCREMENT,
-      version INTEGER NOT NULL,
-      summary TEXT
+      version INTEGER NOT NULL
     );
+    CREATE TABLE IF NOT EXISTS arshai_runs (
+      run_id TEXT PRIMARY KEY,
+      seq INTEGER NOT NULL,
+      summary TEXT NOT NULL
+    );
+    CREATE INDEX IF NOT EXISTS arshai_runs_by_seq ON arshai_runs (seq);
     CREATE TABLE IF NOT EXISTS arshai_pending_writes (
       run_id TEXT NOT NULL,
       step INTEGER NOT NULL,
@@ -228,7 +236,7 @@ function create(db: DatabaseSync): void {
     );
   `);
   migrate(db);
-  addSummary(db);
+  fillRuns(db);
   db.exec(`
     CREATE UNIQUE INDEX IF NOT EXISTS arshai_checkpoints_version ON arshai_checkpoints (run_id, version);
     INSERT INTO arshai_schema (component, version) VALUES ('checkpoints', ${SCHEMA})
@@ -236,16 +244,35 @@ function create(db: DatabaseSync): void {
   `);
 }
 
-/** Schema 3 keeps each row's summary (rows written before have none: a listing reads their checkpoint). */
-function addSummary(db: DatabaseSync): void {
-  const has = () =>
-    (db.prepare('PRAGMA table_info(arshai_checkpoints)').all() as { name: string }[]).some(
-      (c) => c.name === 'summary',
-    );
-  if (has()) return;
+/**
+ * Schema 3 keeps each root run's summary in `arshai_runs`; a store of schema 2 gets its runs
+ * summed up from their newest checkpoints, once.
+ */
+function fillRuns(db: DatabaseSync): void {
+  if (schemaVersion(db, 'checkpoints') === SCHEMA) return;
   transaction(db, () => {
-    if (!has()) db.exec('ALTER TABLE arshai_checkpoints ADD COLUMN summary TEXT');
+    if (schemaVersion(db, 'checkpoints') === SCHEMA) return; // another process did it
+    db.exec(`
+      INSERT OR IGNORE INTO arshai_runs (run_id, seq, summary)
+      SELECT c.run_id, c.seq, json_object(
+          'runId', c.run_id, 'workflow', c.workflow, 'status', c.status, 'step', c.step,
+          'userId', c.user_id, 'updatedAt', c.created_at,
+          'startedAt', json_extract(c.checkpoint, '$.startedAt'),
+          'spent', json(json_extract(c.checkpoint, '$.spent')))
+      FROM arshai_checkpoints c
+      WHERE instr(c.run_id, '/') = 0
+        AND NOT EXISTS (SELECT 1 FROM arshai_checkpoints n WHERE n.run_id = c.run_id AND n.version > c.version);
+      INSERT INTO arshai_schema (component, version) VALUES ('checkpoints', ${SCHEMA})
+        ON CONFLICT (component) DO UPDATE SET version = MAX(version, excluded.version);
+    `);
   });
+}
+
+/** A summary summed up in SQL has `null` where a run recorded nothing: absent, as written. */
+function withoutNulls(summary: RunSummary): RunSummary {
+  const out = { ...summary } as Record<string, unknown>;
+  for (const key of ['startedAt', 'spent']) if (out[key] === null) delete out[key];
+  return out as unknown as RunSummary;
 }
 
 /** Schema 1 had no `version`: number each run's rows in order, in the column and the JSON. */

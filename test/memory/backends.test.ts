@@ -98,3 +98,27 @@ describe('SqliteMemoryManager expiry on disk', () => {
     await memory.close();
   });
 });
+
+describe('InMemoryManager index', () => {
+  it('reads only what is stored after LRU eviction, re-stores, deletions and many churned entries', async () => {
+    const memory = new InMemoryManager({ maxEntries: 50 });
+    const c = { conversationId: 'churn', type: 'short-term' as const };
+    for (let i = 0; i < 400; i++) await memory.store({ ...c, id: `e${i % 120}`, content: i });
+    // 120 ids written in turn; the 50 most recently written survive, each with its last value.
+    const all = await memory.retrieve<number>({ conversationId: 'churn' });
+    expect(all.map((e) => e.content)).toEqual(Array.from({ length: 50 }, (_, k) => 350 + k));
+    expect(
+      (await memory.retrieve<number>({ conversationId: 'churn', limit: 3 })).map((e) => e.content),
+    ).toEqual([397, 398, 399]);
+    await memory.delete({ ...c, id: 'e39' }); // 399 % 120
+    expect(
+      (await memory.retrieve<number>({ conversationId: 'churn', limit: 2 })).map((e) => e.content),
+    ).toEqual([397, 398]);
+    expect(await memory.delete({ conversationId: 'churn' })).toBe(49);
+    expect(await memory.retrieve({ conversationId: 'churn' })).toEqual([]);
+    await memory.store({ ...c, id: 'e1', content: 'again' });
+    expect((await memory.retrieve({ conversationId: 'churn' })).map((e) => e.content)).toEqual([
+      'again',
+    ]);
+  });
+});

@@ -293,7 +293,7 @@ it('SqliteCheckpointer migrates a schema-1 database: versions numbered per run, 
   await again.close();
 });
 
-it('SqliteCheckpointer migrates a schema-2 database: old rows listed from their checkpoints, new rows from summaries', async () => {
+it('SqliteCheckpointer migrates a schema-2 database: its runs summed up once, new runs listed beside them', async () => {
   const { DatabaseSync } = process.getBuiltinModule('node:sqlite') as typeof import('node:sqlite');
   const path = join(dir, 'v2.db');
   const db = new DatabaseSync(path);
@@ -322,11 +322,13 @@ it('SqliteCheckpointer migrates a schema-2 database: old rows listed from their 
   const check = new DatabaseSync(path);
   expect(
     check
-      .prepare('SELECT run_id, summary IS NOT NULL AS has FROM arshai_checkpoints ORDER BY seq')
+      .prepare(
+        `SELECT run_id, json_extract(summary, '$.userId') AS user FROM arshai_runs ORDER BY seq`,
+      )
       .all(),
   ).toEqual([
-    { run_id: 'old', has: 0 },
-    { run_id: 'new', has: 1 },
+    { run_id: 'old', user: 'user-old' },
+    { run_id: 'new', user: 'user-new' },
   ]);
   expect(
     check.prepare(`SELECT version FROM arshai_schema WHERE component = 'checkpoints'`).get(),
