@@ -5,17 +5,21 @@
  * over 20 runs of 4 MB states. The first call is reported apart (cold), then the median of 30.
  * Starts its own Redis and PostgreSQL. JSON on stdout.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { DatabaseSync } from 'node:sqlite';
 import {
   type Checkpoint,
   type Checkpointer,
+  END,
   InMemoryCheckpointer,
   InMemoryManager,
   type MemoryManager,
   SqliteCheckpointer,
   SqliteMemoryManager,
+  WorkflowGraph,
+  WorkflowRunner,
 } from 'arshai';
 import { PostgresCheckpointer, PostgresMemoryManager } from 'arshai/postgres';
 import { RedisCheckpointer, RedisMemoryManager } from 'arshai/redis';
@@ -117,6 +121,56 @@ async function listings(name: string, make: (tag: string) => Checkpointer, width
   return { name, lists: out };
 }
 
+/**
+ * A state growing to `total` bytes over 10 steps (a list appended to) on SQLite: the bytes a
+ * whole state per checkpoint would write, the file's size after the run, the time per step and
+ * of a resume in a new checkpointer (its state checked against the run's).
+ */
+async function growth(total: number) {
+  const path = join(dir, 'growth.db');
+  const per = Math.floor(total / 10 / 500);
+  const graph = new WorkflowGraph<{ rows?: string[]; answer?: string }>();
+  for (let i = 1; i <= 10; i++) {
+    graph.addNode(`s${i}`, (state) => ({
+      rows: [
+        ...(state.rows ?? []),
+        ...Array.from({ length: 500 }, (_, k) => `${i}.${k} ${'r'.repeat(per)}`),
+      ],
+    }));
+    graph.addEdge(`s${i}`, i === 10 ? 'ask' : `s${i + 1}`);
+  }
+  graph.addNode('ask', (_s, _i, ctx) => ({ answer: ctx.interrupt<string>('ok?') }));
+  graph.addEdge('ask', END);
+  const workflow = graph.setEntryPoint('s1').compile({ name: 'growth' });
+  const checkpointer = new SqliteCheckpointer({ path });
+  const t = performance.now();
+  const paused = await new WorkflowRunner(workflow, { checkpointer }).executeWorkflow({
+    runId: 'g',
+    userId: 'u',
+  });
+  const perStepMs = (performance.now() - t) / 11;
+  const whole = (await checkpointer.history('g')).reduce((n, c) => n + JSON.stringify(c).length, 0);
+  await checkpointer.close();
+  const db = new DatabaseSync(path);
+  db.exec('PRAGMA wal_checkpoint(TRUNCATE)');
+  db.close();
+  const fileBytes = statSync(path).size;
+  const r = performance.now();
+  const done = await new WorkflowRunner(workflow, {
+    checkpointer: new SqliteCheckpointer({ path }),
+  }).resume('g', {
+    value: 'yes',
+  });
+  const resumeMs = performance.now() - r;
+  if (
+    done.status !== 'completed' ||
+    JSON.stringify(done.state.rows) !== JSON.stringify(paused.state.rows)
+  )
+    throw new Error('growth: the resumed state differs');
+  const finalBytes = JSON.stringify(paused.state).length;
+  return { finalBytes, wholeBytes: whole, fileBytes, perStepMs, resumeMs };
+}
+
 const dir = mkdtempSync(join(tmpdir(), 'arshai-reads-bench-'));
 const redis = await startRedis();
 const postgres = await startPostgres();
@@ -141,7 +195,10 @@ try {
       50,
     ),
   ];
-  process.stdout.write(JSON.stringify({ messages, runCounts, bigState, memories, checkpointers }));
+  const grown = await growth(quick ? 1_000_000 : 5_000_000);
+  process.stdout.write(
+    JSON.stringify({ messages, runCounts, bigState, memories, checkpointers, growth: grown }),
+  );
 } finally {
   await redis.dispose();
   await postgres.dispose();

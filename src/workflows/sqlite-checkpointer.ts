@@ -15,6 +15,7 @@ import {
   serializeWrite,
   summarize,
 } from './checkpointer.js';
+import { blobHashes, joinCheckpoint, splitCheckpoint } from './state-blobs.js';
 import { RunConflictError } from './workflow-errors.js';
 
 /** Options of {@link SqliteCheckpointer}. */
@@ -59,7 +60,7 @@ export class SqliteCheckpointer implements Checkpointer {
   }
 
   async put(c: Checkpoint): Promise<void> {
-    const json = serializeCheckpoint(c);
+    const { json, blobs } = splitCheckpoint(c, serializeCheckpoint(c));
     const summary = JSON.stringify(summarize(c));
     this.#store.run('checkpoints.put', ({ db, sql }) => {
       try {
@@ -76,6 +77,8 @@ export class SqliteCheckpointer implements Checkpointer {
           );
           // A version at or below the run's newest (one pruned away, too) is refused.
           if (Number(inserted.changes) === 0) throw new RunConflictError(c.runId, c.version);
+          // Its large values: a blob already stored (unchanged since a step before) stays.
+          for (const [hash, blob] of blobs) sql.putBlob.run(c.runId, hash, blob);
           // The run's summary, beside it (root runs only: those are the ones listed).
           if (!isChildRunId(c.runId)) sql.putRun.run(c.runId, inserted.lastInsertRowid, summary);
         });
@@ -90,14 +93,14 @@ export class SqliteCheckpointer implements Checkpointer {
   async getLatest(runId: string): Promise<Checkpoint | undefined> {
     return this.#store.run(`checkpoints.getLatest of run "${runId}"`, ({ sql }) => {
       const row = sql.latest.get(runId) as Row | undefined;
-      return row ? (JSON.parse(row.checkpoint) as Checkpoint) : undefined;
+      return row ? joinCheckpoint(row.checkpoint, blobOf(sql, runId)) : undefined;
     });
   }
 
   async history(runId: string): Promise<Checkpoint[]> {
     return this.#store.run(`checkpoints.history of run "${runId}"`, ({ sql }) =>
-      (sql.history.all(runId) as unknown as Row[]).map(
-        (r) => JSON.parse(r.checkpoint) as Checkpoint,
+      (sql.history.all(runId) as unknown as Row[]).map((r) =>
+        joinCheckpoint(r.checkpoint, blobOf(sql, runId)),
       ),
     );
   }
@@ -108,6 +111,7 @@ export class SqliteCheckpointer implements Checkpointer {
         // Its subworkflows' runs: ids from `<runId>/` up to `<runId>0` ('/' + 1), on the index.
         sql.removeChildWrites.run(`${runId}/`, `${runId}0`);
         sql.removeChildren.run(`${runId}/`, `${runId}0`);
+        sql.removeBlobs.run(runId, `${runId}/`, `${runId}0`);
         sql.removeWrites.run(runId);
         sql.removeRun.run(runId);
         return Number(sql.remove.run(runId).changes);
@@ -135,7 +139,9 @@ export class SqliteCheckpointer implements Checkpointer {
     return this.#store.run('checkpoints.prune', ({ db, sql }) =>
       transaction(db, () => {
         sql.pruneWrites.run(runId);
-        return Number(sql.prune.run(runId, keep, cutoff).changes);
+        const removed = Number(sql.prune.run(runId, keep, cutoff).changes);
+        if (removed > 0) dropUnreferencedBlobs(sql, runId);
+        return removed;
       }),
     );
   }
@@ -203,6 +209,13 @@ function prepare(db: DatabaseSync) {
     putRun: s(`INSERT INTO arshai_runs (run_id, seq, summary) VALUES (?, ?, ?)
       ON CONFLICT (run_id) DO UPDATE SET seq = excluded.seq, summary = excluded.summary`),
     removeRun: s('DELETE FROM arshai_runs WHERE run_id = ?'),
+    putBlob: s('INSERT OR IGNORE INTO arshai_blobs (run_id, hash, json) VALUES (?, ?, ?)'),
+    blob: s('SELECT json FROM arshai_blobs WHERE run_id = ? AND hash = ?'),
+    removeBlobs: s('DELETE FROM arshai_blobs WHERE run_id = ?1 OR (run_id >= ?2 AND run_id < ?3)'),
+    removeBlob: s('DELETE FROM arshai_blobs WHERE run_id = ? AND hash = ?'),
+    blobRuns: s(`SELECT DISTINCT run_id FROM arshai_blobs
+      WHERE ?1 IS NULL OR run_id = ?1 OR (run_id >= ?1 || '/' AND run_id < ?1 || '0')`),
+    blobsOf: s('SELECT hash FROM arshai_blobs WHERE run_id = ?'),
   };
 }
 
@@ -227,6 +240,12 @@ function create(db: DatabaseSync): void {
       summary TEXT NOT NULL
     );
     CREATE INDEX IF NOT EXISTS arshai_runs_by_seq ON arshai_runs (seq);
+    CREATE TABLE IF NOT EXISTS arshai_blobs (
+      run_id TEXT NOT NULL,
+      hash TEXT NOT NULL,
+      json TEXT NOT NULL,
+      PRIMARY KEY (run_id, hash)
+    ) WITHOUT ROWID;
     CREATE TABLE IF NOT EXISTS arshai_pending_writes (
       run_id TEXT NOT NULL,
       step INTEGER NOT NULL,
@@ -266,6 +285,24 @@ function fillRuns(db: DatabaseSync): void {
         ON CONFLICT (component) DO UPDATE SET version = MAX(version, excluded.version);
     `);
   });
+}
+
+type Statements = ReturnType<typeof prepare>;
+
+/** A run's blobs by hash (for a checkpoint's large values). */
+function blobOf(sql: Statements, runId: string): (hash: string) => string | undefined {
+  return (hash) => (sql.blob.get(runId, hash) as { json: string } | undefined)?.json;
+}
+
+/** After a prune: the blobs no remaining checkpoint of their run refers to go too. */
+function dropUnreferencedBlobs(sql: Statements, runId: string | null): void {
+  for (const { run_id: id } of sql.blobRuns.all(runId) as { run_id: string }[]) {
+    const kept = new Set(
+      (sql.history.all(id) as unknown as Row[]).flatMap((r) => blobHashes(r.checkpoint)),
+    );
+    for (const { hash } of sql.blobsOf.all(id) as { hash: string }[])
+      if (!kept.has(hash)) sql.removeBlob.run(id, hash);
+  }
 }
 
 /** A summary summed up in SQL has `null` where a run recorded nothing: absent, as written. */
