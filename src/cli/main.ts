@@ -18,7 +18,7 @@ function mainHelp(): string {
     'Commands:',
     ...COMMANDS.map((c) => `  ${c.name.padEnd(8)} ${c.summary}`),
     '',
-    'Run "arshai <command> --help" for a command\'s options.',
+    'Run "arshai <command> --help" for a command\'s options, "arshai --version" for the version.',
     '',
   ].join('\n');
 }
@@ -26,9 +26,18 @@ function mainHelp(): string {
 /** Runs the CLI; returns the exit code. */
 export async function main(context: CliContext): Promise<number> {
   const [name, ...rest] = context.argv;
-  if (!name || name === '--help' || name === '-h' || name === 'help') {
+  if (name === '--help' || name === '-h' || name === 'help') {
     context.stdout.write(mainHelp());
-    return name ? EXIT.ok : EXIT.usage;
+    return EXIT.ok;
+  }
+  // No command: the usage, on stderr, and the usage exit code.
+  if (!name) {
+    context.stderr.write(mainHelp());
+    return EXIT.usage;
+  }
+  if (name === '--version' || name === '-v') {
+    context.stdout.write(`${version()}\n`);
+    return EXIT.ok;
   }
   const command = COMMANDS.find((c) => c.name === name);
   try {
@@ -46,4 +55,11 @@ export async function main(context: CliContext): Promise<number> {
     context.stderr.write(`arshai: ${typed}${(error as Error)?.message ?? String(error)}\n`);
     return EXIT.failed;
   }
+}
+
+/** arshai's version, from the package's own package.json (read only when asked). */
+function version(): string {
+  const fs = process.getBuiltinModule('node:fs') as typeof import('node:fs');
+  const pkg = JSON.parse(fs.readFileSync(new URL('../../package.json', import.meta.url), 'utf8'));
+  return String((pkg as { version?: unknown }).version);
 }

@@ -307,7 +307,7 @@ export function printOutcome(
       `Run ${result.runId} is waiting for approval: ${String((result.interrupt?.payload as { question?: string })?.question ?? '')}\n`,
     );
     out.write(
-      `Continue it later with: arshai resume ${result.runId} --approve${where}   (or --reject)\n`,
+      `Continue it later with: npx arshai resume ${result.runId} --approve${where}   (or --reject)\n`,
     );
   } else if (result.status === 'failed') {
     out.write(`Run ${result.runId} failed: ${result.error?.message}\n`);
@@ -340,6 +340,6 @@ export function printOutcome(
   writeFileSync(diagram, toMermaid(session.runner.workflow), { mode: 0o600 });
   out.write(
     `\nWorkflow diagram (Mermaid): ${diagram}\nRun history: arshai runs show ${result.runId}${where}\n` +
-      `See it in the studio: arshai studio --run ${result.runId}${where} --open\n`,
+      `See it in the studio: npx arshai studio --run ${result.runId}${where} --open\n`,
   );
 }

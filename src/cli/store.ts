@@ -9,7 +9,7 @@ import { UsageError } from './usage-error.js';
  */
 export function openStore(path: string, mustExist: boolean): DatabaseSync {
   if (mustExist && !existsSync(path)) {
-    throw new UsageError(`no store at ${path} (run "arshai demo" first, or pass --store)`);
+    throw new UsageError(`no store at ${path} (run "npx arshai demo" first, or pass --store)`);
   }
   let db: DatabaseSync | undefined;
   try {

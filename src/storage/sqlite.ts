@@ -27,6 +27,7 @@ export interface OpenSqliteOptions {
  * ```
  */
 export function openSqlite(path: string, options: OpenSqliteOptions = {}): DatabaseSync {
+  checkSqliteNode();
   if (path !== ':memory:') createPrivately(path);
   // Loaded on first use, not on import: importing arshai never touches node:sqlite.
   const sqlite = process.getBuiltinModule('node:sqlite') as typeof import('node:sqlite');
@@ -44,6 +45,23 @@ export function openSqlite(path: string, options: OpenSqliteOptions = {}): Datab
   }
   db.exec('PRAGMA synchronous = NORMAL');
   return db;
+}
+
+/** The first Node.js releases whose `node:sqlite` the SQLite stores work on. */
+export const SQLITE_NODE_MINIMUM = '22.20.0 (on the 22 line) or 24.0.0';
+
+/**
+ * Refuses a Node.js whose `node:sqlite` the stores cannot use (before 22.20 statements with
+ * numbered parameters fail with "column index out of range"; before 22.13 or on 20 there is
+ * no `DatabaseSync`; 23 is past its end of life): a typed error saying which Node is needed.
+ */
+export function checkSqliteNode(version: string = process.versions.node): void {
+  const [major = 0, minor = 0] = version.split('.').map(Number);
+  if ((major === 22 && minor >= 20) || major >= 24) return;
+  throw new StoreError(
+    `The SQLite store needs Node.js ${SQLITE_NODE_MINIMUM} or newer (node:sqlite); this is Node.js ${version}`,
+    { store: 'sqlite', operation: 'open', retryable: false },
+  );
 }
 
 /**

@@ -39,7 +39,7 @@ it('the demo points to the studio; the studio serves its runs and answers one, e
   const paused = arshai(['demo', '--fast']);
   expect(paused.code).toBe(0);
   const runId = /arshai resume (\S+) --approve/.exec(paused.out)?.[1] as string;
-  expect(paused.out).toContain(`See it in the studio: arshai studio --run ${runId} --open`);
+  expect(paused.out).toContain(`See it in the studio: npx arshai studio --run ${runId} --open`);
 
   const { child, url } = await startStudio(['--fast', '--run', runId]);
   expect(url).toMatch(new RegExp(`/#/runs/${runId}$`));

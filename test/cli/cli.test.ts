@@ -32,7 +32,33 @@ describe('arshai CLI', () => {
       const r = arshai([cmd, '--help']);
       expect(r.code).toBe(0);
       expect(r.out).toContain(`Usage: arshai ${cmd}`);
-      expect(r.out).toContain('--store');
+      // graph needs no store: it does not offer --store.
+      if (cmd === 'graph') expect(r.out).not.toContain('--store');
+      else expect(r.out).toContain('--store');
+    }
+  });
+
+  it('--version, no command, and what the argument parser refuses, in one line of ours', () => {
+    const version = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).version as string;
+    expect(arshai(['--version'])).toMatchObject({ code: 0, out: `${version}\n` });
+    expect(arshai(['-v'])).toMatchObject({ code: 0, out: `${version}\n` });
+    const bare = arshai([]);
+    expect([bare.code, bare.out]).toEqual([2, '']);
+    expect(bare.err).toContain('Usage: arshai <command> [options]');
+    for (const [args, line] of [
+      [['demo', '--bogus'], 'arshai: unknown option --bogus (see: arshai demo --help)'],
+      [
+        ['runs', '--limit'],
+        'arshai: --limit needs a value (for one starting with "-", write --limit=<value>) (see: arshai runs --help)',
+      ],
+      [
+        ['runs', '--limit', '-5'],
+        'arshai: --limit needs a value (for one starting with "-", write --limit=<value>) (see: arshai runs --help)',
+      ],
+      [['demo', '--approve=yes'], 'arshai: --approve takes no value (see: arshai demo --help)'],
+    ] as const) {
+      const r = arshai([...args]);
+      expect([r.code, r.err.trim()], args.join(' ')).toEqual([2, line]);
     }
   });
 
@@ -232,7 +258,7 @@ describe('arshai CLI', () => {
     expect(r.code).toBe(0);
     expect(r.out).toContain('Stalled runs: 1');
     expect(r.out).toContain(`${run?.runId}  continued: interrupted`);
-    expect(r.out).toContain(`arshai resume ${run?.runId} --approve`);
+    expect(r.out).toContain(`npx arshai resume ${run?.runId} --approve`);
     expect((await checkpoints.getLatest(run?.runId as string))?.status).toBe('interrupted');
     expect(arshai(['resume', 'x', '--all-stalled', '--store', store]).code).toBe(2);
     expect(

@@ -15,6 +15,7 @@ export const GRAPH_SPEC: CommandSpec = {
     'Prints the Mermaid flowchart of the showcase workflow, or of the workflow a module exports\n' +
     '(a compiled workflow or a WorkflowGraph, as the default export or a named one).',
   options: {},
+  storeless: true,
 };
 
 export const graph: Command = {

@@ -139,7 +139,7 @@ async function resumeStalled(
       stdout.write(`  ${e.runId}  could not continue: ${e.error.message}\n`);
     const waiting = report.recovered.filter((r) => r.status === 'interrupted');
     for (const r of waiting)
-      stdout.write(`Waiting for approval: arshai resume ${r.runId} --approve\n`);
+      stdout.write(`Waiting for approval: npx arshai resume ${r.runId} --approve\n`);
     const failed = report.errors.length > 0 || report.recovered.some((r) => r.status === 'failed');
     return failed ? EXIT.failed : EXIT.ok;
   } finally {
