@@ -1,4 +1,5 @@
 import { type ZodType, z } from 'zod';
+import { InvalidInputError } from '../errors/invalid-input-error.js';
 
 /** A JSON Schema object (draft-07 subset that model providers accept). */
 export type JsonSchema = { [key: string]: unknown };
@@ -11,6 +12,37 @@ export function isZodSchema(value: unknown): value is ZodType {
     '_zod' in value &&
     typeof (value as { safeParse?: unknown }).safeParse === 'function'
   );
+}
+
+/**
+ * Refuses a schema arshai cannot read, naming the parameter: a zod 3 schema (arshai reads
+ * zod 4's), or (where JSON Schema is allowed) anything but a plain JSON Schema object.
+ */
+export function checkSchema(value: unknown, field: string, jsonAllowed: boolean): void {
+  if (isZodSchema(value)) return;
+  const zod3 =
+    typeof value === 'object' &&
+    value !== null &&
+    '_def' in value &&
+    typeof (value as { safeParse?: unknown }).safeParse === 'function';
+  if (zod3) {
+    throw new InvalidInputError(
+      field,
+      'is a zod 3 schema: arshai reads zod 4 schemas (zod >= 4, or "zod/v4" of zod 3.25)' +
+        (jsonAllowed ? ' or a JSON Schema object' : ''),
+    );
+  }
+  const plain =
+    typeof value === 'object' &&
+    value !== null &&
+    !Array.isArray(value) &&
+    Object.getPrototypeOf(value) === Object.prototype;
+  if (!jsonAllowed || !plain) {
+    throw new InvalidInputError(
+      field,
+      jsonAllowed ? 'must be a zod 4 schema or a JSON Schema object' : 'must be a zod 4 schema',
+    );
+  }
 }
 
 /**

@@ -2,6 +2,7 @@ import { InvalidInputError } from '../errors/invalid-input-error.js';
 import { checkCount, checkTimeoutMs } from '../utils/option-checks.js';
 import { checkBudget } from './budget.js';
 import { checkGuardrails } from './guardrails.js';
+import { checkSchema } from './json-schema.js';
 import type { LLMInput } from './llm-input.js';
 import type { ModelAdapter } from './model-adapter.js';
 import { assertToolNames, type Tool } from './tool.js';
@@ -23,6 +24,7 @@ export function validateInput<T>(input: LLMInput<T>, maxTurns: number): void {
   checkGuardrails(input.outputGuardrails, 'outputGuardrails');
   checkTimeoutMs(input.timeoutMs, 'timeoutMs');
   checkBudget(input.budget);
+  if (input.structureType !== undefined) checkSchema(input.structureType, 'structureType', false);
   if (input.stopWhen && input.structureType)
     throw new InvalidInputError('stopWhen', 'cannot end a call that must give a structured answer');
   if (input.messages !== undefined) checkMessages(input.messages);

@@ -2,6 +2,7 @@ import type { ZodType } from 'zod';
 import { InvalidInputError } from '../errors/invalid-input-error.js';
 import { checkGuardrails, type ToolGuardrails } from './guardrails.js';
 import {
+  checkSchema,
   dropNullProperties,
   isZodSchema,
   type JsonSchema,
@@ -98,6 +99,7 @@ export function tool<A, R>(options: ToolOptions<A, R>): Tool<A, R> {
   checkGuardrails(options.guardrails?.input, 'tool.guardrails.input');
   checkGuardrails(options.guardrails?.output, 'tool.guardrails.output');
   const { parameters } = options;
+  checkSchema(parameters, 'tool.parameters', true);
   const jsonSchema = toJsonSchema(parameters);
   let strict: JsonSchema | undefined;
   const checkArgs = isZodSchema(parameters)

@@ -271,3 +271,40 @@ describe('RobustOrchestrator on the resilience policies', () => {
     expect(await new SimplePipeline([ok]).execute('x')).toBe('fine');
   });
 });
+
+describe('schemas arshai cannot read', () => {
+  it('a zod 3 schema or a non-schema is an InvalidInputError naming the parameter, before any request', async () => {
+    const { tool, InvalidInputError } = await import('arshai');
+    const { ScriptedLLMClient } = await import('arshai/testing');
+    // What a zod 3 schema looks like to arshai: `_def` and `safeParse`, no `_zod`.
+    const zod3 = {
+      _def: { typeName: 'ZodObject' },
+      safeParse: () => ({ success: true }),
+      shape: {},
+    };
+    const refused = (make: () => unknown) => {
+      try {
+        make();
+      } catch (e) {
+        return e;
+      }
+      return undefined;
+    };
+    const asTool = refused(() =>
+      tool({ description: 'd', parameters: zod3 as never, execute: async () => 1 }),
+    );
+    expect(InvalidInputError.isInstance(asTool)).toBe(true);
+    expect(asTool).toMatchObject({ field: 'tool.parameters' });
+    expect((asTool as Error).message).toMatch(/zod 3 schema: arshai reads zod 4 schemas/);
+    const fn = refused(() =>
+      tool({ description: 'd', parameters: (() => 1) as never, execute: async () => 1 }),
+    );
+    expect(fn).toMatchObject({ field: 'tool.parameters' });
+    const llm = new ScriptedLLMClient([{ text: '{}' }]);
+    const structured = await llm
+      .chat({ systemPrompt: '', userMessage: 'x', structureType: zod3 as never })
+      .catch((e: unknown) => e);
+    expect(structured).toMatchObject({ name: 'InvalidInputError', field: 'structureType' });
+    expect(llm.model.calls).toHaveLength(0);
+  });
+});
