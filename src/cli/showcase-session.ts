@@ -245,7 +245,7 @@ function describe(node: string, update: Partial<SupportState> | undefined): stri
         ? `returning customer, visit #${update.interaction}; last time: "${preview(update.previously, 50)}"`
         : 'first visit';
     case 'triage':
-      return `routed to ${update.route?.agent} (${update.route?.source})`;
+      return `routed to ${update.route?.agent} (${update.route?.source}${update.route?.reason ? `: ${update.route.reason}` : ''})`;
     case 'analyze':
       return preview(update.analysis, 80);
     case 'investigate':
@@ -339,7 +339,7 @@ export function printOutcome(
   const diagram = join(session.diagramDir, 'customer-support.mmd');
   writeFileSync(diagram, toMermaid(session.runner.workflow), { mode: 0o600 });
   out.write(
-    `\nWorkflow diagram (Mermaid): ${diagram}\nRun history: arshai runs show ${result.runId}${where}\n` +
+    `\nWorkflow diagram (Mermaid): ${diagram}\nRun history: npx arshai runs show ${result.runId}${where}\n` +
       `See it in the studio: npx arshai studio --run ${result.runId}${where} --open\n`,
   );
 }

@@ -21,7 +21,7 @@ export interface SupportState {
   message: string;
   interaction?: number;
   previously?: string;
-  route?: { agent: string; source: string };
+  route?: { agent: string; source: string; reason?: string };
   analysis?: Record<string, unknown>;
   findings?: string;
   refund?: { orderId?: string; amount: number; eligible: boolean; reason: string };
@@ -131,20 +131,31 @@ export function buildSupportWorkflow(deps: SupportDeps): CompiledWorkflow<Suppor
           `Customer ${state.customerId}, visit ${state.interaction}`,
           { signal: ctx.signal },
         );
-        return { route: { agent: decision.agent, source: decision.source } };
+        return {
+          route: {
+            agent: decision.agent,
+            source: decision.source,
+            // Why the default agent answered: what the model chose instead.
+            ...(decision.source === 'fallback'
+              ? {
+                  reason:
+                    decision.rawChoice !== undefined
+                      ? `the model's choice "${decision.rawChoice.slice(0, 60)}" names no agent`
+                      : 'the model named no agent',
+                }
+              : {}),
+          },
+        };
       })
       .addNode('analyze', async (state, _input, ctx) => {
         const results = await analysis.execute(state.message, {
           signal: ctx.signal,
           timeoutMs: 60_000,
         });
-        const clean = Object.fromEntries(
-          Object.entries(results).map(([k, v]) => [
-            k,
-            AgentFailure.is(v) ? `failed: ${v.error.message}` : v,
-          ]),
-        );
-        return { analysis: clean };
+        // A failed model call is a failed step: never a "failed: …" text inside a done one.
+        const failed = Object.values(results).find((v) => AgentFailure.is(v));
+        if (failed) throw failed.error;
+        return { analysis: results };
       })
       // The specialist team is an agent too: the node runs it as it is.
       .addNode(
