@@ -156,7 +156,9 @@ export const OFFLINE_RULES: OfflineRule[] = [
       const before = /Previously: (.*)/.exec(text)?.[1];
       const decision = /Decision: (.*)/.exec(text)?.[1] ?? '';
       const greeting = visits > 1 ? `Welcome back, ${name} (visit #${visits}).` : `Hello ${name}.`;
-      const recall = before && before !== 'nothing' ? ` Last time you told us: "${before}".` : '';
+      // The earlier message quoted without its own closing stop ("… please".).
+      const quoted = before?.replace(/[.!?\s]+$/, '');
+      const recall = quoted && before !== 'nothing' ? ` Last time you told us: "${quoted}".` : '';
       return { text: `${greeting}${recall} ${decision}`.trim() };
     },
   },

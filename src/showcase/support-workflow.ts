@@ -21,6 +21,8 @@ export interface SupportState {
   message: string;
   interaction?: number;
   previously?: string;
+  /** Orders refunded on earlier visits (from the customer's profile). */
+  refundedBefore?: string[];
   route?: { agent: string; source: string; reason?: string };
   analysis?: Record<string, unknown>;
   findings?: string;
@@ -47,6 +49,24 @@ export interface SupportDeps {
 interface Profile {
   interactions: number;
   lastMessage: string;
+  /** Orders already refunded: never refunded twice. */
+  refunded?: string[];
+}
+
+/** True when the customer asks for their money back (not only where an order is). */
+function asksForRefund(message: string): boolean {
+  return /\b(refund|money back|reimburse|return it|send it back)/i.test(message);
+}
+
+/** A model's JSON array answer (keywords) as an array; other text as it is. */
+function listOrText(text: unknown): unknown {
+  if (typeof text !== 'string' || !text.trim().startsWith('[')) return text;
+  try {
+    const parsed: unknown = JSON.parse(text);
+    return Array.isArray(parsed) ? parsed : text;
+  } catch {
+    return text;
+  }
 }
 
 /** Writes the final reply from the state the workflow gathered. */
@@ -123,6 +143,7 @@ export function buildSupportWorkflow(deps: SupportDeps): CompiledWorkflow<Suppor
         return {
           interaction: (profile?.interactions ?? 0) + 1,
           previously: profile?.lastMessage ?? 'nothing',
+          refundedBefore: profile?.refunded ?? [],
         };
       })
       .addNode('triage', async (state, _input, ctx) => {
@@ -155,7 +176,7 @@ export function buildSupportWorkflow(deps: SupportDeps): CompiledWorkflow<Suppor
         // A failed model call is a failed step: never a "failed: …" text inside a done one.
         const failed = Object.values(results).find((v) => AgentFailure.is(v));
         if (failed) throw failed.error;
-        return { analysis: results };
+        return { analysis: { ...results, keywords: listOrText(results.keywords) } };
       })
       // The specialist team is an agent too: the node runs it as it is.
       .addNode(
@@ -165,9 +186,23 @@ export function buildSupportWorkflow(deps: SupportDeps): CompiledWorkflow<Suppor
           output: (findings) => ({ findings }),
         }),
       )
-      .addNode('assess', (state) => ({
-        refund: assessRefund(data, findOrderId(state.message), deps.now()),
-      }))
+      .addNode('assess', (state) => {
+        const orderId = findOrderId(state.message);
+        if (!asksForRefund(state.message))
+          return {
+            refund: { orderId, amount: 0, eligible: false, reason: 'no refund was asked for' },
+          };
+        if (orderId && state.refundedBefore?.includes(orderId))
+          return {
+            refund: {
+              orderId,
+              amount: 0,
+              eligible: false,
+              reason: `order ${orderId} was refunded on an earlier visit`,
+            },
+          };
+        return { refund: assessRefund(data, orderId, deps.now()) };
+      })
       .addNode('approval', (state, _input, ctx) => {
         const answer = ctx.interrupt<string>({
           question: `Approve a refund of $${state.refund?.amount.toFixed(2)} for order ${state.refund?.orderId}?`,
@@ -181,8 +216,10 @@ export function buildSupportWorkflow(deps: SupportDeps): CompiledWorkflow<Suppor
         const customer = data.customers[state.customerId];
         const refund = state.refund;
         const approval = state.approval ?? (refund?.eligible ? 'automatic' : 'not-needed');
-        const decision =
-          refund?.eligible && approval !== 'rejected'
+        const decision = !asksForRefund(state.message)
+          ? (state.findings?.split(/(?<=\.)\s/)[0] ??
+            'A colleague will look into your request today.')
+          : refund?.eligible && approval !== 'rejected'
             ? `We have refunded $${refund.amount.toFixed(2)} for order ${refund.orderId} (${refund.reason}).`
             : refund?.eligible
               ? 'A reviewer could not approve the refund right away; a colleague will contact you today.'
@@ -204,6 +241,16 @@ export function buildSupportWorkflow(deps: SupportDeps): CompiledWorkflow<Suppor
             content: {
               interactions: (current?.content.interactions ?? 0) + 1,
               lastMessage: state.message,
+              // A refund made now is remembered, so the next visit does not make it again.
+              refunded: [
+                ...(current?.content.refunded ?? []),
+                ...(state.refund?.eligible &&
+                state.refund.orderId &&
+                state.approval !== 'rejected' &&
+                !(current?.content.refunded ?? []).includes(state.refund.orderId)
+                  ? [state.refund.orderId]
+                  : []),
+              ],
             },
           }),
           { signal: ctx.signal },

@@ -83,7 +83,17 @@ it('demo and worker with --redis and --postgres: steps on the queue, runs and me
     /from redis:\/\/127\.0\.0\.1:\d+, runs in postgres:\/\/arshai@127\.0\.0\.1/,
   );
 
-  const paused = arshai(['demo', '--redis', url, '--postgres', pg, '--fast']);
+  // cust_alan: a customer no other test of this database has had a refund for.
+  const paused = arshai([
+    'demo',
+    '--redis',
+    url,
+    '--postgres',
+    pg,
+    '--fast',
+    '--customer',
+    'cust_alan',
+  ]);
   expect(paused.code).toBe(0);
   expect(paused.out).toContain('Queued run');
   const runId = /arshai resume (\S+) --approve --redis \S+ --postgres postgres:/.exec(

@@ -188,11 +188,19 @@ describe('arshai CLI', () => {
     ]);
     await checkpoints.close();
 
+    // The same request again: the order was refunded, so nothing is refunded twice.
     const again = arshai(['demo', '--fast', '--reject', '--store', store]);
     expect(again.code).toBe(0);
     expect(again.out).toContain('returning customer, visit #2');
     expect(again.out).toContain('Welcome back, Ada Lovelace (visit #2). Last time you told us:');
-    expect(again.out).toContain('could not approve the refund');
+    expect(again.out).toContain(
+      'No refund was issued: order A1001 was refunded on an earlier visit.',
+    );
+    expect(again.out).not.toContain('waiting for a human decision');
+    // A refund the reviewer rejects (a new store: a first request).
+    const rejected = arshai(['demo', '--fast', '--reject', '--store', join(dir, 'reject.db')]);
+    expect(rejected.code).toBe(0);
+    expect(rejected.out).toContain('could not approve the refund');
 
     const list = arshai(['runs', '--store', store]);
     const rows = list.out.trim().split('\n').slice(2);

@@ -78,3 +78,49 @@ describe('the showcase with a failing model', () => {
     });
   });
 });
+
+describe('the showcase agrees with its data', () => {
+  const ask = async (runner: WorkflowRunner<never>, message: string) =>
+    runner.executeWorkflow({
+      userId: 'cust_ada',
+      inputData: { customerId: 'cust_ada', message },
+      state: { customerId: 'cust_ada', message },
+    } as never);
+
+  it('a status question refunds nothing; a refund is made once; keywords are a list; quotes end cleanly', async () => {
+    const workflow = buildSupportWorkflow({
+      llm: new BaseLLMClient(new OfflineModel({ rules: OFFLINE_RULES, latencyMs: 0 }), {
+        model: 'offline',
+      }),
+      memory: new InMemoryManager(),
+      data: loadSupportData(),
+      now: () => new Date('2026-11-24T12:00:00Z'),
+    });
+    const runner = new WorkflowRunner(workflow) as unknown as WorkflowRunner<never>;
+    const status = (await ask(runner, 'Where is my order A1002?')) as unknown as {
+      state: {
+        refund?: { eligible: boolean; reason: string };
+        reply?: string;
+        analysis?: { keywords?: unknown };
+      };
+    };
+    expect(status.state.refund).toMatchObject({
+      eligible: false,
+      reason: 'no refund was asked for',
+    });
+    expect(status.state.reply).toMatch(
+      /^Hello Ada Lovelace\. Order A1002 \(USB-C cable, \$12\.50\) is delivered/,
+    );
+    expect(status.state.reply).not.toMatch(/refunded/);
+    expect(status.state.analysis?.keywords).toEqual(['order']);
+    const refund =
+      'The USB-C cable from order A1002 stopped charging. I would like a refund, please.';
+    const first = (await ask(runner, refund)) as unknown as { state: { reply?: string } };
+    expect(first.state.reply).toContain('Last time you told us: "Where is my order A1002".');
+    expect(first.state.reply).toContain('We have refunded $12.50 for order A1002');
+    const again = (await ask(runner, refund)) as unknown as { state: { reply?: string } };
+    expect(again.state.reply).toContain(
+      'please". No refund was issued: order A1002 was refunded on an earlier visit.',
+    );
+  });
+});
