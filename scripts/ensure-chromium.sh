@@ -7,6 +7,11 @@ found() { command -v chromium >/dev/null 2>&1; }
 if found; then exit 0; fi
 SUDO=""
 if [ "$(id -u)" != "0" ]; then SUDO="sudo -n"; fi
+# No apt-get (macOS, say): one line saying how to install it, nothing attempted.
+if ! command -v apt-get >/dev/null 2>&1; then
+  echo "arshai tests: Chromium is missing and this machine has no apt-get: install it (brew install --cask chromium on macOS), then run npm test again." >&2
+  exit 1
+fi
 echo "arshai tests: Chromium is not installed; installing it with apt-get (Debian's chromium package)..." >&2
 fail() {
   echo "arshai tests: could not install Chromium: $1" >&2
@@ -14,7 +19,6 @@ fail() {
   echo "  install holding apt's lock to finish, then run npm test again." >&2
   exit 1
 }
-command -v apt-get >/dev/null 2>&1 || fail "this machine has no apt-get"
 LOCK=(-o DPkg::Lock::Timeout=120)
 $SUDO apt-get "${LOCK[@]}" update -qq >&2 || fail "apt-get update failed (see above)"
 DEBIAN_FRONTEND=noninteractive $SUDO apt-get "${LOCK[@]}" install -y -qq --no-install-recommends chromium >/dev/null ||

@@ -5,6 +5,11 @@ set -uo pipefail
 if command -v redis-server >/dev/null 2>&1; then exit 0; fi
 SUDO=""
 if [ "$(id -u)" != "0" ]; then SUDO="sudo -n"; fi
+# No apt-get (macOS, say): one line saying how to install it, nothing attempted.
+if ! command -v apt-get >/dev/null 2>&1; then
+  echo "arshai tests: redis-server is missing and this machine has no apt-get: install it (brew install redis on macOS), then run npm test again." >&2
+  exit 1
+fi
 echo "arshai tests: redis-server is not installed; installing it with apt-get (Debian's redis-server package)..." >&2
 fail() {
   echo "arshai tests: could not install redis-server: $1" >&2
@@ -12,7 +17,6 @@ fail() {
   echo "  install holding apt's lock to finish, then run npm test again." >&2
   exit 1
 }
-command -v apt-get >/dev/null 2>&1 || fail "this machine has no apt-get"
 # Waits at most 120 s for apt's lock (another install running), then gives up with a message.
 LOCK=(-o DPkg::Lock::Timeout=120)
 $SUDO apt-get "${LOCK[@]}" update -qq >&2 || fail "apt-get update failed (see above)"
