@@ -101,7 +101,7 @@ describe('arshai CLI', () => {
     expect(shown.code).toBe(1);
     expect(shown.err.trim().split('\n')).toHaveLength(1);
     expect(shown.err).toContain(
-      `arshai: StoreError: The SQLite store ${path}: is damaged: checkpoints.history of run "${runId}"`,
+      `arshai: StoreError: The SQLite store ${path}: is damaged: checkpoints.getLatest of run "${runId}"`,
     );
   });
 
@@ -174,6 +174,19 @@ describe('arshai CLI', () => {
     const total = (out: string) => Number(/total \$(\d\.\d+)/.exec(out)?.[1]);
     expect(total(second.out)).toBeGreaterThan(total(first.out));
     expect(second.out).toContain('We have refunded $249.00 for order A1001');
+    // Answered already: a second answer is refused, saying how it was decided.
+    const twice = arshai(['resume', runId, '--reject', '--fast', '--store', store]);
+    expect([twice.code, twice.err]).toEqual([
+      1,
+      `arshai: run ${runId} cannot be resumed: its refund was already approved, and it is completed\n`,
+    ]);
+    // The start of a run id names the run, as git takes a commit's.
+    const byPrefix = arshai(['runs', 'show', runId.slice(0, 8), '--store', store]);
+    expect(byPrefix.code).toBe(0);
+    expect(byPrefix.out).toContain(`Run ${runId} (customer-support`);
+    expect(
+      arshai(['resume', runId.slice(0, 8), '--approve', '--fast', '--store', store]).err,
+    ).toContain(`arshai: run ${runId} cannot be resumed`);
     const last = await checkpoints.getLatest(runId);
     expect(last?.status).toBe('completed');
     expect(last?.state.processingPath).toEqual([

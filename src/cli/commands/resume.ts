@@ -3,6 +3,7 @@ import type { WorkflowResult } from '../../workflows/workflow-events.js';
 import { type CommandSpec, helpText, parseCommand } from '../args.js';
 import type { Command } from '../context.js';
 import { openQueue } from '../queued-run.js';
+import { resolveRunId } from '../run-id.js';
 import {
   askApproval,
   decisionFrom,
@@ -65,14 +66,15 @@ export const resume: Command = {
         throw new UsageError('--all-stalled takes no run id (see: arshai resume --help)');
       return resumeStalled(values, context);
     }
-    const [runId, extra] = positionals;
-    if (!runId || extra)
+    const [given, extra] = positionals;
+    if (!given || extra)
       throw new UsageError('expected exactly one run id (see: arshai resume --help)');
     if (typeof values.workflow === 'string')
-      return resumeModuleRun(runId, values.workflow, values, context);
+      return resumeModuleRun(given, values.workflow, values, context);
     const session = await sessionFromOptions(values, context, true);
     const { store } = session;
     try {
+      const runId = await resolveRunId(session.runner.checkpointer, given, store);
       const last = await session.runner.checkpointer?.getLatest(runId);
       if (!last) throw new UsageError(`unknown run id "${runId}" in ${store}`);
       if (last.workflow !== SUPPORT_WORKFLOW) {
@@ -81,8 +83,14 @@ export const resume: Command = {
         );
       }
       if (last.status === 'completed' || last.status === 'failed') {
-        stdout.write(`Run ${runId} is already ${last.status}; nothing to resume.\n`);
-        return EXIT.ok;
+        // Finished: nothing runs. Say so (and how an approval was decided), not as a success.
+        const decided = (last.state as { approval?: unknown }).approval;
+        const how =
+          decided === 'approved' || decided === 'rejected'
+            ? `its refund was already ${decided}, and it is ${last.status}`
+            : `it is already ${last.status}`;
+        context.stderr.write(`arshai: run ${runId} cannot be resumed: ${how}\n`);
+        return EXIT.failed;
       }
       let value: string | undefined;
       if (last.status === 'interrupted') {

@@ -1,5 +1,6 @@
 import { SUPPORT_WORKFLOW } from '../../showcase/support-workflow.js';
 import type { CliContext } from '../context.js';
+import { resolveRunId } from '../run-id.js';
 import { followRun, printOutcome, sessionFromOptions } from '../showcase-session.js';
 import { EXIT, UsageError } from '../usage-error.js';
 
@@ -9,7 +10,7 @@ type Values = Record<string, string | boolean | undefined>;
  * `arshai runs fork <runId> --step N`: a new showcase run from step N of an old one (the
  * old run is untouched), with its progress shown as `demo` shows it.
  */
-export async function forkRun(runId: string, values: Values, context: CliContext): Promise<number> {
+export async function forkRun(given: string, values: Values, context: CliContext): Promise<number> {
   const step = Number(values.step);
   if (values.step === undefined || !Number.isInteger(step) || step < 0)
     throw new UsageError('runs fork needs --step <n>, a step of the run (see: arshai runs show)');
@@ -17,6 +18,7 @@ export async function forkRun(runId: string, values: Values, context: CliContext
     throw new UsageError('runs fork runs in this process: use the SQLite --store');
   const session = await sessionFromOptions(values, context, true);
   try {
+    const runId = await resolveRunId(session.runner.checkpointer, given, session.store);
     const last = await session.runner.checkpointer?.getLatest(runId);
     if (!last) throw new UsageError(`unknown run id "${runId}" in ${session.store}`);
     if (last.workflow !== SUPPORT_WORKFLOW)

@@ -2,6 +2,7 @@ import type { Checkpoint, Checkpointer } from '../../workflows/checkpointer.js';
 import { type CommandSpec, helpText, parseCommand } from '../args.js';
 import type { Command } from '../context.js';
 import { preview, table } from '../progress.js';
+import { resolveRunId } from '../run-id.js';
 import { openRunStore } from '../run-store.js';
 import { SESSION_OPTIONS } from '../showcase-session.js';
 import { EXIT, UsageError } from '../usage-error.js';
@@ -65,7 +66,8 @@ export const runs: Command = {
     const { checkpoints, storePath, close } = await openCheckpoints(values, cwd);
     try {
       if (sub === 'show') {
-        const shown = await showRun(checkpoints, runId as string, '', stdout);
+        const id = await resolveRunId(checkpoints, runId as string, storePath);
+        const shown = await showRun(checkpoints, id, '', stdout);
         if (!shown) throw new UsageError(`unknown run id "${runId}" in ${storePath}`);
         return EXIT.ok;
       }
