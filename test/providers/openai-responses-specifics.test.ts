@@ -461,6 +461,9 @@ describe('OpenAIResponsesClient: settings', () => {
     expect(() => new OpenAIResponsesClient({ ...base, chainResponses: true })).toThrow(
       /store: true/,
     );
+    expect(
+      () => new OpenAIResponsesClient({ ...base, builtinTools: [{} as { type: string }] }),
+    ).toThrow(/builtinTools\[0\]\.type/);
   });
 
   it('Azure OpenAI: api "responses" calls the resource’s /openai/responses with the deployment', async () => {

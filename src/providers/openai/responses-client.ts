@@ -3,6 +3,7 @@ import { InvalidInputError } from '../../errors/invalid-input-error.js';
 import { BaseLLMClient } from '../../llm/base-llm-client.js';
 import type { BuiltinTool } from '../../llm/builtin-tools.js';
 import { type LLMConfig, pickLLMConfig } from '../../llm/llm-config.js';
+import { checkBuiltinTools } from '../../llm/loop-input.js';
 import { checkBaseUrl } from '../shared/base-url.js';
 import { withSecret } from '../shared/env.js';
 import { rejectUnsupported } from '../shared/unsupported-options.js';
@@ -112,8 +113,8 @@ export function responsesAdapterOptions(
       'chainResponses',
       'needs store: true (the turns are kept at OpenAI)',
     );
-  if (config.builtinTools !== undefined && !Array.isArray(config.builtinTools))
-    throw new InvalidInputError('builtinTools', 'must be an array');
+  // The same check as a call's built-in tools (an array of tools with a type each).
+  checkBuiltinTools(config.builtinTools, { provider: base.provider, builtinTools: true });
   const reasons = config.reasoningEffort !== undefined || REASONING_MODEL.test(config.model);
   return {
     ...base,
