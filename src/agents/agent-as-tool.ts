@@ -18,7 +18,7 @@ export interface AgentAsToolOptions<A extends { query: string }> {
    */
   parameters?: ZodType<A>;
   /** Per-call time limit of the agent (its signal aborts). */
-  timeoutMs?: number;
+  timeoutMs?: number | undefined;
 }
 
 const QueryArgs = z.object({ query: z.string().describe('What to ask the agent') });

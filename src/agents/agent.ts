@@ -10,7 +10,7 @@ export interface AgentInput {
   message: string;
   metadata?: Record<string, unknown>;
   /** Cancels the agent's work, including its LLM calls and tools. */
-  signal?: AbortSignal;
+  signal?: AbortSignal | undefined;
 }
 
 /**

@@ -29,7 +29,7 @@ export interface ChatAgentOptions {
   /** @default 10 */
   maxTurns?: number;
   /** Time limit of one `process` call. */
-  timeoutMs?: number;
+  timeoutMs?: number | undefined;
   /** Checks of each message before (or alongside) the model call; see `LLMInput`. */
   inputGuardrails?: InputGuardrail[];
   /** Checks of each answer before it is returned (or remembered); see `LLMInput`. */

@@ -26,7 +26,7 @@ export interface WorkflowQueueOptions extends QueueSideOptions {
    * fails with a retryable `StoreError` instead of hanging.
    * @default 5000
    */
-  timeoutMs?: number;
+  timeoutMs?: number | undefined;
   /**
    * How long `result` waits with no worker serving the run's workflow before it rejects with
    * `NoWorkerError` (the run stays queued).
@@ -174,7 +174,7 @@ export class WorkflowQueue {
     runId: string,
     value?: unknown,
     options: {
-      signal?: AbortSignal;
+      signal?: AbortSignal | undefined;
       budget?: Budget;
       approvals?: Record<string, ApprovalDecision>;
     } = {},

@@ -52,7 +52,7 @@ export interface WorkflowWorkerOptions<M extends Record<string, object> = Record
    */
   maxStalls?: number;
   /** Time limit of each Redis call of the worker itself. @default 5000 */
-  timeoutMs?: number;
+  timeoutMs?: number | undefined;
   /** OpenTelemetry for the steps it runs (they join each run's trace). @default none */
   telemetry?: TelemetryOptions;
 }

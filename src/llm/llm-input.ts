@@ -56,9 +56,9 @@ export interface LLMInput<T = string> extends LoopHooks {
   /** HTTP headers added to this request. */
   extraHeaders?: Record<string, string>;
   /** Cancels the model call and running tools. */
-  signal?: AbortSignal;
+  signal?: AbortSignal | undefined;
   /** Time limit for the whole call, all turns included. */
-  timeoutMs?: number;
+  timeoutMs?: number | undefined;
   /**
    * Limits of this call (tokens, cost, tool calls, model calls), on top of any budget it runs
    * under (`withBudget`, a workflow run's): crossing one stops it before its next model or

@@ -30,7 +30,7 @@ export interface ToolOptions<A, R> {
   /** Runs the tool with validated arguments. Its return value is sent to the model. */
   execute: (args: A, context: ToolContext) => R | Promise<R>;
   /** Per-call time limit; past it the call's signal aborts and the model gets an error result. */
-  timeoutMs?: number;
+  timeoutMs?: number | undefined;
   /**
    * Checks of the arguments before the tool runs and of its result before the model reads it
    * (a result check may `replace` it: a redaction). A tripwire ends the whole call with

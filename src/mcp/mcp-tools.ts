@@ -24,9 +24,9 @@ export type McpToolsOptions = (McpStdioServer | McpHttpServer) & {
   /** Put before each tool name (`github_`), so two servers' tools never collide. */
   prefix?: string;
   /** Time limit of connecting, and of each tool call. @default 30000 */
-  timeoutMs?: number;
+  timeoutMs?: number | undefined;
   /** Cancels connecting. */
-  signal?: AbortSignal;
+  signal?: AbortSignal | undefined;
   /**
    * Which calls wait for a human's approval (see `tool()`'s `needsApproval`): all, or those a
    * rule picks by the server's tool name and the arguments.

@@ -72,7 +72,7 @@ export type MemoryUpdater<V = unknown> = (current: MemoryEntry<V> | undefined) =
 
 /** Per-call options. */
 export interface MemoryCallOptions {
-  signal?: AbortSignal;
+  signal?: AbortSignal | undefined;
 }
 
 /**

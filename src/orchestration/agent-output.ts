@@ -16,7 +16,7 @@ export function outputToMessage(output: unknown): string {
 
 /** A pattern used as an agent: the input's signal and metadata as the pattern's options. */
 export function agentOptions(input: AgentInput): {
-  signal?: AbortSignal;
+  signal?: AbortSignal | undefined;
   metadata?: Record<string, unknown>;
 } {
   return {

@@ -25,8 +25,8 @@ export interface ParallelOptions {
   /** Agents running at once. @default all */
   concurrency?: number;
   /** Per-agent time limit: the agent's signal aborts and its entry is a `TimeoutError` failure. */
-  timeoutMs?: number;
-  signal?: AbortSignal;
+  timeoutMs?: number | undefined;
+  signal?: AbortSignal | undefined;
   metadata?: Record<string, unknown>;
 }
 

@@ -27,7 +27,7 @@ export interface RobustOptions {
    * Time limit of each attempt: past it the agent's signal aborts (its LLM call stops).
    * @default 10000
    */
-  timeoutMs?: number;
+  timeoutMs?: number | undefined;
   /** @default true */
   jitter?: boolean;
   /**
@@ -35,7 +35,7 @@ export interface RobustOptions {
    * @default every error that does not say it is not retryable (a 401 or an invalid input is not retried)
    */
   shouldRetry?: (error: unknown, attempt: number) => boolean;
-  signal?: AbortSignal;
+  signal?: AbortSignal | undefined;
   metadata?: Record<string, unknown>;
 }
 

@@ -7,7 +7,7 @@ import { PipelineStageError } from './orchestration-errors.js';
 
 /** Per-call options of {@link SimplePipeline.execute}. */
 export interface PipelineOptions {
-  signal?: AbortSignal;
+  signal?: AbortSignal | undefined;
   /** Passed to every agent. */
   metadata?: Record<string, unknown>;
 }

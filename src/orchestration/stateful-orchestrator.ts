@@ -49,7 +49,7 @@ export interface StatefulOrchestratorOptions {
    * free for the next call (a hung agent cannot block it). Per call: `execute(..., { timeoutMs })`.
    * @default no limit
    */
-  timeoutMs?: number;
+  timeoutMs?: number | undefined;
   /** Clock, for tests. @default () => new Date() */
   now?: () => Date;
 }
@@ -57,9 +57,9 @@ export interface StatefulOrchestratorOptions {
 /** Per-call options of {@link StatefulOrchestrator.execute}. */
 export interface StatefulCallOptions {
   /** Cancels the call: waiting for the conversation's turn, the agent, the state write. */
-  signal?: AbortSignal;
+  signal?: AbortSignal | undefined;
   /** Overrides the orchestrator's `timeoutMs` for this call. */
-  timeoutMs?: number;
+  timeoutMs?: number | undefined;
 }
 
 const STATE_ID_PREFIX = 'orchestration-state.';

@@ -30,7 +30,7 @@ export interface PostgresConnectionOptions {
    * Time limit of each operation (a statement timeout on the server too), besides `signal`.
    * @default 30000
    */
-  timeoutMs?: number;
+  timeoutMs?: number | undefined;
 }
 
 /** What a constructor takes: options, a pool, or a connection string. */

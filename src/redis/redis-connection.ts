@@ -18,7 +18,7 @@ export interface RedisConnectionOptions {
    * does not end it first. Past it the call fails with a retryable `StoreError`.
    * @default 5000
    */
-  timeoutMs?: number;
+  timeoutMs?: number | undefined;
   /** Receives connection errors (never the URL or its password). @default silent */
   logger?: Logger;
 }

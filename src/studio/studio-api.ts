@@ -119,7 +119,7 @@ export class StudioApi {
     workflow?: string;
     offset?: number;
     limit?: number;
-    signal?: AbortSignal;
+    signal?: AbortSignal | undefined;
   }): Promise<StudioRunList> {
     const limit = Math.min(Math.max(1, query.limit ?? 50), 500);
     const offset = Math.max(0, query.offset ?? 0);

@@ -25,7 +25,7 @@ export interface BatchOptions {
   /** Stop starting new items (and abort running ones) after the first failure. @default false */
   failFast?: boolean;
   /** Aborting it stops the batch: running items are aborted, and `process` rejects. */
-  signal?: AbortSignal;
+  signal?: AbortSignal | undefined;
 }
 
 /**

@@ -166,7 +166,7 @@ export function prunable(
 
 /** Per-call options of a checkpointer: a store that can hang (a network) must honour `signal`. */
 export interface CheckpointerCallOptions {
-  signal?: AbortSignal;
+  signal?: AbortSignal | undefined;
 }
 
 /**

@@ -11,7 +11,7 @@ import type { WorkflowState } from './workflow-state.js';
 
 /** What `claimRun` and `cancelRun` take. */
 export interface RunControlOptions {
-  signal?: AbortSignal;
+  signal?: AbortSignal | undefined;
   /** Clock of the checkpoint written. @default () => new Date() */
   now?: () => Date;
 }

@@ -63,12 +63,12 @@ export interface ExecuteWorkflowInput<S extends object> {
   inputData?: unknown;
   /** @default a random UUID */
   runId?: string;
-  signal?: AbortSignal;
+  signal?: AbortSignal | undefined;
   /**
    * Time limit of this call: past it the run stops with a `TimeoutError` and stays resumable
    * from its last checkpoint.
    */
-  timeoutMs?: number;
+  timeoutMs?: number | undefined;
   /** Initial values of your own state fields. */
   state?: Partial<S>;
   /** @default 1 */
@@ -94,9 +94,9 @@ export interface ResumeOptions {
    * that need one): one per pending call id, as `chat({ approvals })` takes them.
    */
   approvals?: Record<string, ApprovalDecision>;
-  signal?: AbortSignal;
+  signal?: AbortSignal | undefined;
   /** Time limit of this call, as in `executeWorkflow`. */
-  timeoutMs?: number;
+  timeoutMs?: number | undefined;
   /** A new budget for the run (it replaces the one it had; what it spent still counts). */
   budget?: Budget;
 }
@@ -112,9 +112,9 @@ export interface ForkOptions<S extends object = object> {
   state?: Partial<S>;
   /** The new run's id. @default a random UUID */
   runId?: string;
-  signal?: AbortSignal;
+  signal?: AbortSignal | undefined;
   /** Time limit of this call, as in `executeWorkflow`. */
-  timeoutMs?: number;
+  timeoutMs?: number | undefined;
   /** The new run's budget. @default none */
   budget?: Budget;
 }
@@ -126,7 +126,7 @@ export interface RecoverOptions {
    * run that is still making progress in a live process is left alone.
    */
   olderThanMs: number;
-  signal?: AbortSignal;
+  signal?: AbortSignal | undefined;
   /** Runs continued at once. @default 4 */
   concurrency?: number;
 }
@@ -149,7 +149,7 @@ export interface RunStepOptions {
   resumes?: number;
   /** How many times the job was taken, this one included (a queue's count). @default 1 */
   taken?: number;
-  signal?: AbortSignal;
+  signal?: AbortSignal | undefined;
 }
 
 /**

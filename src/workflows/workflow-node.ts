@@ -75,7 +75,7 @@ export type WorkflowNode<S extends object> = NodeFunction<S> | NodeObject<S>;
 /** Per-node policies. */
 export interface NodeOptions {
   /** Time limit of one execution: the node's signal aborts, the node fails. */
-  timeoutMs?: number;
+  timeoutMs?: number | undefined;
   /** Retries of a failing execution (retryable typed errors by default). */
   retry?: RetryOptions;
   /** The node to go to when this one fails (the error is recorded in `state.errors`). */

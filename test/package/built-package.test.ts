@@ -55,6 +55,56 @@ console.log(JSON.stringify([result.llmResponse, result.toolCalls[0]?.output]));
   });
 });
 
+describe('strict user settings', () => {
+  it('the docs agent pattern (signal: input.signal) type-checks under exactOptionalPropertyTypes', () => {
+    const user = `import { type AgentInput, BaseAgent, InMemoryManager } from 'arshai';
+import { ScriptedLLMClient } from 'arshai/testing';
+
+class Greeter extends BaseAgent<string> {
+  async process(input: AgentInput): Promise<string> {
+    const { llmResponse } = await this.llmClient.chat({
+      systemPrompt: this.systemPrompt,
+      userMessage: input.message,
+      signal: input.signal,
+    });
+    return llmResponse;
+  }
+}
+const maybe: AbortSignal | undefined = undefined;
+const memory = new InMemoryManager();
+await memory.store({ conversationId: 'c', type: 'short-term', content: 'x' }, { signal: maybe });
+console.log(await new Greeter(new ScriptedLLMClient([{ text: 'Hello, Ada!' }]), 'Greet.').process({ message: 'hi', signal: maybe }));
+`;
+    const strict = join(dir, 'strict');
+    mkdirSync(strict, { recursive: true });
+    writeFileSync(join(strict, 'user.ts'), user);
+    writeFileSync(
+      join(strict, 'tsconfig.json'),
+      JSON.stringify({
+        compilerOptions: {
+          module: 'NodeNext',
+          moduleResolution: 'NodeNext',
+          target: 'ES2023',
+          strict: true,
+          exactOptionalPropertyTypes: true,
+          skipLibCheck: true,
+          outDir: 'out',
+          types: ['node'],
+          typeRoots: [join(dir, 'node_modules/@types')],
+        },
+        include: ['user.ts'],
+      }),
+    );
+    try {
+      execFileSync(join(root, 'node_modules/.bin/tsc'), ['-p', strict], { stdio: 'pipe' });
+    } catch (error) {
+      throw new Error(String((error as { stdout?: Buffer }).stdout));
+    }
+    const out = execFileSync(process.execPath, [join(strict, 'out/user.js')], { encoding: 'utf8' });
+    expect(out.trim()).toBe('Hello, Ada!');
+  });
+});
+
 describe('optional provider SDKs', () => {
   it('the root entry imports none of them; each provider subpath imports only its own', () => {
     const bare = (entry: string): Set<string> => {

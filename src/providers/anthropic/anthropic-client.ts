@@ -17,7 +17,7 @@ export interface AnthropicClientConfig extends LLMConfig, LLMClientOptions, EnvO
   baseURL?: string;
   defaultHeaders?: Record<string, string>;
   /** Per-request HTTP timeout in milliseconds. */
-  timeoutMs?: number;
+  timeoutMs?: number | undefined;
   /**
    * `max_tokens` when `maxTokens` is not set (the Messages API requires one).
    * @default 4096

@@ -21,7 +21,7 @@ export interface GeminiClientConfig extends LLMConfig, LLMClientOptions, EnvOpti
   /** Headers sent with every request. */
   defaultHeaders?: Record<string, string>;
   /** Per-request HTTP timeout in milliseconds. */
-  timeoutMs?: number;
+  timeoutMs?: number | undefined;
   /** Use a `GoogleGenAI` instance you configured yourself. */
   client?: GoogleGenAI;
 }

@@ -15,7 +15,7 @@ export interface ConnectionOptions extends LLMClientOptions, EnvOption {
   /** Headers sent with every request. */
   defaultHeaders?: Record<string, string>;
   /** Per-request HTTP timeout in milliseconds. @default 600000 (the SDK's) */
-  timeoutMs?: number;
+  timeoutMs?: number | undefined;
   /**
    * Strict function calling and strict structured output.
    * @default true for OpenAI and Azure, false for other base URLs
