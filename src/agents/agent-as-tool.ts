@@ -1,5 +1,5 @@
-import type { ZodType } from 'zod';
-import { z } from 'zod';
+import type { ZodType } from 'zod/v4';
+import { z } from 'zod/v4';
 import { type Tool, tool } from '../llm/tool.js';
 import { toolOutputText } from '../llm/tool-execution.js';
 import type { Agent } from './agent.js';

@@ -1,4 +1,4 @@
-import { type ZodType, z } from 'zod';
+import { type ZodType, z } from 'zod/v4';
 import { InvalidInputError } from '../errors/invalid-input-error.js';
 
 /** A JSON Schema object (draft-07 subset that model providers accept). */
@@ -28,7 +28,7 @@ export function checkSchema(value: unknown, field: string, jsonAllowed: boolean)
   if (zod3) {
     throw new InvalidInputError(
       field,
-      'is a zod 3 schema: arshai reads zod 4 schemas (zod >= 4, or "zod/v4" of zod 3.25)' +
+      'is a zod 3 schema: arshai reads zod 4 schemas (zod >= 4, or "zod/v4" of zod >= 3.25.45)' +
         (jsonAllowed ? ' or a JSON Schema object' : ''),
     );
   }

@@ -1,4 +1,4 @@
-import type { ZodType } from 'zod';
+import type { ZodType } from 'zod/v4';
 import type { Budget } from './budget.js';
 import type { BuiltinTool } from './builtin-tools.js';
 import type { InputGuardrail, OutputGuardrail } from './guardrails.js';

@@ -1,4 +1,4 @@
-import type { ZodType } from 'zod';
+import type { ZodType } from 'zod/v4';
 import {
   dropNullProperties,
   type JsonSchema,

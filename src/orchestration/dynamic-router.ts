@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { z } from 'zod/v4';
 import type { Agent, AgentInput } from '../agents/agent.js';
 import { callAgent } from '../agents/call-agent.js';
 import { InvalidInputError } from '../errors/invalid-input-error.js';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { z } from 'zod/v4';
 import { tool } from '../llm/tool.js';
 import type { SupportData } from './support-data.js';
 

@@ -1,4 +1,4 @@
-import type { ZodType } from 'zod';
+import type { ZodType } from 'zod/v4';
 import { InvalidInputError } from '../errors/invalid-input-error.js';
 import type { Checkpoint } from './checkpointer.js';
 import { type StateIssue, StateValidationError } from './workflow-errors.js';
