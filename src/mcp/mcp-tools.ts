@@ -3,6 +3,7 @@ import { InvalidInputError } from '../errors/invalid-input-error.js';
 import type { ToolGuardrails } from '../llm/guardrails.js';
 import type { JsonSchema } from '../llm/json-schema.js';
 import { type Tool, tool } from '../llm/tool.js';
+import { importOptional } from '../utils/optional-package.js';
 
 /** An MCP server started as a child process, spoken to over stdio. */
 export interface McpStdioServer {
@@ -180,26 +181,25 @@ function outputOf(
 type Sdk = Awaited<ReturnType<typeof loadSdk>>;
 
 async function loadSdk() {
-  try {
-    const [client, stdio, http, sse, types] = await Promise.all([
-      import('@modelcontextprotocol/sdk/client/index.js'),
-      import('@modelcontextprotocol/sdk/client/stdio.js'),
-      import('@modelcontextprotocol/sdk/client/streamableHttp.js'),
-      import('@modelcontextprotocol/sdk/client/sse.js'),
-      import('@modelcontextprotocol/sdk/types.js'),
-    ]);
-    return {
-      Client: client.Client,
-      StdioClientTransport: stdio.StdioClientTransport,
-      StreamableHTTPClientTransport: http.StreamableHTTPClientTransport,
-      SSEClientTransport: sse.SSEClientTransport,
-      ToolListChangedNotificationSchema: types.ToolListChangedNotificationSchema,
-    };
-  } catch (error) {
-    throw new ArshaiError('arshai/mcp needs the MCP SDK: npm install @modelcontextprotocol/sdk', {
-      cause: error,
-    });
-  }
+  const [client, stdio, http, sse, types] = await importOptional(
+    '@modelcontextprotocol/sdk',
+    'arshai/mcp',
+    () =>
+      Promise.all([
+        import('@modelcontextprotocol/sdk/client/index.js'),
+        import('@modelcontextprotocol/sdk/client/stdio.js'),
+        import('@modelcontextprotocol/sdk/client/streamableHttp.js'),
+        import('@modelcontextprotocol/sdk/client/sse.js'),
+        import('@modelcontextprotocol/sdk/types.js'),
+      ]),
+  );
+  return {
+    Client: client.Client,
+    StdioClientTransport: stdio.StdioClientTransport,
+    StreamableHTTPClientTransport: http.StreamableHTTPClientTransport,
+    SSEClientTransport: sse.SSEClientTransport,
+    ToolListChangedNotificationSchema: types.ToolListChangedNotificationSchema,
+  };
 }
 
 async function connect(

@@ -2,6 +2,7 @@ import { ArshaiError } from '../errors/arshai-error.js';
 import { InvalidInputError } from '../errors/invalid-input-error.js';
 import { StoreError } from '../errors/store-error.js';
 import { abortErrorFrom, raceAbort } from '../utils/abort.js';
+import { importOptional } from '../utils/optional-package.js';
 
 /** The part of a `pg` client arshai uses. */
 export interface PgClientLike {
@@ -145,14 +146,10 @@ export class PostgresConnection {
 
   async #open(): Promise<PgPoolLike> {
     if (this.#pool) return this.#pool;
-    let pg: { default?: { Pool: unknown }; Pool?: unknown };
-    try {
-      pg = (await import('pg')) as typeof pg;
-    } catch (error) {
-      throw new InvalidInputError('pg', 'arshai/postgres needs the pg package: npm install pg', {
-        cause: error,
-      });
-    }
+    const pg = (await importOptional('pg', 'arshai/postgres', () => import('pg'))) as {
+      default?: { Pool: unknown };
+      Pool?: unknown;
+    };
     const Pool = (pg.default?.Pool ?? pg.Pool) as new (config: object) => PgPoolLike;
     this.#pool ??= new Pool({
       connectionString: this.#own,

@@ -1,10 +1,11 @@
-import { Redis, type RedisOptions } from 'ioredis';
+import type { Redis, RedisOptions } from 'ioredis';
 import { ArshaiError } from '../errors/arshai-error.js';
 import { InvalidInputError } from '../errors/invalid-input-error.js';
 import { StoreError } from '../errors/store-error.js';
 import { abortErrorFrom, linkedController, raceAbort, throwIfAborted } from '../utils/abort.js';
 import { type Logger, silentLogger } from '../utils/logger.js';
 import { checkTimeoutMs } from '../utils/option-checks.js';
+import { importOptional } from '../utils/optional-package.js';
 import { bareError, redactSecrets } from '../utils/redact.js';
 
 /** Connection options shared by the Redis backends. */
@@ -87,7 +88,7 @@ export class RedisConnection {
     throwIfAborted(signal);
     const limit = linkedController(signal, this.#timeoutMs, `Redis ${operation}`);
     try {
-      const redis = this.#redis();
+      const redis = await this.#redis();
       await ready(redis, limit.signal);
       return await raceAbort(work(redis), limit.signal);
     } catch (error) {
@@ -115,7 +116,7 @@ export class RedisConnection {
     client.disconnect();
   }
 
-  #redis(): Redis {
+  async #redis(): Promise<Redis> {
     if (this.#client) return this.#client;
     if (this.#given) {
       this.#client = this.#given;
@@ -130,7 +131,9 @@ export class RedisConnection {
       connectTimeout: this.#timeoutMs,
       retryStrategy: (attempt) => Math.min(attempt * 100, 2000),
     };
-    this.#client = this.#watch(new Redis(this.#url, options));
+    const { Redis } = await loadIoredis();
+    // Another call may have opened it while the package loaded.
+    this.#client ??= this.#watch(new Redis(this.#url, options));
     return this.#client;
   }
 
@@ -209,4 +212,9 @@ function passwordOf(url: string): string[] {
 
 function nameOf(error: unknown): string {
   return error instanceof Error ? error.name : typeof error;
+}
+
+/** The `ioredis` package, loaded on first use (a typed error names it when missing). */
+export function loadIoredis(): Promise<{ Redis: typeof Redis }> {
+  return importOptional('ioredis', 'arshai/redis', () => import('ioredis'));
 }

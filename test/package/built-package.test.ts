@@ -140,15 +140,18 @@ describe('optional provider SDKs', () => {
       [...bare(entry)]
         .filter((s) => sdks.some((sdk) => s === sdk || s.startsWith(`${sdk}/`)))
         .sort();
-    expect(sdkOf('providers/openai/index.js')).toEqual(['openai']);
-    expect(sdkOf('providers/anthropic/index.js')).toEqual(['@anthropic-ai/sdk']);
-    expect(sdkOf('providers/gemini/index.js')).toEqual(['@google/genai']);
+    // Provider SDKs and ioredis are imported on a client's first call, never by a subpath.
+    expect(sdkOf('providers/openai/index.js')).toEqual([]);
+    expect(sdkOf('providers/anthropic/index.js')).toEqual([]);
+    expect(sdkOf('providers/gemini/index.js')).toEqual([]);
     expect(sdkOf('providers/ai-sdk/index.js')).toEqual([]); // types only at runtime
+    expect(sdkOf('redis/index.js')).toEqual([]);
+    expect(sdkOf('bullmq/index.js')).toEqual(['bullmq', 'ioredis']);
   });
 });
 
 describe('optional provider SDKs at run time', () => {
-  it('loading arshai loads no provider SDK; a provider subpath loads only its own', () => {
+  it('loading arshai or a provider subpath loads no SDK; a client loads only its own on first use', () => {
     // Records every module Node resolves while importing one entry (module.registerHooks).
     writeFileSync(
       join(dir, 'probe.mjs'),
@@ -176,11 +179,55 @@ console.log(JSON.stringify(urls));
       return sdks.filter((sdk) => urls.some((url) => url.includes(`/node_modules/${sdk}/`)));
     };
     expect(loadedSdks('arshai')).toEqual([]);
-    expect(loadedSdks('arshai/openai')).toEqual(['openai']);
-    expect(loadedSdks('arshai/anthropic')).toEqual(['@anthropic-ai/sdk']);
-    expect(loadedSdks('arshai/gemini')).toEqual(['@google/genai']);
-    expect(loadedSdks('arshai/ai-sdk')).toEqual([]);
-    expect(loadedSdks('arshai/redis')).toEqual(['ioredis']);
+    for (const entry of ['openai', 'anthropic', 'gemini', 'ai-sdk', 'redis']) {
+      expect(loadedSdks(`arshai/${entry}`)).toEqual([]);
+    }
     expect(loadedSdks('arshai/bullmq')).toEqual(['ioredis', 'bullmq']);
+    // A first call loads the client's own SDK and no other.
+    const firstCall = (entry: string, code: string): string[] => {
+      writeFileSync(
+        join(dir, 'first-call.mjs'),
+        `import { registerHooks } from 'node:module';
+const urls = [];
+registerHooks({ resolve(specifier, context, next) { const r = next(specifier, context); urls.push(r.url); return r; } });
+const m = await import('${entry}');
+await (${code}).catch(() => {});
+console.log(JSON.stringify(urls));
+process.exit(0); // an unreachable server's client may keep retrying
+`,
+      );
+      const urls = JSON.parse(
+        execFileSync(process.execPath, [join(dir, 'first-call.mjs')], {
+          cwd: dir,
+          encoding: 'utf8',
+        }),
+      ) as string[];
+      return sdks.filter((sdk) => urls.some((url) => url.includes(`/node_modules/${sdk}/`)));
+    };
+    const chat = "{ systemPrompt: 's', userMessage: 'hi', timeoutMs: 1 }";
+    expect(
+      firstCall(
+        'arshai/openai',
+        `new m.OpenAIClient({ model: 'm', apiKey: 'k', baseURL: 'http://127.0.0.1:1/v1' }).chat(${chat})`,
+      ),
+    ).toEqual(['openai']);
+    expect(
+      firstCall(
+        'arshai/anthropic',
+        `new m.AnthropicClient({ model: 'm', apiKey: 'k', baseURL: 'http://127.0.0.1:1' }).chat(${chat})`,
+      ),
+    ).toEqual(['@anthropic-ai/sdk']);
+    expect(
+      firstCall(
+        'arshai/gemini',
+        `new m.GeminiClient({ model: 'm', apiKey: 'k', baseURL: 'http://127.0.0.1:1' }).chat(${chat})`,
+      ),
+    ).toEqual(['@google/genai']);
+    expect(
+      firstCall(
+        'arshai/redis',
+        `new m.RedisCheckpointer({ url: 'redis://127.0.0.1:1', timeoutMs: 50 }).getLatest('r')`,
+      ),
+    ).toEqual(['ioredis']);
   });
 });

@@ -41,6 +41,7 @@ it('the root entry exports exactly these names', () => {
     'InvalidNodeUpdateError',
     'MaxEventsExceededError',
     'MaxTurnsExceededError',
+    'MissingPackageError',
     'NodeExecutionError',
     'ParallelOrchestrator',
     'PipelineStageError',

@@ -47,6 +47,8 @@ describe.each(backends)(
   (_name, create) => {
     it('a time limit records timed-out, an abort and a stream consumer that stops record cancelled; resume continues each', async () => {
       const checkpointer = create();
+      // Connected first (a Redis client loads ioredis on first use): the 30 ms below are the run's.
+      await checkpointer.listRuns({ limit: 1 });
       const release: { go?: () => void } = {};
       const runner = new WorkflowRunner(workflow(release), { checkpointer });
 

@@ -1,4 +1,4 @@
-import Anthropic from '@anthropic-ai/sdk';
+import type Anthropic from '@anthropic-ai/sdk';
 import type {
   Usage as AnthropicUsage,
   MessageCreateParamsBase,
@@ -16,6 +16,7 @@ import type {
   ModelStreamPart,
 } from '../../llm/model-adapter.js';
 import type { UsageDelta } from '../../llm/usage.js';
+import { LazySdk, type SdkSource } from '../shared/lazy-sdk.js';
 import { malformed } from '../shared/malformed-response.js';
 import { type ResponseIdentity, responseIdentity } from '../shared/response-identity.js';
 import { type StructuredOutputMode, systemPromptFor } from '../shared/schema-instructions.js';
@@ -23,6 +24,7 @@ import { toProviderError } from '../shared/sdk-error.js';
 import { notAnEventStream, streamFailure, truncatedStream } from '../shared/sse-guard.js';
 import { ToolCallAccumulator } from '../shared/tool-call-accumulator.js';
 import { toAnthropicMessages, toAnthropicTools } from './anthropic-messages.js';
+import { loadAnthropic } from './anthropic-sdk.js';
 import { type ThinkingBlock, withThinking } from './anthropic-thinking.js';
 
 /**
@@ -38,26 +40,28 @@ import { type ThinkingBlock, withThinking } from './anthropic-thinking.js';
 export class AnthropicAdapter implements ModelAdapter {
   readonly provider = 'anthropic';
   readonly model: string;
-  readonly #client: Anthropic;
+  readonly #client: LazySdk<Anthropic, typeof Anthropic>;
   readonly #maxTokens: number;
   readonly #structuredOutput: StructuredOutputMode;
 
+  /** `client`: an SDK instance, or a function that makes one (called once, on first use). */
   constructor(
-    client: Anthropic,
+    client: SdkSource<Anthropic>,
     model: string,
     defaultMaxTokens: number,
     structuredOutput: StructuredOutputMode = 'native',
   ) {
-    this.#client = client;
+    this.#client = new LazySdk(client, async () => (await loadAnthropic()).default);
     this.model = model;
     this.#maxTokens = defaultMaxTokens;
     this.#structuredOutput = structuredOutput;
   }
 
   async generate(request: ModelRequest): Promise<ModelResponse> {
+    const client = await this.#client.get();
     let message: Anthropic.Message;
     try {
-      message = await this.#client.messages.create(
+      message = await client.messages.create(
         { ...this.#params(request), stream: false },
         this.#options(request),
       );
@@ -97,9 +101,10 @@ export class AnthropicAdapter implements ModelAdapter {
   }
 
   async *stream(request: ModelRequest): AsyncGenerator<ModelStreamPart> {
+    const client = await this.#client.get();
     let stream: AsyncIterable<RawMessageStreamEvent>;
     try {
-      const { data, response } = await this.#client.messages
+      const { data, response } = await client.messages
         .create({ ...this.#params(request), stream: true }, this.#options(request))
         .withResponse();
       notAnEventStream(this.provider, response);
@@ -243,7 +248,8 @@ export class AnthropicAdapter implements ModelAdapter {
   }
 
   #error(error: unknown): unknown {
-    return toProviderError(error, this.provider, Anthropic);
+    const sdk = this.#client.errors;
+    return sdk ? toProviderError(error, this.provider, sdk) : error;
   }
 
   #options(request: ModelRequest): Anthropic.RequestOptions {

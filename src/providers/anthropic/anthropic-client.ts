@@ -1,13 +1,15 @@
-import Anthropic from '@anthropic-ai/sdk';
+import type Anthropic from '@anthropic-ai/sdk';
 import { InvalidInputError } from '../../errors/invalid-input-error.js';
 import { BaseLLMClient, type LLMClientOptions } from '../../llm/base-llm-client.js';
 import { type LLMConfig, pickLLMConfig } from '../../llm/llm-config.js';
 import { checkBaseUrl } from '../shared/base-url.js';
 import { apiKeyFrom, type EnvOption, withSecret } from '../shared/env.js';
+import type { SdkSource } from '../shared/lazy-sdk.js';
 import type { StructuredOutputMode } from '../shared/schema-instructions.js';
 import { sdkLogger } from '../shared/sdk-logger.js';
 import { rejectUnsupported } from '../shared/unsupported-options.js';
 import { AnthropicAdapter } from './anthropic-adapter.js';
+import { loadAnthropic } from './anthropic-sdk.js';
 
 /** Settings of {@link AnthropicClient}: the model config plus connection options. */
 export interface AnthropicClientConfig extends LLMConfig, LLMClientOptions, EnvOption {
@@ -56,30 +58,32 @@ export class AnthropicClient extends BaseLLMClient {
   constructor(config: AnthropicClientConfig) {
     rejectUnsupported(config, 'Anthropic', ['frequencyPenalty', 'presencePenalty']);
     checkBaseUrl(config.baseURL);
-    let client = config.client;
-    const apiKey = client ? config.apiKey : apiKeyFrom(config, 'ANTHROPIC_API_KEY');
-    if (!client) {
-      try {
-        client = new Anthropic({
-          // null: no key at all (the SDK would read the environment again by itself)
-          apiKey: apiKey ?? null,
-          ...(config.baseURL !== undefined ? { baseURL: config.baseURL } : {}),
-          ...(config.defaultHeaders ? { defaultHeaders: config.defaultHeaders } : {}),
-          ...(config.timeoutMs !== undefined ? { timeout: config.timeoutMs } : {}),
-          maxRetries: 0,
-          logger: sdkLogger(config.logger),
-          logLevel: 'warn',
-        });
-      } catch (error) {
-        throw new InvalidInputError(
-          'config',
-          (error as Error).message.split('\n')[0] ?? 'invalid',
-          {
-            cause: error,
-          },
-        );
-      }
-    }
+    const apiKey = config.client ? config.apiKey : apiKeyFrom(config, 'ANTHROPIC_API_KEY');
+    const client: SdkSource<Anthropic> =
+      config.client ??
+      (async () => {
+        const { default: Anthropic } = await loadAnthropic();
+        try {
+          return new Anthropic({
+            // null: no key at all (the SDK would read the environment again by itself)
+            apiKey: apiKey ?? null,
+            ...(config.baseURL !== undefined ? { baseURL: config.baseURL } : {}),
+            ...(config.defaultHeaders ? { defaultHeaders: config.defaultHeaders } : {}),
+            ...(config.timeoutMs !== undefined ? { timeout: config.timeoutMs } : {}),
+            maxRetries: 0,
+            logger: sdkLogger(config.logger),
+            logLevel: 'warn',
+          });
+        } catch (error) {
+          throw new InvalidInputError(
+            'config',
+            (error as Error).message.split('\n')[0] ?? 'invalid',
+            {
+              cause: error,
+            },
+          );
+        }
+      });
     super(
       new AnthropicAdapter(
         client,

@@ -1,9 +1,9 @@
-import {
+import type {
   ApiError,
-  type GenerateContentConfig,
-  type GenerateContentResponse,
-  type GenerateContentResponseUsageMetadata,
-  type GoogleGenAI,
+  GenerateContentConfig,
+  GenerateContentResponse,
+  GenerateContentResponseUsageMetadata,
+  GoogleGenAI,
 } from '@google/genai';
 import { ProviderError } from '../../errors/provider-error.js';
 import type { FinishDetails, FinishReason } from '../../llm/llm-result.js';
@@ -15,11 +15,16 @@ import type {
   ModelStreamPart,
 } from '../../llm/model-adapter.js';
 import type { UsageDelta } from '../../llm/usage.js';
+import { LazySdk, type SdkSource } from '../shared/lazy-sdk.js';
 import { malformed } from '../shared/malformed-response.js';
 import { type ResponseIdentity, responseIdentity } from '../shared/response-identity.js';
 import { connectionError, isNetworkError, redactSecrets } from '../shared/sdk-error.js';
 import { malformedStream, streamFailure, truncatedStream } from '../shared/sse-guard.js';
 import { LOCAL_ID_PREFIX, toGeminiContents, toGeminiTools } from './gemini-messages.js';
+
+import { loadGemini } from './gemini-sdk.js';
+
+type ApiErrorClass = typeof ApiError;
 
 /**
  * A `ModelAdapter` over the Gemini API (`generateContent` / `streamGenerateContent`).
@@ -34,20 +39,22 @@ import { LOCAL_ID_PREFIX, toGeminiContents, toGeminiTools } from './gemini-messa
 export class GeminiAdapter implements ModelAdapter {
   readonly provider = 'gemini';
   readonly model: string;
-  readonly #client: GoogleGenAI;
+  readonly #client: LazySdk<GoogleGenAI, ApiErrorClass>;
   #localIds = 0;
 
-  constructor(client: GoogleGenAI, model: string) {
-    this.#client = client;
+  /** `client`: an SDK instance, or a function that makes one (called once, on first use). */
+  constructor(client: SdkSource<GoogleGenAI>, model: string) {
+    this.#client = new LazySdk(client, async () => (await loadGemini()).ApiError);
     this.model = model;
   }
 
   async generate(request: ModelRequest): Promise<ModelResponse> {
+    const client = await this.#client.get();
     let response: GenerateContentResponse;
     try {
-      response = await this.#client.models.generateContent(this.#params(request));
+      response = await client.models.generateContent(this.#params(request));
     } catch (error) {
-      throw toGeminiError(error, request.signal);
+      throw toGeminiError(error, request.signal, this.#client.errors);
     }
     const usage = mapUsage(response?.usageMetadata);
     // No candidates is an answer only when the prompt was blocked (promptFeedback says why).
@@ -66,11 +73,12 @@ export class GeminiAdapter implements ModelAdapter {
   }
 
   async *stream(request: ModelRequest): AsyncGenerator<ModelStreamPart> {
+    const client = await this.#client.get();
     let stream: AsyncGenerator<GenerateContentResponse>;
     try {
-      stream = await this.#client.models.generateContentStream(this.#params(request));
+      stream = await client.models.generateContentStream(this.#params(request));
     } catch (error) {
-      throw toGeminiError(error, request.signal);
+      throw toGeminiError(error, request.signal, this.#client.errors);
     }
     let usage: GenerateContentResponseUsageMetadata | undefined;
     let finish: FinishReason | undefined;
@@ -99,7 +107,9 @@ export class GeminiAdapter implements ModelAdapter {
       }
     } catch (error) {
       if (ProviderError.isInstance(error)) throw error;
-      throw streamFailure(error, this.provider, (e) => streamError(e, request.signal, chunks));
+      throw streamFailure(error, this.provider, (e) =>
+        streamError(e, request.signal, chunks, this.#client.errors),
+      );
     }
     // A body that ended cleanly without one event was no event stream (a JSON or HTML body).
     if (chunks === 0) throw notAnEventStream(undefined);
@@ -175,11 +185,15 @@ const THINKING_BUDGET = { minimal: 0, low: 1024, medium: 8192, high: 24576 } as 
  * JSON text) in its message: `{ error: { code, message, status, details } }`; the wait a 429
  * asks for is the body's `google.rpc.RetryInfo.retryDelay` (e.g. `"37s"`). Aborts pass through.
  */
-function toGeminiError(error: unknown, signal: AbortSignal): unknown {
+function toGeminiError(
+  error: unknown,
+  signal: AbortSignal,
+  sdkError: ApiErrorClass | undefined,
+): unknown {
   if (signal.aborted || ProviderError.isInstance(error)) return error;
   // Aborted while the caller's signal is not: the SDK's own `timeout` fired.
   if ((error as Error)?.name === 'AbortError') return connectionError('gemini', error, true);
-  if (error instanceof ApiError) {
+  if (sdkError && error instanceof sdkError) {
     const body = parseErrorBody(error.message);
     const delay = body?.details?.find((d) => typeof d.retryDelay === 'string')?.retryDelay;
     const seconds = delay ? Number.parseFloat(delay) : Number.NaN;
@@ -202,14 +216,20 @@ function toGeminiError(error: unknown, signal: AbortSignal): unknown {
 }
 
 /** Failures the SDK raises while it reads a stream, as typed stream errors. */
-function streamError(error: unknown, signal: AbortSignal, chunks: number): unknown {
-  const text = error instanceof Error && !(error instanceof ApiError) ? error.message : '';
+function streamError(
+  error: unknown,
+  signal: AbortSignal,
+  chunks: number,
+  sdkError: ApiErrorClass | undefined,
+): unknown {
+  const text =
+    error instanceof Error && !(sdkError && error instanceof sdkError) ? error.message : '';
   if (text.startsWith('Incomplete JSON segment')) {
     // Not one event before the body ended: what came back was no event stream at all.
     return chunks === 0 ? notAnEventStream(error) : truncatedStream('gemini', error);
   }
   if (text.startsWith('exception parsing stream chunk')) return malformedStream('gemini', error);
-  return toGeminiError(error, signal);
+  return toGeminiError(error, signal, sdkError);
 }
 
 function notAnEventStream(cause: unknown): ProviderError {

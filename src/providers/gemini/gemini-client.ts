@@ -1,10 +1,12 @@
-import { GoogleGenAI } from '@google/genai';
+import type { GoogleGenAI } from '@google/genai';
 import { InvalidInputError } from '../../errors/invalid-input-error.js';
 import { BaseLLMClient, type LLMClientOptions } from '../../llm/base-llm-client.js';
 import { type LLMConfig, pickLLMConfig } from '../../llm/llm-config.js';
 import { checkBaseUrl } from '../shared/base-url.js';
 import { apiKeyFrom, type EnvOption, withSecret } from '../shared/env.js';
+import type { SdkSource } from '../shared/lazy-sdk.js';
 import { GeminiAdapter } from './gemini-adapter.js';
+import { loadGemini } from './gemini-sdk.js';
 
 /** Settings of {@link GeminiClient}: the model config plus connection options. */
 export interface GeminiClientConfig extends LLMConfig, LLMClientOptions, EnvOption {
@@ -42,27 +44,31 @@ export interface GeminiClientConfig extends LLMConfig, LLMClientOptions, EnvOpti
 export class GeminiClient extends BaseLLMClient {
   constructor(config: GeminiClientConfig) {
     checkBaseUrl(config.baseURL);
-    let client = config.client;
     // Resolved here so that a missing key is a typed error, not an SDK console warning.
-    const apiKey = client ? config.apiKey : apiKeyFrom(config, 'GOOGLE_API_KEY', 'GEMINI_API_KEY');
-    if (!client) {
-      if (!apiKey) {
-        throw new InvalidInputError(
-          'apiKey',
-          'pass apiKey or set the GOOGLE_API_KEY or GEMINI_API_KEY environment variable',
-        );
-      }
-      client = new GoogleGenAI({
-        apiKey,
-        httpOptions: {
-          ...(config.baseURL !== undefined ? { baseUrl: config.baseURL } : {}),
-          ...(config.apiVersion !== undefined ? { apiVersion: config.apiVersion } : {}),
-          ...(config.defaultHeaders ? { headers: config.defaultHeaders } : {}),
-          ...(config.timeoutMs !== undefined ? { timeout: config.timeoutMs } : {}),
-          retryOptions: { attempts: 1 },
-        },
-      });
+    const apiKey = config.client
+      ? config.apiKey
+      : apiKeyFrom(config, 'GOOGLE_API_KEY', 'GEMINI_API_KEY');
+    if (!config.client && !apiKey) {
+      throw new InvalidInputError(
+        'apiKey',
+        'pass apiKey or set the GOOGLE_API_KEY or GEMINI_API_KEY environment variable',
+      );
     }
+    const client: SdkSource<GoogleGenAI> =
+      config.client ??
+      (async () => {
+        const { GoogleGenAI } = await loadGemini();
+        return new GoogleGenAI({
+          apiKey,
+          httpOptions: {
+            ...(config.baseURL !== undefined ? { baseUrl: config.baseURL } : {}),
+            ...(config.apiVersion !== undefined ? { apiVersion: config.apiVersion } : {}),
+            ...(config.defaultHeaders ? { headers: config.defaultHeaders } : {}),
+            ...(config.timeoutMs !== undefined ? { timeout: config.timeoutMs } : {}),
+            retryOptions: { attempts: 1 },
+          },
+        });
+      });
     super(
       new GeminiAdapter(client, config.model),
       pickLLMConfig(config),

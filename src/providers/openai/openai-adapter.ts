@@ -1,4 +1,4 @@
-import OpenAI from 'openai';
+import type OpenAI from 'openai';
 import type {
   ChatCompletionChunk,
   ChatCompletionCreateParamsBase,
@@ -12,6 +12,7 @@ import type {
   ModelStreamPart,
 } from '../../llm/model-adapter.js';
 import type { UsageDelta } from '../../llm/usage.js';
+import { LazySdk, type SdkSource } from '../shared/lazy-sdk.js';
 import { malformed } from '../shared/malformed-response.js';
 import { type ResponseIdentity, responseIdentity } from '../shared/response-identity.js';
 import { type StructuredOutputMode, systemPromptFor } from '../shared/schema-instructions.js';
@@ -19,6 +20,7 @@ import { toProviderError } from '../shared/sdk-error.js';
 import { malformedStream, streamFailure, truncatedStream } from '../shared/sse-guard.js';
 import { ToolCallAccumulator } from '../shared/tool-call-accumulator.js';
 import { toOpenAIMessages, toOpenAITools } from './openai-messages.js';
+import { loadOpenAI } from './openai-sdk.js';
 
 /** How the adapter talks to a Chat Completions endpoint. */
 export interface OpenAIAdapterOptions {
@@ -54,11 +56,12 @@ type Params = ChatCompletionCreateParamsBase & Record<string, unknown>;
 export class OpenAIChatAdapter implements ModelAdapter {
   readonly provider: string;
   readonly model: string;
-  readonly #client: OpenAI;
+  readonly #client: LazySdk<OpenAI, typeof OpenAI>;
   readonly #options: OpenAIAdapterOptions;
 
-  constructor(client: OpenAI, options: OpenAIAdapterOptions) {
-    this.#client = client;
+  /** `client`: an SDK instance, or a function that makes one (called once, on first use). */
+  constructor(client: SdkSource<OpenAI>, options: OpenAIAdapterOptions) {
+    this.#client = new LazySdk(client, async () => (await loadOpenAI()).default);
     this.#options = options;
     this.provider = options.provider;
     this.model = options.model;
@@ -66,12 +69,10 @@ export class OpenAIChatAdapter implements ModelAdapter {
 
   async generate(request: ModelRequest): Promise<ModelResponse> {
     const params = { ...this.#params(request), stream: false as const };
+    const client = await this.#client.get();
     let completion: OpenAI.Chat.Completions.ChatCompletion;
     try {
-      completion = await this.#client.chat.completions.create(
-        params,
-        this.#requestOptions(request),
-      );
+      completion = await client.chat.completions.create(params, this.#requestOptions(request));
     } catch (error) {
       throw this.#error(error);
     }
@@ -102,9 +103,10 @@ export class OpenAIChatAdapter implements ModelAdapter {
       stream: true as const,
       stream_options: { include_usage: true },
     };
+    const client = await this.#client.get();
     let stream: AsyncIterable<ChatCompletionChunk>;
     try {
-      stream = await this.#client.chat.completions.create(params, this.#requestOptions(request));
+      stream = await client.chat.completions.create(params, this.#requestOptions(request));
     } catch (error) {
       throw this.#error(error);
     }
@@ -199,7 +201,8 @@ export class OpenAIChatAdapter implements ModelAdapter {
   }
 
   #error(error: unknown): unknown {
-    return toProviderError(error, this.provider, OpenAI);
+    const sdk = this.#client.errors;
+    return sdk ? toProviderError(error, this.provider, sdk) : error;
   }
 }
 

@@ -1,9 +1,10 @@
-import OpenAI, { AzureOpenAI } from 'openai';
+import type { AzureOpenAI, default as OpenAI } from 'openai';
 import { InvalidInputError } from '../../errors/invalid-input-error.js';
 import type { LLMClientOptions } from '../../llm/base-llm-client.js';
 import { apiKeyFrom, type EnvOption } from '../shared/env.js';
 import type { StructuredOutputMode } from '../shared/schema-instructions.js';
 import { sdkLogger } from '../shared/sdk-logger.js';
+import { loadOpenAI } from './openai-sdk.js';
 
 /** Connection settings shared by the OpenAI-family clients. */
 export interface ConnectionOptions extends LLMClientOptions, EnvOption {
@@ -47,9 +48,9 @@ export function requiredKey(config: ConnectionOptions, variable: string): string
 }
 
 /** Runs an SDK constructor; its complaints (e.g. no credentials) become `InvalidInputError`. */
-export function createSdk<T>(create: () => T): T {
+export async function createSdk<T>(create: () => T | Promise<T>): Promise<T> {
   try {
-    return create();
+    return await create();
   } catch (error) {
     const message = (error as Error).message.split('\n')[0] ?? 'invalid';
     const field = /credential|api ?key/i.test(message) ? 'apiKey' : 'config';
@@ -102,55 +103,64 @@ export function openAIConnection(
   };
 }
 
-/** The official SDK for OpenAI or a compatible server; its own retries off (arshai retries). */
+/**
+ * The official SDK for OpenAI or a compatible server, made (and loaded) on first use; its own
+ * retries off (arshai retries).
+ */
 export function openAISdk(
   config: ConnectionOptions,
   connection: OpenAIConnection,
   apiKey: string | undefined,
-): OpenAI {
-  return createSdk(
-    () =>
-      new OpenAI({
-        ...(apiKey !== undefined ? { apiKey } : {}),
-        // Absent settings are null, never looked up in the environment by the SDK.
-        baseURL: connection.baseURL ?? null,
-        organization: connection.organization ?? null,
-        project: connection.project ?? null,
-        ...(config.defaultHeaders ? { defaultHeaders: config.defaultHeaders } : {}),
-        ...(config.timeoutMs !== undefined ? { timeout: config.timeoutMs } : {}),
-        maxRetries: 0,
-        logger: sdkLogger(config.logger),
-        logLevel: 'warn',
-      }),
-  );
+): () => Promise<OpenAI> {
+  return async () => {
+    const { default: OpenAI } = await loadOpenAI();
+    return createSdk(
+      () =>
+        new OpenAI({
+          ...(apiKey !== undefined ? { apiKey } : {}),
+          // Absent settings are null, never looked up in the environment by the SDK.
+          baseURL: connection.baseURL ?? null,
+          organization: connection.organization ?? null,
+          project: connection.project ?? null,
+          ...(config.defaultHeaders ? { defaultHeaders: config.defaultHeaders } : {}),
+          ...(config.timeoutMs !== undefined ? { timeout: config.timeoutMs } : {}),
+          maxRetries: 0,
+          logger: sdkLogger(config.logger),
+          logLevel: 'warn',
+        }),
+    );
+  };
 }
 
-/** The official SDK's `AzureOpenAI` for one deployment; its own retries off. */
+/** The official SDK's `AzureOpenAI` for one deployment, made on first use; its own retries off. */
 export function azureSdk(
   config: ConnectionOptions & AzureConnection,
   deployment: string,
   apiKey: string | undefined,
-): AzureOpenAI {
-  return createSdk(
-    () =>
-      new AzureOpenAI({
-        endpoint: config.endpoint,
-        apiVersion: config.apiVersion,
-        deployment,
-        // Never OPENAI_BASE_URL, OPENAI_ORG_ID or OPENAI_PROJECT_ID from the environment: the
-        // endpoint is the resource's, and OpenAI's organization headers are not Azure's.
-        baseURL: null,
-        organization: null,
-        project: null,
-        ...(apiKey !== undefined ? { apiKey } : {}),
-        ...(config.azureADTokenProvider
-          ? { azureADTokenProvider: config.azureADTokenProvider }
-          : {}),
-        ...(config.defaultHeaders ? { defaultHeaders: config.defaultHeaders } : {}),
-        ...(config.timeoutMs !== undefined ? { timeout: config.timeoutMs } : {}),
-        maxRetries: 0,
-        logger: sdkLogger(config.logger),
-        logLevel: 'warn',
-      }),
-  );
+): () => Promise<AzureOpenAI> {
+  return async () => {
+    const { AzureOpenAI } = await loadOpenAI();
+    return createSdk(
+      () =>
+        new AzureOpenAI({
+          endpoint: config.endpoint,
+          apiVersion: config.apiVersion,
+          deployment,
+          // Never OPENAI_BASE_URL, OPENAI_ORG_ID or OPENAI_PROJECT_ID from the environment: the
+          // endpoint is the resource's, and OpenAI's organization headers are not Azure's.
+          baseURL: null,
+          organization: null,
+          project: null,
+          ...(apiKey !== undefined ? { apiKey } : {}),
+          ...(config.azureADTokenProvider
+            ? { azureADTokenProvider: config.azureADTokenProvider }
+            : {}),
+          ...(config.defaultHeaders ? { defaultHeaders: config.defaultHeaders } : {}),
+          ...(config.timeoutMs !== undefined ? { timeout: config.timeoutMs } : {}),
+          maxRetries: 0,
+          logger: sdkLogger(config.logger),
+          logLevel: 'warn',
+        }),
+    );
+  };
 }

@@ -1,4 +1,4 @@
-import OpenAI from 'openai';
+import type OpenAI from 'openai';
 import type {
   ResponseCreateParamsBase,
   ResponseIncludable,
@@ -13,12 +13,14 @@ import type {
   ModelResponse,
   ModelStreamPart,
 } from '../../llm/model-adapter.js';
+import { LazySdk, type SdkSource } from '../shared/lazy-sdk.js';
 import { malformed } from '../shared/malformed-response.js';
 import { responseIdentity } from '../shared/response-identity.js';
 import { type StructuredOutputMode, systemPromptFor } from '../shared/schema-instructions.js';
 import { toProviderError } from '../shared/sdk-error.js';
 import { notAnEventStream, streamFailure, truncatedStream } from '../shared/sse-guard.js';
 import { ToolCallAccumulator } from '../shared/tool-call-accumulator.js';
+import { loadOpenAI } from './openai-sdk.js';
 import { toResponsesInput, toResponsesTools } from './responses-input.js';
 import {
   builtinCall,
@@ -75,20 +77,22 @@ export class OpenAIResponsesAdapter implements ModelAdapter {
   readonly provider: string;
   readonly model: string;
   readonly builtinTools = true;
-  readonly #client: OpenAI;
+  readonly #client: LazySdk<OpenAI, typeof OpenAI>;
   readonly #options: OpenAIResponsesAdapterOptions;
 
-  constructor(client: OpenAI, options: OpenAIResponsesAdapterOptions) {
-    this.#client = client;
+  /** `client`: an SDK instance, or a function that makes one (called once, on first use). */
+  constructor(client: SdkSource<OpenAI>, options: OpenAIResponsesAdapterOptions) {
+    this.#client = new LazySdk(client, async () => (await loadOpenAI()).default);
     this.#options = options;
     this.provider = options.provider;
     this.model = options.model;
   }
 
   async generate(request: ModelRequest): Promise<ModelResponse> {
+    const client = await this.#client.get();
     let response: OpenAI.Responses.Response;
     try {
-      response = await this.#client.responses.create(
+      response = await client.responses.create(
         { ...this.#params(request), stream: false },
         this.#requestOptions(request),
       );
@@ -136,9 +140,10 @@ export class OpenAIResponsesAdapter implements ModelAdapter {
   }
 
   async *stream(request: ModelRequest): AsyncGenerator<ModelStreamPart> {
+    const client = await this.#client.get();
     let stream: AsyncIterable<ResponseStreamEvent>;
     try {
-      const { data, response } = await this.#client.responses
+      const { data, response } = await client.responses
         .create({ ...this.#params(request), stream: true }, this.#requestOptions(request))
         .withResponse();
       notAnEventStream(this.provider, response);
@@ -290,14 +295,16 @@ export class OpenAIResponsesAdapter implements ModelAdapter {
   }
 
   #error(error: unknown): unknown {
+    const sdk = this.#client.errors;
+    if (!sdk) return error;
     // An in-stream `event: error` the SDK raises as an APIError without a status.
     if (
-      error instanceof OpenAI.APIError &&
+      error instanceof sdk.APIError &&
       error.status === undefined &&
-      !(error instanceof OpenAI.APIConnectionError) &&
-      !(error instanceof OpenAI.APIUserAbortError)
+      !(error instanceof sdk.APIConnectionError) &&
+      !(error instanceof sdk.APIUserAbortError)
     )
       return responseFailure(this.provider, error.error ?? error, error);
-    return toProviderError(error, this.provider, OpenAI);
+    return toProviderError(error, this.provider, sdk);
   }
 }
