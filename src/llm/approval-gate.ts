@@ -1,4 +1,4 @@
-import { AsyncLocalStorage } from 'node:async_hooks';
+import { asyncContext } from '../utils/async-context.js';
 import type { LLMInput } from './llm-input.js';
 import type { LLMResult } from './llm-result.js';
 import type { Message } from './message.js';
@@ -28,7 +28,7 @@ export interface ApprovalGate {
   ask(result: LLMResult<unknown>, opening: readonly Message[]): ApprovalAnswer;
 }
 
-const gates = new AsyncLocalStorage<ApprovalGate>();
+const gates = asyncContext<ApprovalGate>();
 
 /** Runs `work` with its model calls waiting for approvals at `gate`. */
 export function underApprovalGate<T>(gate: ApprovalGate, work: () => T): T {

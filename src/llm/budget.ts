@@ -1,6 +1,6 @@
-import { AsyncLocalStorage } from 'node:async_hooks';
 import { ArshaiError } from '../errors/arshai-error.js';
 import { InvalidInputError } from '../errors/invalid-input-error.js';
+import { asyncContext, hasAsyncContext } from '../utils/async-context.js';
 import type { Pricing } from './pricing.js';
 import type { Usage } from './usage.js';
 
@@ -95,6 +95,22 @@ export function checkBudget(budget: unknown, field = 'budget'): Budget | undefin
 }
 
 /**
+ * `checkBudget` for a budget around many calls (`withBudget`, a run's budget): it reaches the
+ * calls through the runtime's async context, so a runtime without one (a browser) refuses it
+ * rather than let the calls run unmetered.
+ */
+export function checkScopedBudget(budget: unknown, field = 'budget'): Budget | undefined {
+  const checked = checkBudget(budget, field);
+  if (checked !== undefined && !hasAsyncContext()) {
+    throw new InvalidInputError(
+      field,
+      'a budget around many calls needs AsyncLocalStorage, which this runtime lacks (Node, Bun, Deno and workerd have it): give each call its own budget instead',
+    );
+  }
+  return checked;
+}
+
+/**
  * Spending against one budget, shared by everything that runs under it (the turns of a tool
  * loop, the nodes and parallel branches of a run). Checked before each model call and tool
  * call; charged after each model call. Work already in flight when the budget runs out is not
@@ -163,7 +179,7 @@ interface CallScope {
 }
 
 /** The scope of the current work: every model call checks and charges its meters. */
-const callScope = new AsyncLocalStorage<CallScope>();
+const callScope = asyncContext<CallScope>();
 
 /**
  * Runs `work` under a budget: every model call and tool call it makes — through any agent,
@@ -180,7 +196,7 @@ export async function withBudget<T>(
   budget: Budget,
   work: () => Promise<T>,
 ): Promise<{ result: T; spent: Spent }> {
-  const meter = new BudgetMeter(checkBudget(budget) ?? {});
+  const meter = new BudgetMeter(checkScopedBudget(budget) ?? {});
   const result = await underMeter(meter, work);
   return { result, spent: { ...meter.spent } };
 }

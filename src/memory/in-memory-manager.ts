@@ -1,6 +1,6 @@
-import { randomUUID } from 'node:crypto';
 import { InvalidInputError } from '../errors/invalid-input-error.js';
 import { throwIfAborted } from '../utils/abort.js';
+import { randomUUID } from '../utils/uuid.js';
 import { expiryFor, matchesQuery, resolvePatch } from './memory-query.js';
 import type {
   DeleteQuery,

@@ -1,7 +1,7 @@
-import { randomUUID } from 'node:crypto';
 import type { DatabaseSync, StatementSync } from 'node:sqlite';
 import { checkNotNewer, LazyDatabase, schemaVersion, transaction } from '../storage/sqlite.js';
 import { throwIfAborted } from '../utils/abort.js';
+import { randomUUID } from '../utils/uuid.js';
 import { expiryFor, matchesQuery, newestMatches, resolvePatch } from './memory-query.js';
 import type {
   DeleteQuery,

@@ -1,11 +1,11 @@
-import { AsyncLocalStorage } from 'node:async_hooks';
-import { randomUUID } from 'node:crypto';
 import type { Agent, AgentInput } from '../agents/agent.js';
 import { endSpan, inSpan, resolveTelemetry, startSpan } from '../telemetry/spans.js';
 import type { TelemetryOptions } from '../telemetry/telemetry-types.js';
 import { raceAbort, throwIfAborted } from '../utils/abort.js';
+import { asyncContext } from '../utils/async-context.js';
 import { checkCount } from '../utils/option-checks.js';
 import { Pause } from '../utils/pause.js';
+import { randomUUID } from '../utils/uuid.js';
 import { asError } from './agent-output.js';
 import { MaxEventsExceededError } from './orchestration-errors.js';
 
@@ -79,7 +79,7 @@ export class EventDrivenOrchestrator implements Agent<OrchestrationEvent[]> {
   readonly eventHistory: OrchestrationEvent[] = [];
   readonly #maxEvents: number;
   readonly #historyLimit: number;
-  readonly #current = new AsyncLocalStorage<{ event: OrchestrationEvent | undefined; run: Run }>();
+  readonly #current = asyncContext<{ event: OrchestrationEvent | undefined; run: Run }>();
   readonly #telemetry: TelemetryOptions | undefined;
 
   constructor(options: EventDrivenOptions = {}) {

@@ -1,5 +1,3 @@
-import { closeSync, existsSync, mkdirSync, openSync } from 'node:fs';
-import { dirname } from 'node:path';
 import type { DatabaseSync } from 'node:sqlite';
 import { ArshaiError } from '../errors/arshai-error.js';
 import { InvalidInputError } from '../errors/invalid-input-error.js';
@@ -70,8 +68,11 @@ export function checkSqliteNode(version: string = process.versions.node): void {
  * files keep their modes.
  */
 function createPrivately(path: string): void {
-  mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
-  if (!existsSync(path)) closeSync(openSync(path, 'a', 0o600));
+  // Node modules load on use: the root entry imports none (it also runs in browsers).
+  const fs = process.getBuiltinModule('node:fs') as typeof import('node:fs');
+  const { dirname } = process.getBuiltinModule('node:path') as typeof import('node:path');
+  fs.mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+  if (!fs.existsSync(path)) fs.closeSync(fs.openSync(path, 'a', 0o600));
 }
 
 /** Runs `fn` in a `BEGIN IMMEDIATE` transaction: committed when it returns, rolled back if it throws. */

@@ -1,4 +1,4 @@
-import { AsyncLocalStorage } from 'node:async_hooks';
+import { asyncContext } from '../utils/async-context.js';
 import { Pause } from '../utils/pause.js';
 import type {
   Attributes,
@@ -53,7 +53,7 @@ export function resolveTelemetry(
 }
 
 /** The span the current work runs under (so a model call inside a node is its child). */
-const current = new AsyncLocalStorage<SpanLike>();
+const current = asyncContext<SpanLike>();
 
 /** Runs `work` with `span` as the parent of the spans it starts. */
 export function inSpan<T>(span: SpanLike | undefined, work: () => T): T {

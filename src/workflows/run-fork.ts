@@ -1,7 +1,7 @@
-import { randomUUID } from 'node:crypto';
 import { InvalidInputError } from '../errors/invalid-input-error.js';
 import { type Budget, checkBudget } from '../llm/budget.js';
 import { checkCount } from '../utils/option-checks.js';
+import { randomUUID } from '../utils/uuid.js';
 import { putCheckpoint } from './checkpoint-io.js';
 import type { Checkpoint, Checkpointer } from './checkpointer.js';
 import type { StateSchema } from './state-schema.js';

@@ -1,12 +1,12 @@
-import { randomUUID } from 'node:crypto';
 import { AbortError, TimeoutError } from '../errors/abort-error.js';
 import { InvalidInputError } from '../errors/invalid-input-error.js';
-import { BudgetMeter, checkBudget } from '../llm/budget.js';
+import { BudgetMeter, checkScopedBudget } from '../llm/budget.js';
 import { endSpan, inSpan, resolveTelemetry } from '../telemetry/spans.js';
 import type { TelemetryOptions } from '../telemetry/telemetry-types.js';
 import { throwIfAborted } from '../utils/abort.js';
 import { assertId, assertRunId } from '../utils/ids.js';
 import { checkCount } from '../utils/option-checks.js';
+import { randomUUID } from '../utils/uuid.js';
 import { latestCheckpoint, putCheckpoint, retain } from './checkpoint-io.js';
 import type { Checkpoint, Checkpointer } from './checkpointer.js';
 import type { CompiledWorkflow } from './compiled-workflow.js';
@@ -269,7 +269,7 @@ export class WorkflowRunner<S extends object = object> {
       attemptBase: 0,
       stored: false,
       signal: input.signal,
-      meter: new BudgetMeter(checkBudget(input.budget) ?? {}),
+      meter: new BudgetMeter(checkScopedBudget(input.budget) ?? {}),
     };
     // The run's trace starts here; the steps, wherever they run, join it.
     const span = runSpan(this.#telemetry, this.workflow.name, position, false);
@@ -333,7 +333,7 @@ export class WorkflowRunner<S extends object = object> {
       attemptBase: 0,
       stored: false,
       signal,
-      meter: new BudgetMeter(checkBudget(input.budget) ?? {}),
+      meter: new BudgetMeter(checkScopedBudget(input.budget) ?? {}),
     };
     const span = runSpan(this.#telemetry, this.workflow.name, position, false);
     return traced(span, async () => {
@@ -392,7 +392,7 @@ export class WorkflowRunner<S extends object = object> {
   ): Promise<WorkflowResult<S>> {
     const checkpointer = this.checkpointer as Checkpointer;
     const stored = this.workflow.schema?.stored(last) ?? last;
-    checkBudget(options.budget);
+    checkScopedBudget(options.budget);
     const claimed = claimOf(stored, options, this.#now);
     if (!isCheckpoint(claimed)) return claimed as WorkflowResult<S>;
     if (delivered !== undefined) claimed.delivered = delivered;
