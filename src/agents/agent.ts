@@ -24,3 +24,13 @@ export interface AgentInput {
 export interface Agent<O = unknown> {
   process(input: AgentInput): Promise<O>;
 }
+
+/**
+ * The output type of an agent.
+ *
+ * @example
+ * ```ts
+ * type Score = AgentOutput<Agent<number>>; // number
+ * ```
+ */
+export type AgentOutput<A> = A extends Agent<infer O> ? O : unknown;

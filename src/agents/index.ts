@@ -1,4 +1,4 @@
-export type { Agent, AgentInput } from './agent.js';
+export type { Agent, AgentInput, AgentOutput } from './agent.js';
 export { type AgentAsToolOptions, agentAsTool } from './agent-as-tool.js';
 export { BaseAgent } from './base-agent.js';
 export { callAgent } from './call-agent.js';

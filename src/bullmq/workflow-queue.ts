@@ -9,7 +9,7 @@ import { checkCount, checkTimeoutMs } from '../utils/option-checks.js';
 import type { Checkpointer } from '../workflows/checkpointer.js';
 import type { CompiledWorkflow } from '../workflows/compiled-workflow.js';
 import { cancelRun, claimRun, positionOfRun, storedRun } from '../workflows/run-claim.js';
-import type { ExecuteWorkflowInput, RunPosition } from '../workflows/runner-options.js';
+import type { InitialState, RunPosition, RunStartOptions } from '../workflows/runner-options.js';
 import type { WorkflowResult } from '../workflows/workflow-events.js';
 import { WorkflowRunner } from '../workflows/workflow-runner.js';
 import { NoWorkerError } from './queue-errors.js';
@@ -47,7 +47,11 @@ export interface QueuedRun<S extends object = object> {
 }
 
 /** What `start` takes: `executeWorkflow`'s input, without the per-call time limit. */
-export type QueueStartInput<S extends object> = Omit<ExecuteWorkflowInput<S>, 'timeoutMs'>;
+export type QueueStartInput<S extends object, I extends object = S> = Omit<
+  RunStartOptions,
+  'timeoutMs'
+> &
+  InitialState<I>;
 
 /**
  * The producer side of distributed workflows: starts runs, waits for their results, answers
@@ -92,9 +96,9 @@ export class WorkflowQueue {
    * Stores the run's first checkpoint and enqueues its first step; resolves at once with the
    * run id (the run goes on in the workers).
    */
-  async start<S extends object>(
-    workflow: CompiledWorkflow<S>,
-    input: QueueStartInput<S>,
+  async start<S extends object, I extends object = S>(
+    workflow: CompiledWorkflow<S, I>,
+    input: QueueStartInput<S, I>,
   ): Promise<QueuedRun<S>> {
     this.#open();
     const runner = this.#runner(workflow);
@@ -242,9 +246,11 @@ export class WorkflowQueue {
     if (this.#closed) throw new AbortError('The WorkflowQueue is closed');
   }
 
-  #runner<S extends object>(workflow: CompiledWorkflow<S>): WorkflowRunner<S> {
+  #runner<S extends object, I extends object>(
+    workflow: CompiledWorkflow<S, I>,
+  ): WorkflowRunner<S, I> {
     const key = workflow as unknown as CompiledWorkflow<object>;
-    let runner = this.#runners.get(key) as WorkflowRunner<S> | undefined;
+    let runner = this.#runners.get(key) as WorkflowRunner<S, I> | undefined;
     if (!runner) {
       runner = new WorkflowRunner(workflow, {
         checkpointer: this.checkpointer,

@@ -7,11 +7,7 @@ import { UsageError } from './usage-error.js';
 
 /** The queue side of `demo --redis` and `resume --redis`: start or resume, then wait. */
 export interface QueuedRuns {
-  start(input: {
-    userId: string;
-    inputData: unknown;
-    state: Partial<SupportState>;
-  }): Promise<string>;
+  start(input: { userId: string; inputData: unknown; state: SupportState }): Promise<string>;
   resume(runId: string, value?: string): Promise<void>;
   result(runId: string): Promise<WorkflowResult<SupportState>>;
   close(): Promise<void>;

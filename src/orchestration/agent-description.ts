@@ -7,7 +7,7 @@ import type { Agent } from '../agents/agent.js';
 export function describeAgent(
   name: string,
   agent: Agent<unknown>,
-  descriptions: Record<string, string> | undefined,
+  descriptions: Partial<Record<string, string>> | undefined,
 ): string {
   const given = descriptions && Object.hasOwn(descriptions, name) ? descriptions[name] : undefined;
   if (given !== undefined) return given;

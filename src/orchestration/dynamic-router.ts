@@ -7,10 +7,10 @@ import { StructuredOutputError } from '../llm/structured-output-error.js';
 import { raceAbort, throwIfAborted } from '../utils/abort.js';
 import { describeAgent } from './agent-description.js';
 
-/** Why the router picked the agent it did. */
-export interface RouteDecision {
+/** Why the router picked the agent it did; `agent` is one of the router's agent names. */
+export interface RouteDecision<N extends string = string> {
   /** The agent that handled the message. */
-  agent: string;
+  agent: N;
   /** `llm`: the model chose it; `fallback`: the default agent, because the model's choice named no agent. */
   source: 'llm' | 'fallback';
   /** What the model answered, when it answered. */
@@ -20,15 +20,15 @@ export interface RouteDecision {
 }
 
 /** Options of {@link DynamicRouter}. */
-export interface DynamicRouterOptions {
+export interface DynamicRouterOptions<N extends string = string> {
   /** The agent used when the model's choice names no agent. @default the first agent */
-  defaultAgent?: string;
+  defaultAgent?: N;
   /** What each agent handles, shown to the model. @default the agent's system prompt (first 100 characters) */
-  descriptions?: Record<string, string>;
+  descriptions?: Partial<Record<N, string>>;
   /** @default 'You are a routing expert. Choose the most appropriate agent.' */
   systemPrompt?: string;
   /** Called with every routing decision. */
-  onDecision?: (decision: RouteDecision) => void;
+  onDecision?: (decision: RouteDecision<N>) => void;
 }
 
 /** Lowercase, without quotes, spaces and punctuation: `"Technical."` → `technical`. */
@@ -49,19 +49,19 @@ export function normalizeChoice(value: unknown): unknown {
  * const answer = await router.execute('How do I install this software?');
  * ```
  */
-export class DynamicRouter<O = unknown> implements Agent<O> {
+export class DynamicRouter<O = unknown, N extends string = string> implements Agent<O> {
   readonly llmClient: LLMClient;
-  readonly agents: Record<string, Agent<O>>;
-  readonly #options: DynamicRouterOptions;
-  readonly #byKey: Map<string, string>;
+  readonly agents: Record<N, Agent<O>>;
+  readonly #options: DynamicRouterOptions<N>;
+  readonly #byKey: Map<string, N>;
   readonly #schema;
 
   constructor(
     llmClient: LLMClient,
-    agents: Record<string, Agent<O>>,
-    options: DynamicRouterOptions = {},
+    agents: Record<N, Agent<O>>,
+    options: DynamicRouterOptions<NoInfer<N>> = {},
   ) {
-    const names = Object.keys(agents);
+    const names = Object.keys(agents) as N[];
     if (names.length === 0) throw new InvalidInputError('agents', 'at least one agent is required');
     if (options.defaultAgent !== undefined && !names.includes(options.defaultAgent)) {
       throw new InvalidInputError('defaultAgent', `must be one of ${names.join(', ')}`);
@@ -69,7 +69,7 @@ export class DynamicRouter<O = unknown> implements Agent<O> {
     this.llmClient = llmClient;
     this.agents = agents;
     this.#options = options;
-    this.#byKey = new Map(names.map((n) => [normalizeChoice(n) as string, n]));
+    this.#byKey = new Map(names.map((n): [string, N] => [normalizeChoice(n) as string, n]));
     const keys = [...this.#byKey.keys()] as [string, ...string[]];
     this.#schema = z.object({
       agent: z.preprocess(normalizeChoice, z.enum(keys)).describe('The name of the agent to use'),
@@ -90,7 +90,7 @@ export class DynamicRouter<O = unknown> implements Agent<O> {
     userMessage: string,
     context?: string,
     options: { signal?: AbortSignal } = {},
-  ): Promise<{ output: O; decision: RouteDecision }> {
+  ): Promise<{ output: O; decision: RouteDecision<N> }> {
     const decision = await this.route(userMessage, context, options);
     const agent = this.agents[decision.agent] as Agent<O>;
     const output = await callAgent(
@@ -120,8 +120,8 @@ export class DynamicRouter<O = unknown> implements Agent<O> {
     userMessage: string,
     context?: string,
     options: { signal?: AbortSignal } = {},
-  ): Promise<RouteDecision> {
-    let decision: RouteDecision;
+  ): Promise<RouteDecision<N>> {
+    let decision: RouteDecision<N>;
     try {
       const { llmResponse } = await raceAbort(
         this.llmClient.chat({
@@ -135,7 +135,7 @@ export class DynamicRouter<O = unknown> implements Agent<O> {
         options.signal,
       );
       decision = {
-        agent: this.#byKey.get(llmResponse.agent) as string,
+        agent: this.#byKey.get(llmResponse.agent) as N,
         source: 'llm',
         rawChoice: llmResponse.agent,
       };
@@ -153,13 +153,15 @@ export class DynamicRouter<O = unknown> implements Agent<O> {
     return decision;
   }
 
-  #default(): string {
-    return this.#options.defaultAgent ?? (Object.keys(this.agents)[0] as string);
+  #default(): N {
+    return this.#options.defaultAgent ?? (Object.keys(this.agents)[0] as N);
   }
 
   #prompt(userMessage: string, context: string | undefined): string {
-    const lines = Object.entries(this.agents).map(
-      ([name, agent]) => `- ${name}: ${describeAgent(name, agent, this.#options.descriptions)}`,
+    const agents: Record<string, Agent<O>> = this.agents;
+    const descriptions: Partial<Record<string, string>> | undefined = this.#options.descriptions;
+    const lines = Object.entries(agents).map(
+      ([name, agent]) => `- ${name}: ${describeAgent(name, agent, descriptions)}`,
     );
     return [
       'Available agents:',

@@ -21,13 +21,14 @@ export {
   AgentFailure,
   type ParallelOptions,
   ParallelOrchestrator,
+  type ParallelResult,
 } from './parallel-orchestrator.js';
 export {
   type RobustOptions,
   RobustOrchestrator,
   type RobustResult,
 } from './robust-orchestrator.js';
-export { type PipelineOptions, SimplePipeline } from './simple-pipeline.js';
+export { type PipelineOptions, type PipelineOutput, SimplePipeline } from './simple-pipeline.js';
 export {
   type HistoryEntry,
   type OrchestrationState,

@@ -1,4 +1,4 @@
-import type { Agent, AgentInput } from '../agents/agent.js';
+import type { Agent, AgentInput, AgentOutput } from '../agents/agent.js';
 import { inAgentSpan } from '../agents/agent-span.js';
 import { linkedController, raceAbort, throwIfAborted } from '../utils/abort.js';
 import { createLimiter } from '../utils/limiter.js';
@@ -31,6 +31,19 @@ export interface ParallelOptions {
 }
 
 /**
+ * A parallel run's result: each agent's output under its name, typed as that agent's
+ * output, or an {@link AgentFailure} when that agent failed.
+ *
+ * @example
+ * ```ts
+ * const results: ParallelResult<{ score: Agent<number> }> = { score: 0.9 };
+ * ```
+ */
+export type ParallelResult<A extends Record<string, Agent<unknown>>> = {
+  -readonly [K in keyof A]: AgentOutput<A[K]> | AgentFailure;
+};
+
+/**
  * Pattern 2, parallel processing: every agent gets the same input concurrently; the result
  * maps each name to its output, or to an `AgentFailure` `{ error }` (nothing is lost).
  *
@@ -38,24 +51,25 @@ export interface ParallelOptions {
  * ```ts
  * const results = await new ParallelOrchestrator({ sentiment, summary, keywords }).execute(text);
  * if (AgentFailure.is(results.summary)) console.error(results.summary.error);
+ * else results.summary; // typed as the summary agent's output
  * ```
  */
-export class ParallelOrchestrator implements Agent<Record<string, unknown>> {
-  readonly agents: Record<string, Agent<unknown>>;
+export class ParallelOrchestrator<
+  A extends Record<string, Agent<unknown>> = Record<string, Agent<unknown>>,
+> implements Agent<ParallelResult<A>>
+{
+  readonly agents: A;
 
-  constructor(agents: Record<string, Agent<unknown>>) {
+  constructor(agents: A) {
     this.agents = agents;
   }
 
   /** As an agent: every agent's output (or `AgentFailure`) by name. */
-  process(input: AgentInput): Promise<Record<string, unknown>> {
+  process(input: AgentInput): Promise<ParallelResult<A>> {
     return this.execute(input.message, agentOptions(input));
   }
 
-  async execute(
-    inputMessage: string,
-    options: ParallelOptions = {},
-  ): Promise<Record<string, unknown>> {
+  async execute(inputMessage: string, options: ParallelOptions = {}): Promise<ParallelResult<A>> {
     checkTimeoutMs(options.timeoutMs, 'timeoutMs');
     const limit = createLimiter(options.concurrency);
     throwIfAborted(options.signal);
@@ -87,6 +101,6 @@ export class ParallelOrchestrator implements Agent<Record<string, unknown>> {
       ),
     );
     throwIfAborted(options.signal);
-    return Object.fromEntries(entries);
+    return Object.fromEntries(entries) as ParallelResult<A>;
   }
 }

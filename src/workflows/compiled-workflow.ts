@@ -55,7 +55,13 @@ interface Definition<S extends object> {
  * A validated, immutable workflow graph. Run it with a `WorkflowRunner`; draw it with
  * `toMermaid()`.
  */
-export class CompiledWorkflow<S extends object = object> {
+export class CompiledWorkflow<S extends object = object, I extends object = S> {
+  /**
+   * The type of the state a run starts with (`executeWorkflow({ state })`); types only, never
+   * set. Held by a method, so workflows of different input types stay assignable where only
+   * the state type matters.
+   */
+  declare readonly '~types'?: { input(state: I): void };
   readonly name: string;
   readonly entry: string;
   readonly nodes: ReadonlyMap<string, GraphNode<S>>;

@@ -42,7 +42,7 @@ export {
   WorkflowRunError,
   WorkflowValidationError,
 } from './workflow-errors.js';
-export type { WorkflowEvent, WorkflowResult } from './workflow-events.js';
+export type { WorkflowEvent, WorkflowResult, WorkflowResultBase } from './workflow-events.js';
 export {
   type CompileOptions,
   type PathMap,

@@ -59,7 +59,7 @@ export interface Execution<S extends object> {
  * only an abort of the run rejects.
  */
 export async function executeNode<S extends object>(
-  workflow: CompiledWorkflow<S>,
+  workflow: CompiledWorkflow<S, object>,
   name: string,
   state: Readonly<WorkflowState<S>>,
   x: Execution<S>,

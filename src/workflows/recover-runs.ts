@@ -10,8 +10,8 @@ import type { WorkflowRunner } from './workflow-runner.js';
  * `WorkflowRunner.recover`: resumes (claiming each, so two recovering processes never both run
  * one) the runs of the runner's workflow left `running` longer than `olderThanMs` ago.
  */
-export async function recoverRuns<S extends object>(
-  runner: WorkflowRunner<S>,
+export async function recoverRuns<S extends object, I extends object>(
+  runner: WorkflowRunner<S, I>,
   options: RecoverOptions,
   now: () => Date,
 ): Promise<RecoverReport<S>> {

@@ -2,13 +2,13 @@ import { InvalidInputError } from '../errors/invalid-input-error.js';
 import { linkedController } from '../utils/abort.js';
 import { assertId } from '../utils/ids.js';
 import { checkCount, checkTimeoutMs } from '../utils/option-checks.js';
-import type { ExecuteWorkflowInput } from './runner-options.js';
+import type { RunStartOptions } from './runner-options.js';
 
 /** A UTF-16 surrogate without its pair. */
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
 /** Checks what `executeWorkflow` takes, before anything runs or is stored. */
-export function checkInput<S extends object>(input: ExecuteWorkflowInput<S>): void {
+export function checkInput(input: RunStartOptions & { state?: unknown }): void {
   if (typeof input?.userId !== 'string' || input.userId === '') {
     throw new InvalidInputError('userId', 'a user id string is required');
   }

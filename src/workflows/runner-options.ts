@@ -56,8 +56,34 @@ export interface WorkflowRunnerOptions {
   retention?: Retention;
 }
 
-/** What `executeWorkflow` takes. */
-export interface ExecuteWorkflowInput<S extends object> {
+/**
+ * What `executeWorkflow` takes: the run's options, and `state`, the initial values of your
+ * own state fields, typed by the workflow's input state `I` — required when `I` has required
+ * fields (without a state schema, the fields of `S` that are not optional; with one, those
+ * without a default).
+ *
+ * @example
+ * ```ts
+ * const input: ExecuteWorkflowInput<{ sources: string[] }> = { userId: 'u1', state: { sources: [] } };
+ * ```
+ */
+export type ExecuteWorkflowInput<S extends object, I extends object = S> = RunStartOptions &
+  InitialState<I>;
+
+/** `state` of {@link ExecuteWorkflowInput}: optional only when every field of `I` is. */
+// biome-ignore lint/complexity/noBannedTypes: "every field of I is optional" is `{} extends I`
+export type InitialState<I extends object> = {} extends I
+  ? {
+      /** Initial values of your own state fields. */
+      state?: I;
+    }
+  : {
+      /** Initial values of your own state fields. */
+      state: I;
+    };
+
+/** What `executeWorkflow` takes besides the initial state. */
+export interface RunStartOptions {
   userId: string;
   /** The run's input: every node receives it (and it is kept as `state.input`). */
   inputData?: unknown;
@@ -69,8 +95,6 @@ export interface ExecuteWorkflowInput<S extends object> {
    * from its last checkpoint.
    */
   timeoutMs?: number | undefined;
-  /** Initial values of your own state fields. */
-  state?: Partial<S>;
   /** @default 1 */
   interactionCount?: number;
   /**

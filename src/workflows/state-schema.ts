@@ -4,8 +4,8 @@ import type { Checkpoint } from './checkpointer.js';
 import { type StateIssue, StateValidationError } from './workflow-errors.js';
 import { ENGINE_FIELDS } from './workflow-state.js';
 
-/** A zod object schema of the user's own state fields. */
-export type StateSchemaType<S> = ZodType<S> & { shape: Record<string, unknown> };
+/** A zod object schema of the user's own state fields (`S` as parsed, `I` as given). */
+export type StateSchemaType<S, I = S> = ZodType<S, I> & { shape: Record<string, unknown> };
 
 /** How stored state of an older schema becomes state of the current one. */
 export type MigrateState<S> = (

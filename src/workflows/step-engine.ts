@@ -92,7 +92,7 @@ export function positionOf<S extends object>(
  */
 export class StepEngine<S extends object> {
   constructor(
-    readonly workflow: CompiledWorkflow<S>,
+    readonly workflow: CompiledWorkflow<S, object>,
     readonly checkpointer: Checkpointer | undefined,
     readonly reducers: Readonly<Record<string, Reducer>>,
     readonly maxSteps: number,

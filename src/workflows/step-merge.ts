@@ -32,7 +32,7 @@ export interface MergedStep<S extends object> {
  * change nothing and run again next.
  */
 export function mergeStep<S extends object>(
-  workflow: CompiledWorkflow<S>,
+  workflow: CompiledWorkflow<S, object>,
   reducers: Readonly<Record<string, Reducer>>,
   runId: string,
   before: WorkflowState<S>,
@@ -58,7 +58,7 @@ function asked<S extends object>(outcome: NodeOutcome<S>): boolean {
 }
 
 function merge<S extends object>(
-  workflow: CompiledWorkflow<S>,
+  workflow: CompiledWorkflow<S, object>,
   reducers: Readonly<Record<string, Reducer>>,
   runId: string,
   before: WorkflowState<S>,

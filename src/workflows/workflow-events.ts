@@ -5,18 +5,39 @@ import type { LLMStreamEvent } from '../llm/stream-event.js';
 import type { WorkflowRunError } from './workflow-errors.js';
 import type { StateUpdate, WorkflowState } from './workflow-state.js';
 
-/** How a run ended (so far). */
-export interface WorkflowResult<S extends object = object> {
+/** What every {@link WorkflowResult} carries, whatever its status. */
+export interface WorkflowResultBase<S extends object = object> {
   runId: string;
-  status: 'completed' | 'interrupted' | 'failed';
   state: WorkflowState<S>;
-  /** While interrupted: the node that asked and what it asked. */
-  interrupt?: { node: string; payload: unknown };
-  /** When failed: a typed error (`NodeExecutionError`, `StepLimitExceededError`, `StateConflictError`) carrying the last state. */
-  error?: WorkflowRunError;
   /** What the run spent (model calls, tool calls, tokens, cost), when it spent anything. */
   spent?: Spent;
 }
+
+/**
+ * How a run ended (so far), discriminated on `status`: an `interrupted` run has its
+ * `interrupt`, a `failed` one its `error`.
+ *
+ * @example
+ * ```ts
+ * const result = await runner.executeWorkflow({ userId: 'u1', inputData: 'Hello' });
+ * if (result.status === 'interrupted') console.log(result.interrupt.payload);
+ * else if (result.status === 'failed') console.error(result.error.message);
+ * ```
+ */
+export type WorkflowResult<S extends object = object> =
+  | (WorkflowResultBase<S> & { status: 'completed'; interrupt?: undefined; error?: undefined })
+  | (WorkflowResultBase<S> & {
+      status: 'interrupted';
+      /** The node that asked and what it asked. */
+      interrupt: { node: string; payload: unknown };
+      error?: undefined;
+    })
+  | (WorkflowResultBase<S> & {
+      status: 'failed';
+      interrupt?: undefined;
+      /** A typed error (`NodeExecutionError`, `StepLimitExceededError`, `StateConflictError`) carrying the last state. */
+      error: WorkflowRunError;
+    });
 
 /**
  * One event of a streamed run:

@@ -14,10 +14,22 @@ import {
   type SubworkflowOptions,
   type WorkflowNode,
 } from './workflow-node.js';
-import { END, type Reducer, type Reducers, type WorkflowState } from './workflow-state.js';
+import {
+  END,
+  type End,
+  type Reducer,
+  type Reducers,
+  type WorkflowState,
+} from './workflow-state.js';
 
 /** Where a conditional route may go: possible targets, or route keys mapped to targets. */
-export type PathMap = string[] | Record<string, string>;
+export type PathMap<N extends string = string> = N[] | Record<string, N>;
+
+/**
+ * The node names a builder accepts: those added so far (`N`), or any string while the builder
+ * knows none (a graph built call by call, not chained).
+ */
+export type NodeName<N extends string> = [N] extends [never] ? string : N;
 
 /** What a route function returns: a node name, `END`, or several names (parallel fan-out). */
 export type RouteResult = string | string[];
@@ -34,14 +46,15 @@ export interface CompileOptions<S extends object> {
 }
 
 /** Options of `new WorkflowGraph(...)`. */
-export interface WorkflowGraphOptions<S extends object> {
+export interface WorkflowGraphOptions<S extends object, I extends object = S> {
   /**
    * A zod object schema of your own state fields: the run's input state and every step's
    * merged state are checked against it; a node writing a field it does not have or a value
    * of the wrong type fails the run with `StateValidationError` (naming node and field), and
-   * nothing of that step is checkpointed. The state type `S` is inferred from it.
+   * nothing of that step is checkpointed. The state type `S` is inferred from it, and the
+   * run's input state type from its input (fields with a default may be left out).
    */
-  state?: StateSchemaType<S>;
+  state?: StateSchemaType<S, I>;
   /**
    * Mends the stored state of a run checkpointed under an older schema when it is resumed:
    * gets the stored fields, returns the fields of the current schema. Without it such a
@@ -54,7 +67,8 @@ const NAME = /^[A-Za-z0-9_-]{1,64}$/;
 
 /**
  * Builds a workflow graph; `compile()` validates it and returns an immutable runnable.
- * Cycles are allowed (bounded at run time by `maxSteps`).
+ * Cycles are allowed (bounded at run time by `maxSteps`). Chained, the builder knows the
+ * names of the nodes added so far: an edge to a node never added does not compile.
  *
  * @example
  * ```ts
@@ -67,7 +81,11 @@ const NAME = /^[A-Za-z0-9_-]{1,64}$/;
  * const workflow = graph.compile();
  * ```
  */
-export class WorkflowGraph<S extends object = object> {
+export class WorkflowGraph<
+  S extends object = object,
+  I extends object = S,
+  N extends string = never,
+> {
   readonly #nodes = new Map<string, GraphNode<S>>();
   readonly #edges = new Map<string, string[]>();
   readonly #conditional = new Map<string, ConditionalEdge<S>>();
@@ -81,14 +99,18 @@ export class WorkflowGraph<S extends object = object> {
    * const graph = new WorkflowGraph({ state: z.object({ count: z.number() }) });
    * ```
    */
-  constructor(options: WorkflowGraphOptions<S> = {}) {
+  constructor(options: WorkflowGraphOptions<S, I> = {}) {
     this.#schema = options.state
       ? new StateSchema(options.state, options.migrate as MigrateState<object> | undefined)
       : undefined;
   }
 
   /** Adds a node: a function or an object with `run(state, input, ctx)`. */
-  addNode(name: string, node: WorkflowNode<S>, options?: NodeOptions): this;
+  addNode<K extends string>(
+    name: K,
+    node: WorkflowNode<S>,
+    options?: NodeOptions,
+  ): WorkflowGraph<S, I, N | K>;
   /**
    * Adds a compiled workflow as a node (a subworkflow): its steps are checkpointed under this
    * run (run id `<runId>/<node>.<step>`), and an interrupt inside it, at any depth, pauses
@@ -102,16 +124,16 @@ export class WorkflowGraph<S extends object = object> {
    * });
    * ```
    */
-  addNode<C extends object>(
-    name: string,
-    node: CompiledWorkflow<C>,
+  addNode<K extends string, C extends object, CI extends object>(
+    name: K,
+    node: CompiledWorkflow<C, CI>,
     options?: SubworkflowOptions<S, C>,
-  ): this;
-  addNode<C extends object>(
-    name: string,
-    node: WorkflowNode<S> | CompiledWorkflow<C>,
+  ): WorkflowGraph<S, I, N | K>;
+  addNode<K extends string, C extends object>(
+    name: K,
+    node: WorkflowNode<S> | CompiledWorkflow<C, object>,
     options: NodeOptions | SubworkflowOptions<S, C> = {},
-  ): this {
+  ): WorkflowGraph<S, I, N | K> {
     if (!NAME.test(name) || name === END) {
       throw new InvalidInputError(
         'name',
@@ -134,7 +156,7 @@ export class WorkflowGraph<S extends object = object> {
         name,
         Object.freeze({ name, run: noRun, options: checked(name, rest), child }),
       );
-      return this;
+      return this as WorkflowGraph<S, I, N | K>;
     }
     if (typeof node !== 'function' && typeof node?.run !== 'function') {
       throw new InvalidInputError(
@@ -146,7 +168,7 @@ export class WorkflowGraph<S extends object = object> {
       name,
       Object.freeze({ name, run: nodeFunction(node), options: checked(name, options) }),
     );
-    return this;
+    return this as WorkflowGraph<S, I, N | K>;
   }
 
   /**
@@ -154,13 +176,13 @@ export class WorkflowGraph<S extends object = object> {
    * `addEdge(['a', 'b'], 'merge')` runs `merge` once, after every listed source has finished
    * (in one step or in different steps), with all their writes merged.
    */
-  addEdge(from: string | readonly string[], to: string): this {
+  addEdge(from: NodeName<N> | readonly NodeName<N>[], to: NodeName<N> | End): this {
     if (typeof from !== 'string') {
       if (!Array.isArray(from) || from.length === 0 || from.some((f) => typeof f !== 'string'))
         throw new InvalidInputError('from', 'must be a node name or a non-empty list of them');
       if (new Set(from).size !== from.length)
         throw new InvalidInputError('from', 'lists a source twice');
-      if (from.length === 1) return this.addEdge(from[0] as string, to);
+      if (from.length === 1) return this.addEdge(from[0] as NodeName<N>, to);
       this.#joins.push(Object.freeze({ sources: Object.freeze([...from]), target: to }));
       return this;
     }
@@ -175,9 +197,9 @@ export class WorkflowGraph<S extends object = object> {
    * With `pathMap` as a record, `route` returns its keys (used as edge labels).
    */
   addConditionalEdges(
-    from: string,
+    from: NodeName<N>,
     route: (state: Readonly<WorkflowState<S>>) => RouteResult,
-    pathMap?: PathMap,
+    pathMap?: PathMap<NodeName<N> | End>,
   ): this {
     if (this.#conditional.has(from)) {
       throw new InvalidInputError('from', `"${from}" already has conditional edges`);
@@ -192,19 +214,19 @@ export class WorkflowGraph<S extends object = object> {
   }
 
   /** The node the run starts at. */
-  setEntryPoint(name: string): this {
+  setEntryPoint(name: NodeName<N>): this {
     this.#entry = name;
     return this;
   }
 
   /** Validates the graph and returns an immutable, runnable workflow. */
-  compile(options: CompileOptions<S> = {}): CompiledWorkflow<S> {
+  compile(options: CompileOptions<S> = {}): CompiledWorkflow<S, I> {
     const problems = this.#validate();
     for (const [key, reducer] of Object.entries(options.reducers ?? {})) {
       if (typeof reducer !== 'function') problems.push(`reducer of "${key}" is not a function`);
     }
     if (problems.length) throw new WorkflowValidationError(problems);
-    return new CompiledWorkflow<S>({
+    return new CompiledWorkflow<S, I>({
       name: options.name ?? 'workflow',
       entry: this.#entry as string,
       nodes: new Map(this.#nodes),

@@ -55,8 +55,8 @@ export type {
  * const { status, state } = await runner.executeWorkflow({ userId: 'u1', inputData: 'Hello' });
  * ```
  */
-export class WorkflowRunner<S extends object = object> {
-  readonly workflow: CompiledWorkflow<S>;
+export class WorkflowRunner<S extends object = object, I extends object = S> {
+  readonly workflow: CompiledWorkflow<S, I>;
   readonly checkpointer: Checkpointer | undefined;
   readonly #now: () => Date;
   readonly #engine: StepEngine<S>;
@@ -67,7 +67,7 @@ export class WorkflowRunner<S extends object = object> {
   /** The child runners of subworkflow nodes, by child workflow. */
   readonly #children = new Map<CompiledWorkflow<object>, ChildRuns>();
 
-  constructor(workflow: CompiledWorkflow<S>, options: WorkflowRunnerOptions = {}) {
+  constructor(workflow: CompiledWorkflow<S, I>, options: WorkflowRunnerOptions = {}) {
     const maxSteps = options.maxSteps ?? 100;
     if (!Number.isInteger(maxSteps) || maxSteps < 1) {
       throw new InvalidInputError('maxSteps', 'must be a positive integer');
@@ -92,12 +92,12 @@ export class WorkflowRunner<S extends object = object> {
   }
 
   /** Runs the workflow from its entry point. */
-  async executeWorkflow(input: ExecuteWorkflowInput<S>): Promise<WorkflowResult<S>> {
+  async executeWorkflow(input: ExecuteWorkflowInput<S, I>): Promise<WorkflowResult<S>> {
     return this.#start(input, this.#hooks);
   }
 
   /** Runs the workflow, yielding step events; the last is `done` with the result. */
-  streamWorkflow(input: ExecuteWorkflowInput<S>): AsyncGenerator<WorkflowEvent<S>> {
+  streamWorkflow(input: ExecuteWorkflowInput<S, I>): AsyncGenerator<WorkflowEvent<S>> {
     return workflowStream(
       (emit, signal) => this.#start({ ...input, signal }, withNodeHooks(emit, this.#options)),
       input?.signal,
@@ -118,7 +118,7 @@ export class WorkflowRunner<S extends object = object> {
    * ```
    */
   stream(
-    input: ExecuteWorkflowInput<S>,
+    input: ExecuteWorkflowInput<S, I>,
     options: { mode?: StreamMode | readonly StreamMode[] } = {},
   ): AsyncGenerator<WorkflowEvent<S>> {
     const modes = checkModes(options?.mode);
@@ -254,7 +254,7 @@ export class WorkflowRunner<S extends object = object> {
    * const { runId } = await runner.createRun({ userId: 'u1', inputData: 'Hello' });
    * ```
    */
-  async createRun(input: Omit<ExecuteWorkflowInput<S>, 'timeoutMs'>): Promise<RunPosition<S>> {
+  async createRun(input: Omit<ExecuteWorkflowInput<S, I>, 'timeoutMs'>): Promise<RunPosition<S>> {
     if (!this.checkpointer)
       throw new InvalidInputError('checkpointer', 'createRun needs a checkpointer');
     checkInput(input);
@@ -301,7 +301,7 @@ export class WorkflowRunner<S extends object = object> {
     );
   }
 
-  async #start(input: ExecuteWorkflowInput<S>, emit: Emit<S>): Promise<WorkflowResult<S>> {
+  async #start(input: ExecuteWorkflowInput<S, I>, emit: Emit<S>): Promise<WorkflowResult<S>> {
     checkInput(input);
     const limit = timeLimit(input.signal, input.timeoutMs);
     try {
@@ -318,7 +318,7 @@ export class WorkflowRunner<S extends object = object> {
   /** Starts run `runId` (checked by the caller) and runs it. */
   async #begin(
     runId: string,
-    input: Omit<ExecuteWorkflowInput<S>, 'signal' | 'timeoutMs' | 'runId'>,
+    input: Omit<ExecuteWorkflowInput<S, I>, 'signal' | 'timeoutMs' | 'runId'>,
     emit: Emit<S>,
     signal: AbortSignal | undefined,
   ): Promise<WorkflowResult<S>> {

@@ -9,6 +9,7 @@ import {
   ArshaiError,
   BudgetExceededError,
   ChatAgent,
+  type CompiledWorkflow,
   END,
   type Logger,
   type NodeContext,
@@ -34,7 +35,7 @@ afterAll(async () => {
 
 /** Each test its own queue family and key prefix: nothing is shared between tests. */
 let family = 0;
-function setUp(workflows: Record<string, ReturnType<typeof pipeline>>, workers = 1) {
+function setUp(workflows: Record<string, CompiledWorkflow<object>>, workers = 1) {
   const name = `t${process.pid}-${++family}`;
   const checkpointer = new RedisCheckpointer({ url, keyPrefix: `${name}:cp:` });
   const queue = new WorkflowQueue({ connection: url, checkpointer, name, noWorkerMs: 1500 });

@@ -21,8 +21,11 @@ describe('WorkflowGraph.compile', () => {
       .addNode('b', () => ({}))
       .addNode('orphan', () => ({}))
       .addEdge('a', 'b')
+      // @ts-expect-error no node "nowhere": the chained builder knows its nodes
       .addEdge('b', 'nowhere')
+      // @ts-expect-error no node "ghost"
       .addEdge('ghost', 'a')
+      // @ts-expect-error no node "missing"
       .addConditionalEdges('a', () => END, ['b', 'missing'])
       .addEdge('orphan', END);
     const error = (() => {

@@ -73,6 +73,8 @@ describe.each(backends)('re-runs and recovery (%s)', (_name, create) => {
     const seen: Seen[] = [];
     const gate: { open?: boolean } = {};
     const checkpointer = create();
+    // Connected first: the 100 ms limit is for the run, not for loading and connecting a client.
+    await checkpointer.listRuns({ limit: 1 });
     const runner = new WorkflowRunner(fanOut(seen, gate), { checkpointer });
     const stopped = await runner
       .executeWorkflow({ userId: 'u', timeoutMs: 100 })

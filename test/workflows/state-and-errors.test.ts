@@ -111,7 +111,7 @@ describe('merging parallel branches', () => {
 describe('a compiled workflow does not change', () => {
   it('ignores later changes to node options and path maps given to the builder', async () => {
     const options: NodeOptions = { onError: 'recover' };
-    const paths: Record<string, string> = { go: 'work', other: 'elsewhere' };
+    const paths: Record<string, 'work' | 'elsewhere'> = { go: 'work', other: 'elsewhere' };
     const graph = new WorkflowGraph()
       .addNode('route', () => ({}))
       .addNode(
