@@ -1,6 +1,6 @@
-import { Redis, type RedisOptions } from 'ioredis';
 import { InvalidInputError } from '../errors/invalid-input-error.js';
 import type { Logger } from '../utils/logger.js';
+import { Redis, type RedisOptions } from './bullmq-sdk.js';
 
 /** Where Redis is: a URL (`redis://host:6379/0`, `rediss://` for TLS) or ioredis options. */
 export type QueueConnection = string | RedisOptions;

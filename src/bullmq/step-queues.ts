@@ -1,9 +1,9 @@
-import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { RedisConnection } from '../redis/redis-connection.js';
 import { throwIfAborted } from '../utils/abort.js';
 import type { Logger } from '../utils/logger.js';
 import type { RunPosition } from '../workflows/runner-options.js';
+import { Queue } from './bullmq-sdk.js';
 import {
   type QueueConnection,
   redisClient,

@@ -1,4 +1,3 @@
-import { type Job, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { AbortError } from '../errors/abort-error.js';
 import { InvalidInputError } from '../errors/invalid-input-error.js';
@@ -12,6 +11,7 @@ import { positionOfRun, storedRun } from '../workflows/run-claim.js';
 import type { RunPosition } from '../workflows/runner-options.js';
 import { RunConflictError, RunNotFoundError } from '../workflows/workflow-errors.js';
 import { WorkflowRunner } from '../workflows/workflow-runner.js';
+import { type Job, Worker } from './bullmq-sdk.js';
 import { RunEvents } from './run-events.js';
 import {
   type QueueSideOptions,
@@ -83,7 +83,7 @@ export class WorkflowWorker<M extends Record<string, object> = Record<string, ob
   readonly #steps: StepQueues;
   readonly #client: Redis;
   readonly #events: RunEvents;
-  readonly #workers: Worker[] = [];
+  readonly #workers: Worker<StepJobData, string>[] = [];
   /** In-flight steps by run: their controllers, aborted by a cancel or a forced close. */
   readonly #inFlight = new Map<string, Set<AbortController>>();
   #closing: Promise<void> | undefined;

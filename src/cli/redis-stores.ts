@@ -1,3 +1,4 @@
+import { MissingPackageError } from '../errors/missing-package-error.js';
 import type { MemoryManager } from '../memory/memory-types.js';
 import type { Checkpointer } from '../workflows/checkpointer.js';
 import { urlLabel } from './url-label.js';
@@ -27,7 +28,7 @@ export async function loadPeer<T>(
     return await load();
   } catch (error) {
     const code = (error as { code?: string })?.code;
-    if (code === 'ERR_MODULE_NOT_FOUND')
+    if (code === 'ERR_MODULE_NOT_FOUND' || MissingPackageError.isInstance(error))
       throw new UsageError(`${flag} needs ${packages}: npm install ${packages}`);
     throw error;
   }

@@ -79,4 +79,24 @@ describe('a project without the optional packages', () => {
       mcp: missing('@modelcontextprotocol/sdk', 'mcp'),
     });
   });
+
+  it('importing arshai/bullmq says which package is missing: ioredis first, then bullmq', () => {
+    const probe = `import { MissingPackageError } from 'arshai';
+try {
+  await import('arshai/bullmq');
+  console.log('no error');
+} catch (error) {
+  console.log(MissingPackageError.isInstance(error) ? error.message : String(error));
+}`;
+    writeFileSync(join(dir, 'queue.mjs'), probe);
+    const run = () =>
+      execFileSync(process.execPath, [join(dir, 'queue.mjs')], { encoding: 'utf8', cwd: dir });
+    expect(run()).toBe('arshai/bullmq needs the ioredis package: npm install ioredis\n');
+    symlinkSync(join(root, 'node_modules/ioredis'), join(dir, 'node_modules/ioredis'), 'dir');
+    try {
+      expect(run()).toBe('arshai/bullmq needs the bullmq package: npm install bullmq\n');
+    } finally {
+      rmSync(join(dir, 'node_modules/ioredis'));
+    }
+  });
 });
