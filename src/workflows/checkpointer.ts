@@ -41,7 +41,14 @@ export interface Checkpoint {
   /** Answers given so far to a node's interrupts, in order; kept until the node finishes. */
   answers?: { node: string; values: unknown[] };
   /** Set when failed, cancelled or timed out. */
-  error?: { name: string; message: string; node?: string };
+  error?: {
+    name: string;
+    message: string;
+    node?: string;
+    retryable?: boolean;
+    /** The error a node failed with (`NodeExecutionError`'s cause). */
+    cause?: { name: string; message: string };
+  };
   /**
    * How many times this step was resumed (claimed again after a crash, a stop or an
    * interrupt); absent when 0. A node's `ctx.attempt` counts from it, and a queue names the

@@ -112,21 +112,4 @@ export class CompiledWorkflow<S extends object = object, I extends object = S> {
     }
     return ready;
   }
-
-  /** The nodes to run after `node`, for the state it produced. */
-  next(node: string, state: Readonly<WorkflowState<S>>): string[] {
-    const targets = [...(this.edges.get(node) ?? [])];
-    const conditional = this.conditional.get(node);
-    if (conditional) {
-      const chosen = conditional.route(state);
-      for (const key of Array.isArray(chosen) ? chosen : [chosen]) {
-        const pathMap = conditional.pathMap;
-        const target = pathMap && !Array.isArray(pathMap) ? pathMap[key] : key;
-        if (target === undefined)
-          throw new Error(`route of "${node}" returned "${key}", which its path map does not have`);
-        targets.push(target);
-      }
-    }
-    return targets;
-  }
 }

@@ -1,5 +1,7 @@
 import { InvalidInputError } from '../errors/invalid-input-error.js';
 import { withFallback } from '../resilience/basic-policies.js';
+import { linkedController } from '../utils/abort.js';
+import { checkTimeoutMs } from '../utils/option-checks.js';
 import type { WorkflowRunnable } from './batch-processor.js';
 import type { WorkflowResult } from './workflow-events.js';
 import type { ExecuteWorkflowInput } from './workflow-runner.js';
@@ -28,19 +30,35 @@ export class FallbackWorkflow<S extends object = object> implements WorkflowRunn
     this.workflows = Object.freeze([primary, ...fallbacks]);
   }
 
+  /**
+   * Runs the workflows in order until one does not fail. `timeoutMs` limits the whole call:
+   * past it, the workflow running then stops with a `TimeoutError` (resumable, as any run)
+   * and no further fallback starts.
+   */
   async executeWorkflow(input: ExecuteWorkflowInput<S>): Promise<FallbackResult<S>> {
-    // The toolkit's one fallback: a `failed` result counts as a failure of its workflow.
-    const { value, index } = await withFallback(
-      this.workflows.map((workflow, i) => async () => {
-        const result = await workflow.executeWorkflow(
-          input.runId && i > 0 ? { ...input, runId: `${input.runId}-fallback-${i}` } : input,
-        );
-        if (result.status === 'failed') throw result.error;
-        return result;
-      }),
-      input.signal,
-      'workflows',
-    );
-    return { ...value, workflowIndex: index };
+    checkTimeoutMs(input?.timeoutMs, 'timeoutMs');
+    const limit =
+      input.timeoutMs === undefined
+        ? undefined
+        : linkedController(input.signal, input.timeoutMs, 'The fallback workflow call');
+    const signal = limit?.signal ?? input.signal;
+    const shared = limit ? { ...input, signal, timeoutMs: undefined } : input;
+    try {
+      // The toolkit's one fallback: a `failed` result counts as a failure of its workflow.
+      const { value, index } = await withFallback(
+        this.workflows.map((workflow, i) => async () => {
+          const result = await workflow.executeWorkflow(
+            input.runId && i > 0 ? { ...shared, runId: `${input.runId}-fallback-${i}` } : shared,
+          );
+          if (result.status === 'failed') throw result.error;
+          return result;
+        }),
+        signal,
+        'workflows',
+      );
+      return { ...value, workflowIndex: index };
+    } finally {
+      limit?.dispose();
+    }
   }
 }

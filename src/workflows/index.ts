@@ -28,17 +28,20 @@ export { toMermaid } from './mermaid.js';
 export { cancelRun, claimRun, type RunControlOptions } from './run-claim.js';
 export { SqliteCheckpointer, type SqliteCheckpointerOptions } from './sqlite-checkpointer.js';
 export type { MigrateState, StateSchemaType } from './state-schema.js';
+export { RouteError } from './step-routes.js';
 export type { StreamMode } from './stream-modes.js';
 export {
   CheckpointError,
   InvalidNodeUpdateError,
   NodeExecutionError,
+  ReducerError,
   RunConflictError,
   RunNotFoundError,
   StateConflictError,
   type StateIssue,
   StateValidationError,
   StepLimitExceededError,
+  StoredRunError,
   WorkflowRunError,
   WorkflowValidationError,
 } from './workflow-errors.js';

@@ -22,7 +22,7 @@ export function toMermaid<S extends object>(graph: CompiledWorkflow<S> | Workflo
     throw new InvalidInputError('workflow', 'expected a compiled workflow or a WorkflowGraph');
   }
   const lines = ['flowchart TD', '  __start__([start])', '  __end__([end])'];
-  lines.push(...drawn(graphModel(workflow), ''));
+  lines.push(...drawn(graphModel(workflow), '', mermaidIds()));
   return `${lines.join('\n')}\n`;
 }
 
@@ -30,9 +30,9 @@ export function toMermaid<S extends object>(graph: CompiledWorkflow<S> | Workflo
  * A workflow's nodes and edges, ids prefixed with `prefix` (`n_<parent>__` inside a
  * subworkflow, whose own edges to `END` are left out: they return to the parent node).
  */
-function drawn(model: GraphModel, prefix: string): string[] {
+function drawn(model: GraphModel, prefix: string, ids: (key: string) => string): string[] {
   const top = prefix === '';
-  const id = (name: string) => (name === END ? '__end__' : `n_${prefix}${name}`);
+  const id = (name: string) => (name === END ? '__end__' : `n_${ids(`${prefix}${name}`)}`);
   const lines: string[] = [];
   for (const node of model.nodes) {
     if (!node.child) {
@@ -40,13 +40,13 @@ function drawn(model: GraphModel, prefix: string): string[] {
       continue;
     }
     lines.push(`  subgraph ${id(node.name)} ["${node.name} (${quoted(node.child.name)})"]`);
-    lines.push(...drawn(node.child, `${prefix}${node.name}__`));
+    lines.push(...drawn(node.child, `${prefix}${node.name}__`, ids));
     lines.push('  end');
   }
   if (top) lines.push(`  __start__ --> ${id(model.entry)}`);
   for (const { from, to, kind, label } of model.edges) {
     if (to === null) {
-      lines.push(`  ${id(from)} -. "route" .-> r_${prefix}${from}{{"route(state)"}}`);
+      lines.push(`  ${id(from)} -. "route" .-> r_${ids(`${prefix}${from}`)}{{"route(state)"}}`);
       continue;
     }
     if (!top && to === END) continue;
@@ -62,6 +62,25 @@ const ARROWS: Record<GraphEdgeKind, (label: string) => string> = {
   join: () => '== "join" ==>',
   error: () => '-- "error" -->',
 };
+
+/**
+ * Mermaid ids of node names: as they are, but with `-` as `_` (Mermaid reads `--`, `---` and
+ * `-.` in an id as the start of a link), and a number added where that makes two names one.
+ */
+function mermaidIds(): (key: string) => string {
+  const ids = new Map<string, string>();
+  const used = new Set<string>();
+  return (key) => {
+    let id = ids.get(key);
+    if (id !== undefined) return id;
+    const base = key.replaceAll('-', '_');
+    id = base;
+    for (let n = 2; used.has(id); n++) id = `${base}_${n}`;
+    ids.set(key, id);
+    used.add(id);
+    return id;
+  };
+}
 
 /** Text safe inside a quoted Mermaid label (Mermaid's `#code;` entities). */
 function quoted(text: string): string {

@@ -5,7 +5,13 @@ import { assertRunId } from '../utils/ids.js';
 import { latestCheckpoint, putCheckpoint } from './checkpoint-io.js';
 import type { Checkpoint, Checkpointer } from './checkpointer.js';
 import type { RunPosition } from './runner-options.js';
-import { RunConflictError, RunNotFoundError, WorkflowRunError } from './workflow-errors.js';
+import {
+  NodeExecutionError,
+  RunConflictError,
+  RunNotFoundError,
+  StoredRunError,
+  WorkflowRunError,
+} from './workflow-errors.js';
 import type { WorkflowResult } from './workflow-events.js';
 import type { WorkflowState } from './workflow-state.js';
 
@@ -93,7 +99,9 @@ export function claimOf(
     throw new RunConflictError(runId, last.version + 1, `it is ${last.status}, not waiting`);
   }
   if (last.status === 'completed') return { runId, status: 'completed', state };
-  if (last.status === 'failed') return failedResult(last);
+  // A failed run that kept where it stood (a node failure, its step limit, a reducer) is
+  // retried from there; one that did not (its state broke the schema) stays failed.
+  if (last.status === 'failed' && last.next.length === 0) return failedResult(last);
   let answers = last.answers;
   if (last.status === 'interrupted' && last.interrupt) {
     const { node } = last.interrupt;
@@ -156,16 +164,27 @@ export function isCheckpoint(claimed: Checkpoint | WorkflowResult): claimed is C
   return 'version' in claimed;
 }
 
-/** The result of a run stored as failed. */
+/**
+ * The result of a run stored as failed: its error as the checkpoint kept it — a
+ * `NodeExecutionError` naming the node when a node failed, with the original error's name,
+ * message and retryability (as a `StoredRunError` cause).
+ */
 export function failedResult<S extends object>(last: Checkpoint): WorkflowResult<S> {
   const state = last.state as unknown as WorkflowState<S>;
-  const message = `Run "${last.runId}" had failed: ${last.error?.name}: ${last.error?.message}`;
-  return {
-    runId: last.runId,
-    status: 'failed',
-    state,
-    error: new WorkflowRunError(message, last.runId, state),
-  };
+  const kept = last.error ?? { name: 'Error', message: 'unknown' };
+  const stored = new StoredRunError(kept);
+  const error = kept.node
+    ? new NodeExecutionError(
+        kept.node,
+        last.runId,
+        state,
+        kept.cause ? new StoredRunError({ ...kept.cause, retryable: kept.retryable }) : stored,
+      )
+    : new WorkflowRunError(`Run "${last.runId}" had failed: ${stored.message}`, last.runId, state, {
+        cause: stored,
+        retryable: stored.retryable,
+      });
+  return { runId: last.runId, status: 'failed', state, error };
 }
 
 /** Where a stored run stands, with its result once it has stopped. */

@@ -152,13 +152,18 @@ export class StepEngine<S extends object> {
     throwIfAborted(signal);
     if (position.state.stepCount + position.next.length > this.maxSteps) {
       const error = new StepLimitExceededError(this.maxSteps, runId, position.state);
-      return this.fail(position, error, [], emit);
+      // Where it stands is kept: a resume with a higher limit continues from there.
+      return this.fail(position, error, [], emit, { next: position.next, writes: position.writes });
     }
     const before = position.state;
     const answers = position.answers;
     const parallel =
       position.next.length > 1 ? pendingWrites<S>(this.checkpointer, position) : undefined;
-    const done = position.next.length > 1 ? await this.#finished(position, parallel) : undefined;
+    // Writes kept by a step that waited (an interrupt, a failed merge) are not run again.
+    const done =
+      position.next.length > 1 || position.writes
+        ? await this.#finished(position, parallel)
+        : undefined;
     const idle = () => (position.idle ??= neverAborts());
     const meter = position.meter;
     // The run's meter is in scope: the caller runs its steps under `scoped`.
@@ -207,7 +212,7 @@ export class StepEngine<S extends object> {
     position.attemptBase = 0;
     position.stored = false;
     position.writes = undefined;
-    const merged = mergeStep(
+    const merging = mergeStep(
       this.workflow,
       this.reducers,
       runId,
@@ -216,11 +221,14 @@ export class StepEngine<S extends object> {
       this.now,
       this.checkpointer !== undefined,
       position.joins,
+      signal,
     );
+    // Synchronous routes (the usual) cost no await.
+    const merged = merging instanceof Promise ? await merging : merging;
     position.state = merged.state;
     position.next = merged.next;
     position.joins = merged.joins;
-    if (merged.error) return this.fail(position, merged.error, ran(outcomes), emit);
+    if (merged.error) return this.fail(position, merged.error, ran(outcomes), emit, merged.retry);
     const invalid = this.workflow.schema?.check(outcomes, merged.state, runId, before);
     if (invalid) {
       position.state = before; // nothing of this step is kept
@@ -323,21 +331,21 @@ export class StepEngine<S extends object> {
     return outcome;
   }
 
+  /**
+   * The run fails: recorded `failed` with the error (its node and retryability). With
+   * `retry`, where it stood is kept (`next`, and the step's writes), so `resume` continues it.
+   */
   async fail(
     position: Position<S>,
     error: WorkflowRunError,
     ranNodes: string[],
     emit: Emit<S>,
+    retry?: { next: string[]; writes?: PendingWrite[] | undefined },
   ): Promise<WorkflowResult<S>> {
-    position.next = [];
-    position.answers = undefined;
-    await this.checkpoint(position, 'failed', ranNodes, {
-      error: {
-        name: error.name,
-        message: error.message,
-        ...('node' in error ? { node: String(error.node) } : {}),
-      },
-    });
+    position.next = retry?.next ?? [];
+    position.writes = retry?.writes;
+    if (!retry) position.answers = undefined;
+    await this.checkpoint(position, 'failed', ranNodes, { error: storedError(error) });
     emit?.({ type: 'error', runId: position.runId, error });
     const { runId, state } = position;
     return { runId, status: 'failed', state, error, ...spentOf(position) };
@@ -406,4 +414,17 @@ function ranOutOf(error: unknown, meter: BudgetMeter): boolean {
 
 function ran<S extends object>(outcomes: NodeOutcome<S>[]): string[] {
   return outcomes.filter((o) => o.interrupt === undefined).map((o) => o.node);
+}
+
+/** A run's error as its failed checkpoint keeps it: what it was, where, whether to retry. */
+function storedError(error: WorkflowRunError): NonNullable<Checkpoint['error']> {
+  return {
+    name: error.name,
+    message: error.message,
+    ...('node' in error && error.node !== undefined ? { node: String(error.node) } : {}),
+    ...(error.retryable ? { retryable: true } : {}),
+    ...(error.cause instanceof Error
+      ? { cause: { name: error.cause.name, message: error.cause.message } }
+      : {}),
+  };
 }

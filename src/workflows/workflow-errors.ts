@@ -94,6 +94,44 @@ export class StateConflictError extends WorkflowRunError {
   }
 }
 
+/**
+ * A reducer threw while merging a step (`compile({ reducers })`), or could not take the value
+ * it met (a list reducer on a `null` initial value). The run is recorded failed where the
+ * step stood, with the branches' writes kept: `resume` merges them again (after a fix)
+ * without running the branches twice.
+ */
+export class ReducerError extends WorkflowRunError {
+  static override readonly code: string = 'ReducerError';
+
+  /** The state key whose reducer failed. */
+  readonly key: string;
+  /** The nodes that wrote the key in that step. */
+  readonly nodes: string[];
+
+  constructor(key: string, nodes: string[], runId: string, state: unknown, cause: unknown) {
+    super(
+      `The reducer of "${key}" failed merging the writes of ${nodes.join(', ')}: ${(cause as Error)?.message ?? String(cause)}`,
+      runId,
+      state,
+      { cause },
+    );
+    this.key = key;
+    this.nodes = nodes;
+  }
+}
+
+/**
+ * The error a stored run failed with, as its checkpoint kept it (its `name`, `message` and
+ * whether it was retryable): the cause of the error a finished failed run is reported with.
+ */
+export class StoredRunError extends ArshaiError {
+  static override readonly code: string = 'StoredRunError';
+
+  constructor(stored: { name: string; message: string; retryable?: boolean | undefined }) {
+    super(`${stored.name}: ${stored.message}`, { retryable: stored.retryable === true });
+  }
+}
+
 /** `resume` was asked for a run the checkpointer does not know. */
 export class RunNotFoundError extends ArshaiError {
   static override readonly code: string = 'RunNotFoundError';

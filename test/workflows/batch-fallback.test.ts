@@ -132,6 +132,18 @@ describe('FallbackWorkflow', () => {
     expect(AllAttemptsFailedError.isInstance(two)).toBe(true);
     expect((await checkpointer.listRuns()).map((r) => r.runId)).toContain('r1-fallback-1');
   });
+
+  it('timeoutMs limits the whole call: past it the running workflow stops and no fallback starts', async () => {
+    const [first, second, third] = [worker(), worker(), worker()];
+    const robust = new FallbackWorkflow(first.runner, [second.runner, third.runner]);
+    const error = await robust
+      .executeWorkflow({ userId: 'u', inputData: 'slow', timeoutMs: 150 })
+      .catch((e: unknown) => e);
+    expect(TimeoutError.isInstance(error)).toBe(true);
+    expect((error as Error).message).toContain('The fallback workflow call');
+    expect(first.stats.started).toEqual(['slow']);
+    expect([second.stats.started, third.stats.started]).toEqual([[], []]);
+  });
 });
 
 async function until(condition: () => boolean): Promise<void> {

@@ -118,9 +118,11 @@ describe('human in the loop', () => {
       (e) => InvalidInputError.isInstance(e) && e.field === 'runId',
     );
 
+    let booms = 0;
     const failing = new WorkflowRunner(
       new WorkflowGraph()
         .addNode('boom', () => {
+          booms++;
           throw new Error('down');
         })
         .addEdge('boom', END)
@@ -129,10 +131,13 @@ describe('human in the loop', () => {
       { checkpointer },
     );
     const failed = await failing.executeWorkflow({ userId: 'u' });
+    // Resuming a failed run retries the node that failed.
     const again = await failing.resume(failed.runId);
     expect(again.status).toBe('failed');
     expect(WorkflowRunError.isInstance(again.error)).toBe(true);
-    expect(again.error?.message).toContain('NodeExecutionError: Node "boom" failed: down');
+    expect(again.error).toMatchObject({ name: 'NodeExecutionError', node: 'boom' });
+    expect(again.error?.message).toBe('Node "boom" failed: down');
+    expect(booms).toBe(2);
   });
 
   it('two resumes of one interrupted run: one continues, the other gets RunConflictError and runs nothing', async () => {

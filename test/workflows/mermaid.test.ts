@@ -58,4 +58,24 @@ describe('toMermaid', () => {
       expect(ids.has(m[2] as string), m[0]).toBe(true);
     }
   });
+
+  it('gives every accepted name an id Mermaid reads as one id: no dashes, no two names alike', () => {
+    const names = ['fetch--retry', 'a---b', 'a-b', 'a_b', 'x-', 'y-z'];
+    const graph = new WorkflowGraph();
+    for (const name of names) graph.addNode(name, () => ({}));
+    for (const [i, name] of names.entries()) graph.addEdge(name, names[i + 1] ?? END);
+    graph.setEntryPoint('fetch--retry');
+    const text = toMermaid(graph.compile());
+    const declared = [...text.matchAll(/^ {2}(\S+)\["([^"]+)"\]$/gm)].map((m) => [m[1], m[2]]);
+    expect(declared.map(([, label]) => label)).toEqual(names);
+    const ids = declared.map(([id]) => id as string);
+    expect(new Set(ids).size).toBe(names.length);
+    for (const id of ids) expect(id).toMatch(/^n_\w+$/);
+    expect(text).toContain('  n_a___b --> n_a_b\n'); // a---b → a-b
+    expect(text).toContain('  n_a_b --> n_a_b_2\n'); // a-b → a_b
+    for (const m of text.matchAll(/^ {2}(\S+) --> (\S+)$/gm)) {
+      expect([...ids, '__start__', '__end__']).toContain(m[1]);
+      expect([...ids, '__end__']).toContain(m[2]);
+    }
+  });
 });
