@@ -40,6 +40,8 @@ export interface Checkpoint {
   interrupt?: { node: string; payload: unknown };
   /** Answers given so far to a node's interrupts, in order; kept until the node finishes. */
   answers?: { node: string; values: unknown[] };
+  /** The fingerprint of the graph that wrote it (`CompiledWorkflow.fingerprint`). */
+  graph?: string;
   /** Set when failed, cancelled or timed out. */
   error?: {
     name: string;

@@ -1,3 +1,5 @@
+import { graphFingerprint } from './graph-fingerprint.js';
+import { graphModel } from './graph-model.js';
 import type { StateSchema } from './state-schema.js';
 import type { PathMap, RouteResult } from './workflow-graph.js';
 import type { NodeFunction, NodeOptions } from './workflow-node.js';
@@ -22,7 +24,7 @@ export interface ChildSpec {
 
 /** Conditional edges of a node. */
 export interface ConditionalEdge<S extends object> {
-  route: (state: Readonly<WorkflowState<S>>) => RouteResult;
+  route: (state: Readonly<WorkflowState<S>>) => RouteResult | Promise<RouteResult>;
   pathMap: PathMap | undefined;
 }
 
@@ -72,6 +74,11 @@ export class CompiledWorkflow<S extends object = object, I extends object = S> {
   readonly joins: readonly Join[];
   /** The state schema, when the graph was given one. */
   readonly schema: StateSchema | undefined;
+  /**
+   * The fingerprint of the graph's shape (nodes and edges, not code), recorded with each
+   * checkpoint (`checkpoint.graph`): see {@link graphFingerprint}.
+   */
+  readonly fingerprint: string;
   /** The joins each node is a source of. */
   readonly #joinsOf: ReadonlyMap<string, readonly Join[]>;
 
@@ -90,6 +97,7 @@ export class CompiledWorkflow<S extends object = object, I extends object = S> {
         joinsOf.set(source, [...(joinsOf.get(source) ?? []), join]);
     }
     this.#joinsOf = joinsOf;
+    this.fingerprint = graphFingerprint(graphModel(this));
     Object.freeze(this);
   }
 

@@ -38,7 +38,9 @@ export interface GraphModel {
 }
 
 /** The graph model of a compiled workflow (see {@link GraphModel}). */
-export function graphModel<S extends object>(workflow: CompiledWorkflow<S>): GraphModel {
+export function graphModel<S extends object, I extends object>(
+  workflow: CompiledWorkflow<S, I>,
+): GraphModel {
   const nodes: GraphModelNode[] = [...workflow.nodes.values()].map((node) =>
     node.child
       ? { name: node.name, child: graphModel(node.child.workflow as CompiledWorkflow<object>) }

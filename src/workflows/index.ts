@@ -32,6 +32,7 @@ export { RouteError } from './step-routes.js';
 export type { StreamMode } from './stream-modes.js';
 export {
   CheckpointError,
+  IncompatibleRunError,
   InvalidNodeUpdateError,
   NodeExecutionError,
   ReducerError,

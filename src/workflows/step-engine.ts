@@ -361,6 +361,7 @@ export class StepEngine<S extends object> {
     const checkpoint: Checkpoint = {
       runId: position.runId,
       workflow: this.workflow.name,
+      graph: this.workflow.fingerprint,
       step: position.step,
       version: position.version,
       status,

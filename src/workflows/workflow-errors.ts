@@ -132,6 +132,45 @@ export class StoredRunError extends ArshaiError {
   }
 }
 
+/**
+ * This graph cannot continue the stored run: the run stands at (or keeps writes of) nodes
+ * the graph does not have — a node renamed or removed by a new deploy. Nothing was claimed or
+ * run: the run waits as it was, for a graph that has them (see "Runs across deploys" in the
+ * workflow docs).
+ *
+ * @example
+ * ```ts
+ * if (IncompatibleRunError.isInstance(e)) console.log(e.missing); // [ 'ask' ]
+ * ```
+ */
+export class IncompatibleRunError extends ArshaiError {
+  static override readonly code: string = 'IncompatibleRunError';
+
+  readonly runId: string;
+  /** The nodes the run needs that this graph does not have. */
+  readonly missing: string[];
+  /** The fingerprint of the graph that last wrote the run, when it recorded one. */
+  readonly storedGraph: string | undefined;
+  /** The fingerprint of this graph. */
+  readonly graph: string;
+
+  constructor(
+    runId: string,
+    workflow: string,
+    missing: string[],
+    graphs: { stored: string | undefined; current: string },
+  ) {
+    const nodes = missing.map((n) => `"${n}"`).join(', ');
+    super(
+      `Run "${runId}" of workflow "${workflow}" needs ${missing.length === 1 ? 'node' : 'nodes'} ${nodes}, which this graph does not have (it was written by graph ${graphs.stored ?? 'of an earlier version'}, this is ${graphs.current}): nothing was claimed; resume it with a graph that has ${missing.length === 1 ? 'it' : 'them'}`,
+    );
+    this.runId = runId;
+    this.missing = missing;
+    this.storedGraph = graphs.stored;
+    this.graph = graphs.current;
+  }
+}
+
 /** `resume` was asked for a run the checkpointer does not know. */
 export class RunNotFoundError extends ArshaiError {
   static override readonly code: string = 'RunNotFoundError';

@@ -193,12 +193,13 @@ export class WorkflowGraph<
   }
 
   /**
-   * After `from`, go where `route(state)` says: a node, `END`, or several nodes at once.
-   * With `pathMap` as a record, `route` returns its keys (used as edge labels).
+   * After `from`, go where `route(state)` says: a node, `END`, or several nodes at once
+   * (`route` may be async: the step waits for it). With `pathMap` as a record, `route`
+   * returns its keys (used as edge labels).
    */
   addConditionalEdges(
     from: NodeName<N>,
-    route: (state: Readonly<WorkflowState<S>>) => RouteResult,
+    route: (state: Readonly<WorkflowState<S>>) => RouteResult | Promise<RouteResult>,
     pathMap?: PathMap<NodeName<N> | End>,
   ): this {
     if (this.#conditional.has(from)) {

@@ -12,6 +12,7 @@ import type { Checkpoint, Checkpointer } from './checkpointer.js';
 import type { CompiledWorkflow } from './compiled-workflow.js';
 import { recoverRuns } from './recover-runs.js';
 import { claimOf, isCheckpoint, positionOfRun, storedRun } from './run-claim.js';
+import { assertContinuable } from './run-compat.js';
 import { storeFork } from './run-fork.js';
 import { runSpan, traced, withNodeHooks } from './run-hooks.js';
 import { checkInput, timeLimit } from './run-input.js';
@@ -228,6 +229,7 @@ export class WorkflowRunner<S extends object = object, I extends object = S> {
     const last = await this.#own(runId, signal);
     if (last.status !== 'running' || last.step !== options.step || (last.resumes ?? 0) !== resumes)
       return { outcome: 'stale', ...positionOfRun<S>(last) };
+    assertContinuable(this.workflow, last);
     const position = positionOf<S>(this.workflow.schema?.stored(last) ?? last, signal, false);
     position.attemptBase += taken - 1;
     const result = await this.#engine.scoped(position, () =>
@@ -376,6 +378,7 @@ export class WorkflowRunner<S extends object = object, I extends object = S> {
       const last = await this.#latest(runId, limit.signal);
       if (!last) throw new RunNotFoundError(runId);
       this.#ownRun(last);
+      assertContinuable(this.workflow, last);
       return await this.#continue(last, options, undefined, emit, limit.signal);
     } finally {
       limit.dispose();
@@ -396,6 +399,7 @@ export class WorkflowRunner<S extends object = object, I extends object = S> {
     const claimed = claimOf(stored, options, this.#now);
     if (!isCheckpoint(claimed)) return claimed as WorkflowResult<S>;
     if (delivered !== undefined) claimed.delivered = delivered;
+    claimed.graph = this.workflow.fingerprint;
     throwIfAborted(signal);
     await putCheckpoint(checkpointer, claimed, signal);
     const position = positionOf<S>(claimed, signal, false);
@@ -416,7 +420,10 @@ export class WorkflowRunner<S extends object = object, I extends object = S> {
       persistent: runner.checkpointer !== undefined,
       latest: async (runId, signal) => {
         const last = await runner.#latest(runId, signal);
-        if (last) runner.#ownRun(last); // a changed graph must not continue another's child
+        if (last) {
+          runner.#ownRun(last); // a changed graph must not continue another's child
+          assertContinuable(runner.workflow, last);
+        }
         return last;
       },
       start: (runId, input, signal, emit) => runner.#begin(runId, input, emit, signal),

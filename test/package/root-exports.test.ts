@@ -37,6 +37,7 @@ it('the root entry exports exactly these names', () => {
     'HierarchicalOrchestrator',
     'InMemoryCheckpointer',
     'InMemoryManager',
+    'IncompatibleRunError',
     'InvalidInputError',
     'InvalidNodeUpdateError',
     'MaxEventsExceededError',
