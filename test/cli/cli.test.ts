@@ -1,5 +1,7 @@
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
@@ -23,6 +25,26 @@ function arshai(args: string[]) {
     input: '',
   });
   return { code: r.status, out: r.stdout, err: r.stderr };
+}
+
+/** The CLI, asynchronously (its model may be a server in this process), with `env` added. */
+function arshaiAsync(args: string[], extra: Record<string, string>) {
+  const env = { ...process.env, ...extra };
+  for (const k of ['OPENAI_API_KEY', 'ANTHROPIC_API_KEY', 'GEMINI_API_KEY'])
+    if (!(k in extra)) delete env[k];
+  return new Promise<{ code: number | null; out: string; err: string }>((resolve) => {
+    const child = spawn(process.execPath, [bin, ...args], { cwd: dir, env });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (d) => {
+      out += d;
+    });
+    child.stderr.on('data', (d) => {
+      err += d;
+    });
+    child.stdin.end();
+    child.on('close', (code) => resolve({ code, out, err }));
+  });
 }
 
 describe('arshai CLI', () => {
@@ -448,5 +470,45 @@ describe('the CLI writes only through the streams it is given', () => {
       }),
     ).not.toBe(0);
     expect(err.length).toBeGreaterThan(1);
+  });
+});
+
+describe('arshai CLI with a model that refuses the key', () => {
+  it('the demo fails (exit 1) at the failed call; resume retries that step, and fails again while the key is wrong', async () => {
+    const calls: string[] = [];
+    const server = createServer((req, res) => {
+      calls.push(`${req.method} ${req.url}`);
+      req.resume();
+      res.writeHead(401, { 'content-type': 'application/json' });
+      res.end(
+        JSON.stringify({
+          error: {
+            message: 'Incorrect API key provided',
+            type: 'invalid_request_error',
+            code: 'invalid_api_key',
+          },
+        }),
+      );
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    try {
+      const { port } = server.address() as AddressInfo;
+      const env = { OPENAI_API_KEY: 'sk-wrong', OPENAI_BASE_URL: `http://127.0.0.1:${port}/v1` };
+      const store = join(dir, 'wrong-key.db');
+      const demo = await arshaiAsync(['demo', '--fast', '--store', store], env);
+      expect(demo.code).toBe(1);
+      expect(demo.out).toContain('✖');
+      expect(demo.out).not.toContain('sk-wrong');
+      const runId = /Run ([0-9a-f-]{36})/.exec(demo.out)?.[1] as string;
+      expect(runId).toBeDefined();
+      const before = calls.length;
+      expect(before).toBeGreaterThan(0);
+      const again = await arshaiAsync(['resume', runId, '--fast', '--store', store], env);
+      expect(again.code).toBe(1);
+      expect(again.err).not.toContain('cannot be resumed');
+      expect(calls.length).toBeGreaterThan(before); // the failed step ran again
+    } finally {
+      server.close();
+    }
   });
 });

@@ -82,8 +82,9 @@ export const resume: Command = {
           `run "${runId}" belongs to workflow "${last.workflow}"; the CLI resumes showcase runs only`,
         );
       }
-      if (last.status === 'completed' || last.status === 'failed') {
+      if (last.status === 'completed' || (last.status === 'failed' && last.next.length === 0)) {
         // Finished: nothing runs. Say so (and how an approval was decided), not as a success.
+        // A failed run that kept where it stood (a model call failed) is retried instead.
         const decided = (last.state as { approval?: unknown }).approval;
         const how =
           decided === 'approved' || decided === 'rejected'
