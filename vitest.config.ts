@@ -23,6 +23,7 @@ export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
     globalSetup: [
+      'test/setup/temp-files.ts',
       'test/setup/build.ts',
       'test/setup/redis-server.ts',
       'test/setup/postgres-server.ts',

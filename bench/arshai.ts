@@ -1,5 +1,5 @@
 /** The scenarios on arshai: BaseLLMClient over a fake adapter, the patterns, the workflow engine. */
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -117,13 +117,14 @@ for (let i = 0; i < 10; i++) {
   graph.addEdge(`n${i}`, i < 9 ? `n${i + 1}` : END);
 }
 const workflow = graph.setEntryPoint('n0').compile({ name: 'bench' });
+// The S5 store's folder goes with the process.
+const benchDir = mkdtempSync(join(tmpdir(), 'bench-'));
+process.on('exit', () => rmSync(benchDir, { recursive: true, force: true }));
 const runners = {
   none: new WorkflowRunner(workflow),
   memory: new WorkflowRunner(workflow, { checkpointer: new InMemoryCheckpointer() }),
   sqlite: new WorkflowRunner(workflow, {
-    checkpointer: new SqliteCheckpointer({
-      path: join(mkdtempSync(join(tmpdir(), 'bench-')), 'arshai.db'),
-    }),
+    checkpointer: new SqliteCheckpointer({ path: join(benchDir, 'arshai.db') }),
   }),
 };
 const s5 = (runner: WorkflowRunner<Counter>) => async (): Promise<Check> => {

@@ -74,9 +74,11 @@ let db: DatabaseSync | undefined;
 async function s5sqlite(): Promise<Check> {
   if (!db) {
     const { DatabaseSync } = await import('node:sqlite');
-    const { mkdtempSync } = await import('node:fs');
+    const { mkdtempSync, rmSync } = await import('node:fs');
     const { tmpdir } = await import('node:os');
-    db = new DatabaseSync(`${mkdtempSync(`${tmpdir()}/bench-`)}/baseline.db`);
+    const dir = mkdtempSync(`${tmpdir()}/bench-`);
+    process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
+    db = new DatabaseSync(`${dir}/baseline.db`);
     db.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL');
     db.exec('CREATE TABLE cp (run TEXT, step INTEGER, state TEXT)');
   }

@@ -5,7 +5,7 @@
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
-import { cpus, totalmem } from 'node:os';
+import { cpus, loadavg, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { Check } from './harness.ts';
 import { type ReadsResult, readsSection } from './reads-report.ts';
@@ -89,6 +89,8 @@ function importTime(f: Framework, preload?: string): number | undefined {
   return times[Math.floor(times.length / 2)];
 }
 
+/** The machine's load when the runs start (what else it was doing), and when they end. */
+const loadAtStart = loadavg()[0] ?? 0;
 const results: WorkerResult[] = [];
 for (const f of frameworks) {
   process.stdout.write(`${f.id}... `);
@@ -342,6 +344,7 @@ ratios compare medians to the baseline. Regenerate with \`npm run bench\` (this 
 
 - Generated: ${new Date().toISOString()}${quick ? ' (quick mode)' : ''}
 - Machine: ${cpus()[0]?.model ?? 'unknown CPU'}, ${cpus().length} cores, ${Math.round(totalmem() / 2 ** 30)} GiB
+- Load (1-minute average) when the runs started: ${loadAtStart.toFixed(2)}; when they ended: ${(loadavg()[0] ?? 0).toFixed(2)} (the benchmark's own processes included; nothing else ran)
 - Node.js ${process.version}
 - Versions: ${versions.join(', ')}
 
