@@ -8,7 +8,8 @@ import { silentLogger } from '../utils/logger.js';
 import { checkCount, checkTimeoutMs } from '../utils/option-checks.js';
 import type { Checkpointer } from '../workflows/checkpointer.js';
 import type { CompiledWorkflow } from '../workflows/compiled-workflow.js';
-import { cancelRun, claimRun, positionOfRun, storedRun } from '../workflows/run-claim.js';
+import { cancelRun, claimStored, positionOfRun, storedRun } from '../workflows/run-claim.js';
+import { assertContinuable } from '../workflows/run-compat.js';
 import type { InitialState, RunPosition, RunStartOptions } from '../workflows/runner-options.js';
 import type { WorkflowResult } from '../workflows/workflow-events.js';
 import { WorkflowRunner } from '../workflows/workflow-runner.js';
@@ -72,6 +73,8 @@ export class WorkflowQueue {
   readonly #steps: StepQueues;
   readonly #runners = new WeakMap<CompiledWorkflow<object>, WorkflowRunner<object>>();
   readonly #events: RunEvents;
+  /** The graph last started under each workflow name (what `resume` checks a run against). */
+  readonly #started = new Map<string, CompiledWorkflow<object>>();
   readonly #servedCache = new Map<string, { at: number; served: Promise<boolean> }>();
   #closed = false;
 
@@ -102,6 +105,7 @@ export class WorkflowQueue {
   ): Promise<QueuedRun<S>> {
     this.#open();
     const runner = this.#runner(workflow);
+    this.#started.set(workflow.name, workflow as unknown as CompiledWorkflow<object>);
     const run = await runner.createRun(input);
     try {
       await this.#steps.enqueue(workflow.name, run, input.signal);
@@ -173,19 +177,39 @@ export class WorkflowQueue {
    * its next step. Two processes resuming at once: one wins, the other gets
    * `RunConflictError`. Resolves with where the run stands. A run waiting for a tool
    * approval takes `{ approvals: { [callId]: { approve } } }` instead of a value.
+   *
+   * Before claiming, the run is checked against the graph its workers will continue it on
+   * — `workflow` if given, else the graph this queue last started under the run's workflow
+   * name: a run that stands at or waits in a node that graph lacks (a deploy renamed it) is
+   * refused with `IncompatibleRunError` and stays as it was, so a release that has the node
+   * can still resume it.
    */
-  async resume(
+  async resume<S extends object = object, I extends object = S>(
     runId: string,
     value?: unknown,
     options: {
       signal?: AbortSignal | undefined;
       budget?: Budget;
       approvals?: Record<string, ApprovalDecision>;
+      /** The graph the workers run (checked before claiming). */
+      workflow?: CompiledWorkflow<S, I>;
     } = {},
   ): Promise<RunPosition<object>> {
     this.#open();
     const { signal, budget, approvals } = options;
-    const claimed = await claimRun(this.checkpointer, runId, {
+    const last = await storedRun(this.checkpointer, runId, signal);
+    const graph =
+      (options.workflow as CompiledWorkflow<object> | undefined) ??
+      this.#started.get(last.workflow);
+    if (graph) {
+      if (graph.name !== last.workflow)
+        throw new InvalidInputError(
+          'workflow',
+          `run "${runId}" belongs to workflow "${last.workflow}", not "${graph.name}"`,
+        );
+      assertContinuable(graph, last);
+    }
+    const claimed = await claimStored(this.checkpointer, last, {
       ...(value !== undefined ? { value } : {}),
       ...(signal ? { signal } : {}),
       ...(budget ? { budget } : {}),

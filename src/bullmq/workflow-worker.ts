@@ -9,7 +9,11 @@ import type { Checkpointer } from '../workflows/checkpointer.js';
 import type { CompiledWorkflow } from '../workflows/compiled-workflow.js';
 import { positionOfRun, storedRun } from '../workflows/run-claim.js';
 import type { RunPosition } from '../workflows/runner-options.js';
-import { RunConflictError, RunNotFoundError } from '../workflows/workflow-errors.js';
+import {
+  IncompatibleRunError,
+  RunConflictError,
+  RunNotFoundError,
+} from '../workflows/workflow-errors.js';
 import { WorkflowRunner } from '../workflows/workflow-runner.js';
 import { type Job, Worker } from './bullmq-sdk.js';
 import { RunEvents } from './run-events.js';
@@ -226,6 +230,15 @@ export class WorkflowWorker<M extends Record<string, object> = Record<string, ob
       if (RunNotFoundError.isInstance(error)) {
         this.#logger.warn('arshai: step of a deleted run skipped', { runId, step });
         return 'missing';
+      }
+      if (IncompatibleRunError.isInstance(error)) {
+        // A run of another release (it waits at a node this graph lacks): its checkpoints stay
+        // untouched; BullMQ retries the job, which a worker of that release can take.
+        this.#logger.warn("arshai: step refused, this worker's graph cannot continue the run", {
+          runId,
+          step,
+          missing: error.missing,
+        });
       }
       if (controller.signal.aborted && !(controller.signal.reason instanceof HandedBack)) {
         return 'cancelled'; // the cancel is recorded already

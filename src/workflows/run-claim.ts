@@ -39,7 +39,19 @@ export async function claimRun<S extends object = object>(
   runId: string,
   options: RunControlOptions & { value?: unknown; budget?: Budget; approvals?: unknown } = {},
 ): Promise<RunPosition<S>> {
-  const last = await storedRun(checkpointer, runId, options.signal);
+  return claimStored<S>(
+    checkpointer,
+    await storedRun(checkpointer, runId, options.signal),
+    options,
+  );
+}
+
+/** `claimRun` of a checkpoint already read (the newest of its run): checked, then claimed. */
+export async function claimStored<S extends object = object>(
+  checkpointer: Checkpointer,
+  last: Checkpoint,
+  options: RunControlOptions & { value?: unknown; budget?: Budget; approvals?: unknown } = {},
+): Promise<RunPosition<S>> {
   const claimed = claimOf(last, options, options.now ?? (() => new Date()));
   if (!isCheckpoint(claimed))
     return { ...positionOfRun<S>(last), result: claimed as WorkflowResult<S> };

@@ -11,6 +11,7 @@ import {
   ChatAgent,
   type CompiledWorkflow,
   END,
+  IncompatibleRunError,
   type Logger,
   type NodeContext,
   RunConflictError,
@@ -290,6 +291,102 @@ it('a tool approval on the queue: the run waits; queue.resume(runId, undefined, 
   expect(done.state.reply).toBe('after: refunded 249');
   expect(log).toEqual(['refund 249']);
   expect(llm.calls).toHaveLength(2);
+});
+
+it('resume checks the run against the graph its workers run: a renamed node is refused before claiming, the run still waits, the old graph answers it', async () => {
+  const review = (waits: string) =>
+    new WorkflowGraph<{ answer?: string }>()
+      .addNode('start', () => ({}))
+      .addNode(waits, (_s, _i, ctx) => ({ answer: ctx.interrupt<string>({ question: 'ok?' }) }))
+      .addEdge('start', waits)
+      .addEdge(waits, END)
+      .setEntryPoint('start')
+      .compile({ name: 'review' });
+  const v1 = review('ask');
+  const v2 = review('approve');
+  const { queue, name, checkpointer } = setUp({ review: v1 });
+  const run = await queue.start(v1, { userId: 'u' });
+  expect(await queue.result(run)).toMatchObject({
+    status: 'interrupted',
+    interrupt: { node: 'ask' },
+  });
+  const before = await checkpointer.getLatest(run.runId);
+
+  // A producer of the next release, told the graph, and one that started runs of it.
+  const next = new WorkflowQueue({ connection: url, checkpointer, name });
+  closers.push(() => next.close());
+  const told = await next.resume(run.runId, 'yes', { workflow: v2 }).catch((e: unknown) => e);
+  expect(IncompatibleRunError.isInstance(told)).toBe(true);
+  expect(told).toMatchObject({ runId: run.runId, missing: ['ask'] });
+  await next.result(await next.start(v2, { userId: 'u' })); // served by the v1 worker: 'start' exists
+  await expect(next.resume(run.runId, 'yes')).rejects.toMatchObject({ missing: ['ask'] });
+  await expect(
+    next.resume(run.runId, 'yes', { workflow: pipeline({ ran: [] }) }),
+  ).rejects.toMatchObject({
+    field: 'workflow',
+  });
+  expect(await checkpointer.getLatest(run.runId)).toEqual(before); // nothing claimed
+
+  await queue.resume(run.runId, 'yes'); // the release that has 'ask'
+  const done = await queue.result(run);
+  expect(done.status).toBe('completed');
+  expect(done.state.answer).toBe('yes');
+});
+
+it("a worker whose graph lacks the run's node refuses the step with a warning, leaving the run as it was; a worker of the run's release then takes the job", async () => {
+  const asks = (node: string) =>
+    new WorkflowGraph<{ answer?: string }>()
+      .addNode(node, (_s, _i, ctx) => ({ answer: ctx.interrupt<string>({ question: 'ok?' }) }))
+      .addEdge(node, END)
+      .setEntryPoint(node)
+      .compile({ name: 'asks' });
+  const warnings: Array<{ message: string; fields: unknown }> = [];
+  const logger: Logger = {
+    debug: () => {},
+    info: () => {},
+    warn: (message, fields) => warnings.push({ message, fields }),
+    error: () => {},
+  };
+  const name = `inc${process.pid}`;
+  const checkpointer = new RedisCheckpointer({ url, keyPrefix: `${name}:cp:` });
+  const queue = new WorkflowQueue({ connection: url, checkpointer, name });
+  const newer = new WorkflowWorker({
+    connection: url,
+    checkpointer,
+    name,
+    logger,
+    workflows: { asks: asks('approve') },
+  });
+  closers.push(
+    () => checkpointer.close(),
+    () => queue.close(),
+    () => newer.close(),
+  );
+  const run = await queue.start(asks('ask'), { userId: 'u' });
+  const deadline = Date.now() + 5000;
+  while (warnings.length === 0 && Date.now() < deadline)
+    await new Promise((r) => setTimeout(r, 20));
+  expect(warnings[0]).toMatchObject({
+    message: expect.stringContaining('cannot continue the run'),
+    fields: { runId: run.runId, missing: ['ask'] },
+  });
+  expect(await checkpointer.getLatest(run.runId)).toMatchObject({
+    status: 'running',
+    step: 0,
+    next: ['ask'],
+  });
+  await newer.close();
+  const older = new WorkflowWorker({
+    connection: url,
+    checkpointer,
+    name,
+    workflows: { asks: asks('ask') },
+  });
+  closers.push(() => older.close());
+  expect(await queue.result(run, { timeoutMs: 10_000 })).toMatchObject({
+    status: 'interrupted',
+    interrupt: { node: 'ask' },
+  });
 });
 
 it('checkpoints in Postgres, steps on the Redis queue: two workers run it, the result is the in-process one', async () => {
