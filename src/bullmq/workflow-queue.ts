@@ -10,6 +10,7 @@ import type { Checkpointer } from '../workflows/checkpointer.js';
 import type { CompiledWorkflow } from '../workflows/compiled-workflow.js';
 import { cancelRun, claimStored, positionOfRun, storedRun } from '../workflows/run-claim.js';
 import { assertContinuable } from '../workflows/run-compat.js';
+import { assertOwnRun } from '../workflows/run-position.js';
 import type { InitialState, RunPosition, RunStartOptions } from '../workflows/runner-options.js';
 import type { WorkflowResult } from '../workflows/workflow-events.js';
 import { WorkflowRunner } from '../workflows/workflow-runner.js';
@@ -202,11 +203,7 @@ export class WorkflowQueue {
       (options.workflow as CompiledWorkflow<object> | undefined) ??
       this.#started.get(last.workflow);
     if (graph) {
-      if (graph.name !== last.workflow)
-        throw new InvalidInputError(
-          'workflow',
-          `run "${runId}" belongs to workflow "${last.workflow}", not "${graph.name}"`,
-        );
+      assertOwnRun(graph, last, 'workflow');
       assertContinuable(graph, last);
     }
     const claimed = await claimStored(this.checkpointer, last, {

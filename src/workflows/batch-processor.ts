@@ -2,8 +2,8 @@ import { AbortError } from '../errors/abort-error.js';
 import { InvalidInputError } from '../errors/invalid-input-error.js';
 import { throwIfAborted } from '../utils/abort.js';
 import { createLimiter } from '../utils/limiter.js';
+import type { ExecuteWorkflowInput } from './runner-options.js';
 import type { WorkflowResult } from './workflow-events.js';
-import type { ExecuteWorkflowInput } from './workflow-runner.js';
 
 /** Anything that runs a workflow: a `WorkflowRunner`, a `FallbackWorkflow`, your own. */
 export interface WorkflowRunnable<S extends object = object> {

@@ -3,8 +3,8 @@ import { withFallback } from '../resilience/basic-policies.js';
 import { linkedController } from '../utils/abort.js';
 import { checkTimeoutMs } from '../utils/option-checks.js';
 import type { WorkflowRunnable } from './batch-processor.js';
+import type { ExecuteWorkflowInput } from './runner-options.js';
 import type { WorkflowResult } from './workflow-events.js';
-import type { ExecuteWorkflowInput } from './workflow-runner.js';
 
 /** A fallback workflow's result: which workflow produced it (0 = the primary). */
 export type FallbackResult<S extends object> = WorkflowResult<S> & { workflowIndex: number };

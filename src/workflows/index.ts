@@ -26,6 +26,17 @@ export {
 export { InMemoryCheckpointer } from './in-memory-checkpointer.js';
 export { toMermaid } from './mermaid.js';
 export { cancelRun, claimRun, type RunControlOptions } from './run-claim.js';
+export type {
+  ExecuteWorkflowInput,
+  ForkOptions,
+  RecoverOptions,
+  RecoverReport,
+  ResumeOptions,
+  RunPosition,
+  RunStepOptions,
+  StepRun,
+  WorkflowRunnerOptions,
+} from './runner-options.js';
 export { SqliteCheckpointer, type SqliteCheckpointerOptions } from './sqlite-checkpointer.js';
 export type { MigrateState, StateSchemaType } from './state-schema.js';
 export { RouteError } from './step-routes.js';
@@ -63,18 +74,7 @@ export {
   type NodeOptions,
   type WorkflowNode,
 } from './workflow-node.js';
-export {
-  type ExecuteWorkflowInput,
-  type ForkOptions,
-  type RecoverOptions,
-  type RecoverReport,
-  type ResumeOptions,
-  type RunPosition,
-  type RunStepOptions,
-  type StepRun,
-  WorkflowRunner,
-  type WorkflowRunnerOptions,
-} from './workflow-runner.js';
+export { WorkflowRunner } from './workflow-runner.js';
 export {
   END,
   type Reducer,

@@ -2,8 +2,9 @@ import { callHook } from '../llm/loop-hooks.js';
 import { endSpan, inSpan, startSpan, traceparentOf } from '../telemetry/spans.js';
 import type { SpanLike, TelemetryOptions } from '../telemetry/telemetry-types.js';
 import { silentLogger } from '../utils/logger.js';
+import type { Position } from './run-position.js';
 import type { WorkflowRunnerOptions } from './runner-options.js';
-import type { Emit, Position } from './step-engine.js';
+import type { Emit } from './step-engine.js';
 import type { WorkflowResult } from './workflow-events.js';
 
 /**

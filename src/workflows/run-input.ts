@@ -2,7 +2,7 @@ import { InvalidInputError } from '../errors/invalid-input-error.js';
 import { linkedController } from '../utils/abort.js';
 import { assertId } from '../utils/ids.js';
 import { checkCount, checkTimeoutMs } from '../utils/option-checks.js';
-import type { RunStartOptions } from './runner-options.js';
+import type { RunStartOptions, RunStepOptions } from './runner-options.js';
 
 /** A UTF-16 surrogate without its pair. */
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
@@ -44,3 +44,13 @@ export function timeLimit(
 }
 
 function noop(): void {}
+
+/** Checks `runStep`'s options; resolves the step's resumes and the times its job was taken. */
+export function checkRunStep(options: RunStepOptions): { resumes: number; taken: number } {
+  checkCount(options.step, 'step', 0);
+  const resumes = options.resumes ?? 0;
+  checkCount(resumes, 'resumes', 0);
+  const taken = options.taken ?? 1;
+  checkCount(taken, 'taken', 1);
+  return { resumes, taken };
+}

@@ -1,89 +1,27 @@
-import { BudgetExceededError, BudgetMeter, type Spent, underMeter } from '../llm/budget.js';
+import { AbortError, TimeoutError } from '../errors/abort-error.js';
+import { BudgetExceededError, BudgetMeter, underMeter } from '../llm/budget.js';
 import type { Pricing } from '../llm/pricing.js';
 import { GEN_AI_METRICS } from '../telemetry/gen-ai.js';
-import { endSpan, inSpan, recordMetric, remoteParent, startSpan } from '../telemetry/spans.js';
-import type { SpanLike, TelemetryOptions } from '../telemetry/telemetry-types.js';
+import { endSpan, inSpan, recordMetric, startSpan } from '../telemetry/spans.js';
+import type { TelemetryOptions } from '../telemetry/telemetry-types.js';
 import { neverAborts, throwIfAborted } from '../utils/abort.js';
 import { putCheckpoint } from './checkpoint-io.js';
 import type { Checkpoint, Checkpointer, PendingWrite, RunStatus } from './checkpointer.js';
-import type { CompiledWorkflow, JoinProgress } from './compiled-workflow.js';
+import type { CompiledWorkflow } from './compiled-workflow.js';
 import { type Execution, executeNode, type NodeOutcome } from './node-execution.js';
 import { type PendingWrites, pendingWrites } from './pending-writes.js';
+import { completedResult, type Position, spentOf } from './run-position.js';
 import { mergeStep } from './step-merge.js';
 import type { ChildCall } from './subworkflow-run.js';
-import { StepLimitExceededError, type WorkflowRunError } from './workflow-errors.js';
+import {
+  RunConflictError,
+  StepLimitExceededError,
+  type WorkflowRunError,
+} from './workflow-errors.js';
 import type { WorkflowEvent, WorkflowResult } from './workflow-events.js';
 import type { Reducer, StateUpdate, WorkflowState } from './workflow-state.js';
 
 export type Emit<S extends object> = ((event: WorkflowEvent<S>) => void) | undefined;
-
-/** Where a run stands between steps. */
-export interface Position<S extends object> {
-  runId: string;
-  step: number;
-  /** The version the next checkpoint gets. */
-  version: number;
-  state: WorkflowState<S>;
-  next: string[];
-  answers?: { node: string; values: unknown[] } | undefined;
-  /** Times the current step was resumed (0 for a step reached by the step before). */
-  resumes: number;
-  /**
-   * The first execution's `ctx.attempt` of the current step's nodes, less one: the step's
-   * resumes, plus the re-runs a queue knows of (a job taken again after its worker died).
-   */
-  attemptBase: number;
-  /** Set when the step may have pending writes (it starts from a stored checkpoint). */
-  stored: boolean;
-  /** The run's signal: checkpoint writes honour it too. */
-  signal: AbortSignal | undefined;
-  /**
-   * The run's never-aborting signal, made on first use, for nodes of a run without a signal:
-   * one per run, so listeners that nodes add to it are freed with the run.
-   */
-  idle?: AbortSignal;
-  /** What the run spends, against its budget if it has one (always kept: the run's total). */
-  meter: BudgetMeter;
-  /** The span the run's steps are children of (its `invoke_workflow` span, or a remote one). */
-  span?: SpanLike | undefined;
-  /** The run's trace (W3C `traceparent`), kept in its checkpoints to continue it elsewhere. */
-  trace?: string | undefined;
-  /** A subworkflow's run: how many of its parent node's answers it has been given. */
-  delivered?: number | undefined;
-  /** Which sources of each join have finished since it last ran. */
-  joins?: JoinProgress | undefined;
-  /** The finished branches of the current step while it waits on an interrupt. */
-  writes?: PendingWrite[] | undefined;
-  /** When the run started (its first checkpoint's time). */
-  startedAt?: string | undefined;
-}
-
-/** The position a stored checkpoint describes (`resumed`: a claim of it is written next). */
-export function positionOf<S extends object>(
-  last: Checkpoint,
-  signal: AbortSignal | undefined,
-  resumed: boolean,
-): Position<S> {
-  const resumes = (last.resumes ?? 0) + (resumed ? 1 : 0);
-  return {
-    meter: new BudgetMeter(last.budget ?? {}, last.spent),
-    ...(last.trace ? { trace: last.trace, span: remoteParent(last.trace) } : {}),
-    runId: last.runId,
-    step: last.step,
-    version: last.version + 1,
-    state: last.state as unknown as WorkflowState<S>,
-    next: last.next,
-    answers: last.answers,
-    ...(last.writes ? { writes: last.writes } : {}),
-    ...(last.joins ? { joins: last.joins } : {}),
-    ...(last.delivered ? { delivered: last.delivered } : {}),
-    ...(last.startedAt ? { startedAt: last.startedAt } : {}),
-    resumes,
-    attemptBase: resumes,
-    stored: true,
-    signal,
-  };
-}
 
 /**
  * Runs the steps of one run: its nodes concurrently, the merge, the checkpoint after each.
@@ -101,6 +39,41 @@ export class StepEngine<S extends object> {
     readonly telemetry?: TelemetryOptions,
     readonly runChild?: (call: ChildCall) => Promise<object>,
   ) {}
+
+  /** Runs the loop; a run its caller stopped is recorded `cancelled` / `timed-out`. */
+  async stopsRecorded(
+    position: Position<S>,
+    loop: () => Promise<WorkflowResult<S>>,
+  ): Promise<WorkflowResult<S>> {
+    try {
+      return await loop();
+    } catch (error) {
+      if (this.checkpointer && AbortError.isInstance(error)) {
+        const status = TimeoutError.isInstance(error) ? 'timed-out' : 'cancelled';
+        position.signal = undefined; // the record of the stop must not be stopped itself
+        try {
+          await this.checkpoint(position, status, [], {
+            error: { name: error.name, message: error.message },
+          });
+        } catch (recordError) {
+          // Another runner took the run meanwhile: theirs. A failing store is the caller's to see.
+          if (!RunConflictError.isInstance(recordError)) throw recordError;
+        }
+      }
+      throw error;
+    }
+  }
+
+  /** Runs the steps from `position` until the run completes or stops. */
+  run(position: Position<S>, emit: Emit<S>, signal: AbortSignal | undefined) {
+    return this.scoped(position, async (): Promise<WorkflowResult<S>> => {
+      while (position.next.length > 0) {
+        const stopped = await this.step(position, emit, signal);
+        if (stopped) return stopped;
+      }
+      return completedResult(position);
+    });
+  }
 
   /** Runs the step at `position`; resolves with the result when the run stopped there. */
   async step(
@@ -398,11 +371,6 @@ export class StepEngine<S extends object> {
     endSpan(span);
     position.version++;
   }
-}
-
-/** The run's spending, for its result, once it spent anything. */
-export function spentOf<S extends object>(position: Position<S>): { spent?: Spent } {
-  return position.meter.used ? { spent: { ...position.meter.spent } } : {};
 }
 
 /** Whether `error` (or an error it wraps) is the run's own budget running out. */

@@ -1,11 +1,9 @@
-import { AbortError, TimeoutError } from '../errors/abort-error.js';
 import { InvalidInputError } from '../errors/invalid-input-error.js';
-import { BudgetMeter, checkScopedBudget } from '../llm/budget.js';
+import { checkScopedBudget } from '../llm/budget.js';
 import { endSpan, inSpan, resolveTelemetry } from '../telemetry/spans.js';
 import type { TelemetryOptions } from '../telemetry/telemetry-types.js';
 import { throwIfAborted } from '../utils/abort.js';
 import { assertId, assertRunId } from '../utils/ids.js';
-import { checkCount } from '../utils/option-checks.js';
 import { randomUUID } from '../utils/uuid.js';
 import { latestCheckpoint, putCheckpoint, retain } from './checkpoint-io.js';
 import type { Checkpoint, Checkpointer } from './checkpointer.js';
@@ -15,7 +13,8 @@ import { claimOf, isCheckpoint, positionOfRun, storedRun } from './run-claim.js'
 import { assertContinuable } from './run-compat.js';
 import { storeFork } from './run-fork.js';
 import { runSpan, traced, withNodeHooks } from './run-hooks.js';
-import { checkInput, timeLimit } from './run-input.js';
+import { checkInput, checkRunStep, timeLimit } from './run-input.js';
+import { assertOwnRun, firstPosition, type Position, positionOf } from './run-position.js';
 import type {
   ExecuteWorkflowInput,
   ForkOptions,
@@ -27,24 +26,12 @@ import type {
   StepRun,
   WorkflowRunnerOptions,
 } from './runner-options.js';
-import { type Emit, type Position, positionOf, StepEngine, spentOf } from './step-engine.js';
+import { type Emit, StepEngine } from './step-engine.js';
 import { checkModes, inModes, type StreamMode, workflowStream } from './stream-modes.js';
 import { type ChildRuns, runSubworkflow } from './subworkflow-run.js';
 import { RunConflictError, RunNotFoundError } from './workflow-errors.js';
 import type { WorkflowEvent, WorkflowResult } from './workflow-events.js';
-import { DEFAULT_REDUCERS, initialState } from './workflow-state.js';
-
-export type {
-  ExecuteWorkflowInput,
-  ForkOptions,
-  RecoverOptions,
-  RecoverReport,
-  ResumeOptions,
-  RunPosition,
-  RunStepOptions,
-  StepRun,
-  WorkflowRunnerOptions,
-} from './runner-options.js';
+import { DEFAULT_REDUCERS } from './workflow-state.js';
 
 /**
  * Runs a compiled workflow: steps of concurrent nodes, state merged through reducers, a
@@ -183,7 +170,7 @@ export class WorkflowRunner<S extends object = object, I extends object = S> {
       const position = positionOf<S>(forked, limit.signal, false);
       const span = runSpan(this.#telemetry, this.workflow.name, position, false);
       return await traced(span, () =>
-        this.#stopsRecorded(position, () => this.#loop(position, this.#hooks, limit.signal)),
+        this.#engine.stopsRecorded(position, () => this.#loop(position, this.#hooks, limit.signal)),
       );
     } finally {
       limit.dispose();
@@ -220,11 +207,7 @@ export class WorkflowRunner<S extends object = object, I extends object = S> {
     if (!this.checkpointer)
       throw new InvalidInputError('checkpointer', 'runStep needs a checkpointer');
     assertRunId(runId, 'runId');
-    checkCount(options.step, 'step', 0);
-    const resumes = options.resumes ?? 0;
-    checkCount(resumes, 'resumes', 0);
-    const taken = options.taken ?? 1;
-    checkCount(taken, 'taken', 1);
+    const { resumes, taken } = checkRunStep(options);
     const { signal } = options;
     const last = await this.#own(runId, signal);
     if (last.status !== 'running' || last.step !== options.step || (last.resumes ?? 0) !== resumes)
@@ -261,18 +244,7 @@ export class WorkflowRunner<S extends object = object, I extends object = S> {
       throw new InvalidInputError('checkpointer', 'createRun needs a checkpointer');
     checkInput(input);
     const runId = input.runId ?? randomUUID();
-    const position: Position<S> = {
-      runId,
-      step: 0,
-      version: 0,
-      state: initialState<S>(this.#typed(input), this.#now().toISOString()),
-      next: [this.workflow.entry],
-      resumes: 0,
-      attemptBase: 0,
-      stored: false,
-      signal: input.signal,
-      meter: new BudgetMeter(checkScopedBudget(input.budget) ?? {}),
-    };
+    const position = firstPosition(this.workflow, runId, input, this.#now(), input.signal);
     // The run's trace starts here; the steps, wherever they run, join it.
     const span = runSpan(this.#telemetry, this.workflow.name, position, false);
     try {
@@ -290,7 +262,7 @@ export class WorkflowRunner<S extends object = object, I extends object = S> {
   async #own(runId: string, signal: AbortSignal | undefined): Promise<Checkpoint> {
     if (!this.checkpointer) throw new InvalidInputError('checkpointer', 'a checkpointer is needed');
     const last = await storedRun(this.checkpointer, runId, signal);
-    this.#ownRun(last);
+    assertOwnRun(this.workflow, last);
     return last;
   }
 
@@ -324,49 +296,13 @@ export class WorkflowRunner<S extends object = object, I extends object = S> {
     emit: Emit<S>,
     signal: AbortSignal | undefined,
   ): Promise<WorkflowResult<S>> {
-    const state = initialState<S>(this.#typed(input), this.#now().toISOString());
-    const position: Position<S> = {
-      runId,
-      step: 0,
-      version: 0,
-      state,
-      next: [this.workflow.entry],
-      resumes: 0,
-      attemptBase: 0,
-      stored: false,
-      signal,
-      meter: new BudgetMeter(checkScopedBudget(input.budget) ?? {}),
-    };
+    const position = firstPosition(this.workflow, runId, input, this.#now(), signal);
     const span = runSpan(this.#telemetry, this.workflow.name, position, false);
     return traced(span, async () => {
       await this.#engine.checkpoint(position, 'running', []);
       emit?.({ type: 'run-start', runId, resumed: false });
-      return this.#stopsRecorded(position, () => this.#loop(position, emit, signal));
+      return this.#engine.stopsRecorded(position, () => this.#loop(position, emit, signal));
     });
-  }
-
-  /** Runs the loop; a run its caller stopped is recorded `cancelled` / `timed-out`. */
-  async #stopsRecorded(
-    position: Position<S>,
-    loop: () => Promise<WorkflowResult<S>>,
-  ): Promise<WorkflowResult<S>> {
-    try {
-      return await loop();
-    } catch (error) {
-      if (this.checkpointer && AbortError.isInstance(error)) {
-        const status = TimeoutError.isInstance(error) ? 'timed-out' : 'cancelled';
-        position.signal = undefined; // the record of the stop must not be stopped itself
-        try {
-          await this.#engine.checkpoint(position, status, [], {
-            error: { name: error.name, message: error.message },
-          });
-        } catch (recordError) {
-          // Another runner took the run meanwhile: theirs. A failing store is the caller's to see.
-          if (!RunConflictError.isInstance(recordError)) throw recordError;
-        }
-      }
-      throw error;
-    }
   }
 
   async #resume(runId: string, options: ResumeOptions, emit: Emit<S>): Promise<WorkflowResult<S>> {
@@ -377,7 +313,7 @@ export class WorkflowRunner<S extends object = object, I extends object = S> {
     try {
       const last = await this.#latest(runId, limit.signal);
       if (!last) throw new RunNotFoundError(runId);
-      this.#ownRun(last);
+      assertOwnRun(this.workflow, last);
       assertContinuable(this.workflow, last);
       return await this.#continue(last, options, undefined, emit, limit.signal);
     } finally {
@@ -406,7 +342,7 @@ export class WorkflowRunner<S extends object = object, I extends object = S> {
     const span = runSpan(this.#telemetry, this.workflow.name, position, true);
     return traced(span, () => {
       emit?.({ type: 'run-start', runId: last.runId, resumed: true });
-      return this.#stopsRecorded(position, () => this.#loop(position, emit, signal));
+      return this.#engine.stopsRecorded(position, () => this.#loop(position, emit, signal));
     });
   }
 
@@ -421,7 +357,7 @@ export class WorkflowRunner<S extends object = object, I extends object = S> {
       latest: async (runId, signal) => {
         const last = await runner.#latest(runId, signal);
         if (last) {
-          runner.#ownRun(last); // a changed graph must not continue another's child
+          assertOwnRun(runner.workflow, last); // a changed graph must not continue another's child
           assertContinuable(runner.workflow, last);
         }
         return last;
@@ -442,41 +378,9 @@ export class WorkflowRunner<S extends object = object, I extends object = S> {
     emit: Emit<S>,
     signal: AbortSignal | undefined,
   ): Promise<WorkflowResult<S>> {
-    const result = await this.#engine.scoped(position, async () => {
-      while (position.next.length > 0) {
-        const stopped = await this.#engine.step(position, emit, signal);
-        if (stopped) return stopped;
-      }
-      return this.#completed(position);
-    });
+    const result = await this.#engine.run(position, emit, signal);
     await retain(this.checkpointer, this.#options, result.runId, result.status, this.#now);
     return result;
-  }
-
-  #completed(position: Position<S>): WorkflowResult<S> {
-    return {
-      runId: position.runId,
-      status: 'completed',
-      state: position.state,
-      ...spentOf(position),
-    };
-  }
-
-  /** The run's input with its state checked against the state schema (defaults applied). */
-  #typed<I extends { state?: Partial<S> }>(input: I): I {
-    const schema = this.workflow.schema;
-    if (!schema) return input;
-    return { ...input, state: schema.input(input.state as Record<string, unknown>) as Partial<S> };
-  }
-
-  /** Refuses a run of another workflow. */
-  #ownRun(last: Checkpoint): void {
-    if (last.workflow !== this.workflow.name) {
-      throw new InvalidInputError(
-        'runId',
-        `run "${last.runId}" belongs to workflow "${last.workflow}", not "${this.workflow.name}"`,
-      );
-    }
   }
 
   /** The run's newest checkpoint; a failing store is a `CheckpointError` (never an abort). */
