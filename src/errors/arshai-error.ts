@@ -35,7 +35,7 @@ export class ArshaiError extends Error {
     for (let c: object | null = new.target; c && c !== Error; c = Object.getPrototypeOf(c)) {
       if (Object.hasOwn(c, 'code')) {
         const code = (c as ErrorClass<unknown>).code;
-        Object.defineProperty(this, Symbol.for(`arshai.error.${code}`), { value: true });
+        Object.defineProperty(this, markerOf(code), { value: true });
       }
     }
   }
@@ -52,11 +52,24 @@ export class ArshaiError extends Error {
   }
 }
 
+/** The markers by code, made once each (checks run on hot paths: every node's outcome). */
+const markers = new Map<string, symbol>();
+
+/** `Symbol.for('arshai.error.<code>')`, the same in every copy of the package. */
+function markerOf(code: string): symbol {
+  let marker = markers.get(code);
+  if (marker === undefined) {
+    marker = Symbol.for(`arshai.error.${code}`);
+    markers.set(code, marker);
+  }
+  return marker;
+}
+
 /** @internal Checks the `Symbol.for('arshai.error.<code>')` marker. */
 export function hasMarker(value: unknown, code: string): boolean {
   return (
     typeof value === 'object' &&
     value !== null &&
-    (value as Record<symbol, unknown>)[Symbol.for(`arshai.error.${code}`)] === true
+    (value as Record<symbol, unknown>)[markerOf(code)] === true
   );
 }
