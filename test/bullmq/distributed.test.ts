@@ -16,8 +16,13 @@ import { define } from './fixtures/workflow-def.mjs';
 const url = inject('redisUrl');
 const dir = mkdtempSync(join(tmpdir(), 'arshai-bullmq-'));
 const children = new Set<ChildProcess>();
-afterAll(() => {
-  for (const child of children) child.kill('SIGKILL');
+afterAll(async () => {
+  // The workers write their logs into `dir`: it goes once they have exited.
+  await Promise.all(
+    [...children].map((child) =>
+      child.exitCode === null && child.signalCode === null ? kill(child, 'SIGKILL') : undefined,
+    ),
+  );
   rmSync(dir, { recursive: true, force: true });
 });
 
@@ -220,7 +225,11 @@ describe('workflows across worker processes (real redis-server, real processes)'
     const other = startWorker(name, log);
     await ready(log, other.pid);
     const result = await queue.result(runId, { timeoutMs: 30_000 });
-    expect(result.status).toBe('completed');
+    // If it did not complete, say why: the run's error and the workers' log.
+    expect(
+      result.status,
+      `${result.status === 'failed' ? `${result.error.name}: ${result.error.message}` : result.status}\n${lines(log).join('\n')}`,
+    ).toBe('completed');
     const before = await checkpointer.history(runId);
     zombie.kill('SIGCONT');
     // The zombie finishes its node, fails to store it, and says so.

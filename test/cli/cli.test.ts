@@ -60,6 +60,26 @@ describe('arshai CLI', () => {
     }
   });
 
+  it('offers on each command only the options it uses', () => {
+    const runs = arshai(['runs', '--help']).out;
+    expect(runs).not.toMatch(/--approve|--reject/); // runs decides nothing
+    expect(runs).toMatch(/--provider <name> +With fork: model provider/);
+    expect(runs).toMatch(/--postgres <url> +The runs kept in PostgreSQL/);
+    expect(arshai(['runs', '--approve'])).toMatchObject({
+      code: 2,
+      err: 'arshai: unknown option --approve (see: arshai runs --help)\n',
+    });
+    // Workers share their runs over Redis or PostgreSQL, never a SQLite file.
+    const worker = arshai(['worker', '--help']);
+    expect(worker.code).toBe(0);
+    expect(worker.out).not.toContain('--store');
+    expect(worker.out).toMatch(/--redis <url> +The Redis queue to take steps from/);
+    expect(arshai(['worker', '--redis', 'redis://127.0.0.1:1', '--store', 'x.db'])).toMatchObject({
+      code: 2,
+      err: 'arshai: unknown option --store (see: arshai worker --help)\n',
+    });
+  });
+
   it('--version, no command, and what the argument parser refuses, in one line of ours', () => {
     const version = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).version as string;
     expect(arshai(['--version'])).toMatchObject({ code: 0, out: `${version}\n` });

@@ -1,5 +1,5 @@
 import type { Checkpoint, Checkpointer } from '../../workflows/checkpointer.js';
-import { type CommandSpec, helpText, parseCommand } from '../args.js';
+import { type CommandSpec, helpText, type OptionSpec, parseCommand } from '../args.js';
 import type { Command } from '../context.js';
 import { preview, table } from '../progress.js';
 import { resolveRunId } from '../run-id.js';
@@ -14,7 +14,13 @@ export const RUNS_SPEC: CommandSpec = {
   summary:
     'Lists the runs in the store, newest first; "runs show <runId>" prints a run step by step (with its subworkflows); "runs fork <runId> --step <n>" replays a showcase run from a step as a new run; "runs prune" removes old checkpoints of finished runs.',
   options: {
-    ...SESSION_OPTIONS,
+    ...Object.fromEntries(
+      (['provider', 'model', 'fast'] as const).map((k) => {
+        const o = SESSION_OPTIONS[k] as OptionSpec;
+        return [k, { ...o, description: `With fork: ${o.description.replace(/^M/, 'm')}` }];
+      }),
+    ),
+    postgres: { type: 'string', hint: 'url', description: 'The runs kept in PostgreSQL' },
     limit: { type: 'string', hint: 'n', description: 'How many runs to list (default 20)' },
     redis: { type: 'string', hint: 'url', description: 'List the runs kept in Redis' },
     step: { type: 'string', hint: 'n', description: 'With fork: the step to start from' },

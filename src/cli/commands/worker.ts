@@ -18,13 +18,19 @@ export const WORKER_SPEC: CommandSpec = {
   options: {
     concurrency: { type: 'string', hint: 'n', description: 'Steps run at once (default 10)' },
     verbose: { type: 'boolean', description: 'Print a line per step' },
+    redis: {
+      type: 'string',
+      hint: 'url',
+      description:
+        'The Redis queue to take steps from (and, without --postgres, where runs are kept)',
+    },
+    postgres: { type: 'string', hint: 'url', description: 'Keep runs and memory in PostgreSQL' },
     ...Object.fromEntries(
-      ['redis', 'postgres', 'provider', 'model', 'fast'].map((k) => [
-        k,
-        SESSION_OPTIONS[k] as OptionSpec,
-      ]),
+      ['provider', 'model', 'fast'].map((k) => [k, SESSION_OPTIONS[k] as OptionSpec]),
     ),
   },
+  // Steps run over Redis (or PostgreSQL): a SQLite file is not shared between workers.
+  storeless: true,
 };
 
 export const worker: Command = {
