@@ -243,7 +243,10 @@ export class WorkflowQueue {
       throw new InvalidInputError('olderThanMs', 'is required: how old a stalled run must be');
     checkCount(options.olderThanMs, 'olderThanMs', 0);
     const before = Date.now() - options.olderThanMs;
-    const runs = await this.checkpointer.listRuns(options.signal ? { signal: options.signal } : {});
+    const runs = await this.checkpointer.listRuns({
+      status: 'running',
+      ...(options.signal ? { signal: options.signal } : {}),
+    });
     const enqueued: string[] = [];
     for (const run of runs) {
       if (run.status !== 'running' || Date.parse(run.updatedAt) >= before) continue;

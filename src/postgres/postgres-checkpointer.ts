@@ -9,6 +9,7 @@ import {
   type PruneOptions,
   type RunSummary,
   runLimit,
+  runStatuses,
   seqCursor,
   serializeCheckpoint,
   serializeWrite,
@@ -138,6 +139,7 @@ export class PostgresCheckpointer implements Checkpointer {
   async listRuns(options: ListRunsOptions = {}): Promise<RunSummary[]> {
     const limit = runLimit(options.limit) ?? null;
     const before = seqCursor(options.cursor);
+    const statuses = runStatuses(options.status);
     const t = this.#t.checkpoints;
     return this.#db.run('checkpoints.listRuns', options.signal, async (client) => {
       // Newest rows of root runs first (an index on seq), each run's newest only.
@@ -145,9 +147,10 @@ export class PostgresCheckpointer implements Checkpointer {
         `SELECT c.seq, c.summary, CASE WHEN c.summary IS NULL THEN c.checkpoint END AS checkpoint
          FROM ${t} c
          WHERE position('/' in c.run_id) = 0 AND c.seq < $2
+           AND ($3::text[] IS NULL OR c.status = ANY($3::text[]))
            AND NOT EXISTS (SELECT 1 FROM ${t} n WHERE n.run_id = c.run_id AND n.version > c.version)
          ORDER BY c.seq DESC LIMIT $1`,
-        [limit, before],
+        [limit, before, statuses ? [...statuses] : null],
       );
       return (
         rows as { seq: string; summary: RunSummary | null; checkpoint: Checkpoint | null }[]

@@ -12,8 +12,10 @@ import {
   type PendingWrite,
   type PruneOptions,
   prunable,
+  type RunStatus,
   type RunSummary,
   runLimit,
+  runStatuses,
   serializeCheckpoint,
   serializeWrite,
   summarize,
@@ -215,11 +217,35 @@ export class RedisCheckpointer implements Checkpointer {
   async listRuns(options: ListRunsOptions = {}): Promise<RunSummary[]> {
     const limit = runLimit(options.limit);
     const after = redisCursor(options.cursor);
+    const statuses = runStatuses(options.status);
     return this.#conn.run(
       'checkpoints.listRuns',
-      (redis) => this.#list(redis, limit, after),
+      (redis) =>
+        statuses ? this.#listAt(redis, statuses, limit, after) : this.#list(redis, limit, after),
       options.signal,
     );
+  }
+
+  /** The runs at one of `statuses`: the index read page by page until `limit` of them. */
+  async #listAt(
+    redis: Redis,
+    statuses: ReadonlySet<RunStatus>,
+    limit: number | undefined,
+    after: { score: string; runId: string } | undefined,
+  ): Promise<RunSummary[]> {
+    const runs: RunSummary[] = [];
+    const page = Math.max(100, limit ?? 0);
+    for (let from = after; ; ) {
+      const listed = await this.#list(redis, page, from);
+      for (const run of listed) {
+        if (!statuses.has(run.status)) continue;
+        runs.push(run);
+        if (runs.length === limit) return runs;
+      }
+      const last = listed.at(-1)?.cursor;
+      if (last === undefined) return runs;
+      from = redisCursor(last);
+    }
   }
 
   async delete(runId: string, options?: CheckpointerCallOptions): Promise<number> {

@@ -18,6 +18,25 @@ export type RunStatus =
   | 'timed-out'
   | 'over-budget';
 
+/**
+ * Every {@link RunStatus}, in the order of a run's life.
+ *
+ * @example
+ * ```ts
+ * const waiting = await checkpointer.listRuns({ status: 'interrupted' });
+ * console.log(RUN_STATUSES.includes('interrupted')); // true
+ * ```
+ */
+export const RUN_STATUSES: readonly RunStatus[] = [
+  'running',
+  'interrupted',
+  'completed',
+  'failed',
+  'cancelled',
+  'timed-out',
+  'over-budget',
+];
+
 /** The state of a run after one step, as persisted (JSON: values like `Date` become strings). */
 export interface Checkpoint {
   runId: string;
@@ -108,6 +127,12 @@ export interface ListRunsOptions extends CheckpointerCallOptions {
   limit?: number;
   /** The `cursor` of the last run of the previous page: the runs after it. @default the newest */
   cursor?: string;
+  /**
+   * Only the runs that stand at this status (or one of these) now: `'interrupted'` lists the
+   * runs waiting for a human, `'running'` the ones to recover. `limit` and `cursor` apply
+   * to the runs listed. @default every status
+   */
+  status?: RunStatus | readonly RunStatus[];
 }
 
 /**
@@ -279,6 +304,19 @@ export function seqCursor(cursor: string | undefined): number {
       'must be the cursor of a run listed by this checkpointer',
     );
   return Number(cursor);
+}
+
+/** `status` of `listRuns`, checked: the statuses to list, or undefined for all. */
+export function runStatuses(status: ListRunsOptions['status']): ReadonlySet<RunStatus> | undefined {
+  if (status === undefined) return undefined;
+  const given: readonly unknown[] = Array.isArray(status) ? status : [status];
+  const unknown = given.find((s) => !RUN_STATUSES.includes(s as RunStatus));
+  if (given.length === 0 || unknown !== undefined)
+    throw new InvalidInputError(
+      'status',
+      `must be one of ${RUN_STATUSES.join(', ')} (or a non-empty list of them)${unknown === undefined ? '' : `, not ${JSON.stringify(unknown)}`}`,
+    );
+  return new Set(given as RunStatus[]);
 }
 
 /** `limit` of `listRuns`, checked: a positive integer, or undefined for all. */

@@ -10,6 +10,7 @@ import {
   prunable,
   type RunSummary,
   runLimit,
+  runStatuses,
   seqCursor,
   serializeCheckpoint,
   serializeWrite,
@@ -118,6 +119,7 @@ export class InMemoryCheckpointer implements Checkpointer {
   async listRuns(options: ListRunsOptions = {}): Promise<RunSummary[]> {
     const limit = runLimit(options.limit) ?? this.#summaries.size;
     const before = seqCursor(options.cursor);
+    const statuses = runStatuses(options.status);
     const runs: RunSummary[] = [];
     // From the newest entry before the cursor (a binary search: seqs only grow).
     let lo = 0;
@@ -130,7 +132,8 @@ export class InMemoryCheckpointer implements Checkpointer {
     for (let i = lo - 1; i >= 0 && runs.length < limit; i--) {
       const { seq, runId } = this.#order[i] as { seq: number; runId: string };
       const summary = this.#summaries.get(runId);
-      if (summary && Number(summary.cursor) === seq) runs.push({ ...summary });
+      if (summary && Number(summary.cursor) === seq && (!statuses || statuses.has(summary.status)))
+        runs.push({ ...summary });
     }
     return runs;
   }

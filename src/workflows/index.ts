@@ -4,15 +4,16 @@ export {
   BatchProcessor,
   type WorkflowRunnable,
 } from './batch-processor.js';
-export type {
-  Checkpoint,
-  Checkpointer,
-  ListRunsOptions,
-  PendingWrite,
-  PruneOptions,
-  Retention,
-  RunStatus,
-  RunSummary,
+export {
+  type Checkpoint,
+  type Checkpointer,
+  type ListRunsOptions,
+  type PendingWrite,
+  type PruneOptions,
+  type Retention,
+  RUN_STATUSES,
+  type RunStatus,
+  type RunSummary,
 } from './checkpointer.js';
 export { CompiledWorkflow, type Join } from './compiled-workflow.js';
 export { type FallbackResult, FallbackWorkflow } from './fallback-workflow.js';

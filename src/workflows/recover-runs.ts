@@ -26,11 +26,12 @@ export async function recoverRuns<S extends object, I extends object>(
   const before = now().getTime() - options.olderThanMs;
   let runs: RunSummary[];
   try {
-    runs = await checkpointer.listRuns(signal ? { signal } : {});
+    runs = await checkpointer.listRuns({ status: 'running', ...(signal ? { signal } : {}) });
   } catch (error) {
     if (signal?.aborted) throw abortErrorFrom(signal);
     throw new CheckpointError('*', -1, error, 'read');
   }
+  // (A checkpointer of your own may list every status: the filter stays.)
   const stalled = runs.filter(
     (r) =>
       r.status === 'running' &&

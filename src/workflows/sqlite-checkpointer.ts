@@ -10,6 +10,7 @@ import {
   type PruneOptions,
   type RunSummary,
   runLimit,
+  runStatuses,
   seqCursor,
   serializeCheckpoint,
   serializeWrite,
@@ -150,8 +151,13 @@ export class SqliteCheckpointer implements Checkpointer {
   async listRuns(options: ListRunsOptions = {}): Promise<RunSummary[]> {
     const limit = runLimit(options.limit) ?? -1;
     const before = seqCursor(options.cursor);
+    const statuses = runStatuses(options.status);
     return this.#store.run('checkpoints.listRuns', ({ sql }) =>
-      (sql.runs.all(before, limit) as unknown as ListRow[]).map((r) => ({
+      (
+        (statuses
+          ? sql.runsAt.all(before, limit, JSON.stringify([...statuses]))
+          : sql.runs.all(before, limit)) as unknown as ListRow[]
+      ).map((r) => ({
         ...withoutNulls(JSON.parse(r.summary) as RunSummary),
         cursor: String(r.seq),
       })),
@@ -206,6 +212,9 @@ function prepare(db: DatabaseSync) {
     // Newest first by the seq of each run's newest checkpoint (an index): reads `limit` rows
     // and no state, however many runs and however large their states.
     runs: s('SELECT seq, summary FROM arshai_runs WHERE seq < ?1 ORDER BY seq DESC LIMIT ?2'),
+    runsAt: s(`SELECT seq, summary FROM arshai_runs WHERE seq < ?1
+      AND json_extract(summary, '$.status') IN (SELECT value FROM json_each(?3))
+      ORDER BY seq DESC LIMIT ?2`),
     putRun: s(`INSERT INTO arshai_runs (run_id, seq, summary) VALUES (?, ?, ?)
       ON CONFLICT (run_id) DO UPDATE SET seq = excluded.seq, summary = excluded.summary`),
     removeRun: s('DELETE FROM arshai_runs WHERE run_id = ?'),

@@ -80,6 +80,30 @@ describe('arshai CLI', () => {
     });
   });
 
+  it('runs --status lists the runs at a status now (the ones waiting for a human)', () => {
+    arshai(['demo', '--fast', '--store', 'status.db']); // stops for the refund's approval
+    arshai(['demo', '--fast', '--approve', '--store', 'status.db']);
+    const ids = (args: string[]) =>
+      arshai([...args, '--store', 'status.db'])
+        .out.trim()
+        .split('\n')
+        .slice(2)
+        .map((l) => l.split(/\s+/).slice(0, 2).join(' '));
+    const all = ids(['runs']);
+    expect(all).toHaveLength(2);
+    const waiting = all.filter((l) => l.endsWith(' interrupted'));
+    expect(waiting).toHaveLength(1);
+    expect(ids(['runs', '--status', 'interrupted'])).toEqual(waiting);
+    expect(ids(['runs', '--status', 'completed,interrupted'])).toEqual(all);
+    expect(arshai(['runs', '--status', 'failed', '--store', 'status.db']).out).toBe(
+      `No failed runs in ${join(dir, 'status.db')}.\n`,
+    );
+    expect(arshai(['runs', '--status', 'waiting', '--store', 'status.db'])).toMatchObject({
+      code: 2,
+      err: expect.stringContaining('--status must be one of running, interrupted, completed'),
+    });
+  });
+
   it('--version, no command, and what the argument parser refuses, in one line of ours', () => {
     const version = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).version as string;
     expect(arshai(['--version'])).toMatchObject({ code: 0, out: `${version}\n` });

@@ -47,6 +47,7 @@ it('the root entry exports exactly these names', () => {
     'ParallelOrchestrator',
     'PipelineStageError',
     'ProviderError',
+    'RUN_STATUSES',
     'ReducerError',
     'RobustOrchestrator',
     'RouteError',

@@ -121,6 +121,48 @@ describe.each(backends)('%s conformance', (_name, create, reopen) => {
     await cp.close();
   });
 
+  it('lists the runs at a status (their status now, not a past one), paged with a cursor; a bad status is refused', async () => {
+    const cp = create();
+    const tag = `status-${Date.now()}`;
+    // 0..9: every third interrupted, one of them later completed; 10 waits, then runs again.
+    for (let i = 0; i < 10; i++)
+      await cp.put(checkpoint(`${tag}-${i}`, 0, i % 3 ? 'running' : 'interrupted'));
+    await cp.put(checkpoint(`${tag}-3`, 1, 'completed'));
+    await cp.put(checkpoint(`${tag}-10`, 0, 'interrupted'));
+    await cp.put(checkpoint(`${tag}-10`, 1, 'running'));
+    const mine = (runs: { runId: string }[]) =>
+      runs.map((r) => r.runId).filter((id) => id.startsWith(`${tag}-`));
+    expect(mine(await cp.listRuns({ status: 'interrupted' }))).toEqual([
+      `${tag}-9`,
+      `${tag}-6`,
+      `${tag}-0`,
+    ]);
+    expect(mine(await cp.listRuns({ status: ['completed', 'interrupted'] }))).toEqual(
+      [3, 9, 6, 0].map((i) => `${tag}-${i}`),
+    );
+    const running = mine(await cp.listRuns({ status: 'running' }));
+    expect(running).toEqual([10, 8, 7, 5, 4, 2, 1].map((i) => `${tag}-${i}`));
+    const walked: string[] = [];
+    let cursor: string | undefined;
+    for (let page = 0; page < 100; page++) {
+      const runs = await cp.listRuns({
+        status: 'running',
+        limit: 2,
+        ...(cursor ? { cursor } : {}),
+      });
+      expect(runs.every((r) => r.status === 'running')).toBe(true);
+      walked.push(...mine(runs));
+      if (runs.length < 2) break;
+      cursor = runs.at(-1)?.cursor;
+    }
+    expect(walked).toEqual(running);
+    for (const status of ['waiting', [], ['running', 'nope']] as const)
+      await expect(cp.listRuns({ status: status as unknown as 'running' })).rejects.toSatisfy(
+        (e) => InvalidInputError.isInstance(e) && e.field === 'status',
+      );
+    await cp.close();
+  });
+
   it('stores every step, returns the latest, the history in order, and runs newest first', async () => {
     const cp = create();
     const a = `a-${Date.now()}`;

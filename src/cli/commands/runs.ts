@@ -1,4 +1,9 @@
-import type { Checkpoint, Checkpointer } from '../../workflows/checkpointer.js';
+import {
+  type Checkpoint,
+  type Checkpointer,
+  RUN_STATUSES,
+  type RunStatus,
+} from '../../workflows/checkpointer.js';
 import { type CommandSpec, helpText, type OptionSpec, parseCommand } from '../args.js';
 import type { Command } from '../context.js';
 import { preview, table } from '../progress.js';
@@ -22,6 +27,11 @@ export const RUNS_SPEC: CommandSpec = {
     ),
     postgres: { type: 'string', hint: 'url', description: 'The runs kept in PostgreSQL' },
     limit: { type: 'string', hint: 'n', description: 'How many runs to list (default 20)' },
+    status: {
+      type: 'string',
+      hint: 'status',
+      description: `List only the runs at this status (${RUN_STATUSES.join(', ')}; several: a,b)`,
+    },
     redis: { type: 'string', hint: 'url', description: 'List the runs kept in Redis' },
     step: { type: 'string', hint: 'n', description: 'With fork: the step to start from' },
     'keep-last': {
@@ -36,6 +46,16 @@ export const RUNS_SPEC: CommandSpec = {
     },
   },
 };
+
+/** `--status a,b`, checked. */
+function statusesOf(given: string | boolean | undefined): RunStatus[] | undefined {
+  if (typeof given !== 'string') return undefined;
+  const statuses = given.split(',').map((s) => s.trim());
+  const wrong = statuses.find((s) => !RUN_STATUSES.includes(s as RunStatus));
+  if (wrong !== undefined)
+    throw new UsageError(`--status must be one of ${RUN_STATUSES.join(', ')}, not "${wrong}"`);
+  return statuses as RunStatus[];
+}
 
 const ENGINE_KEYS = new Set(['userContext', 'stepCount', 'processingPath', 'currentStep']);
 
@@ -77,9 +97,14 @@ export const runs: Command = {
         if (!shown) throw new UsageError(`unknown run id "${runId}" in ${storePath}`);
         return EXIT.ok;
       }
-      const list = await checkpoints.listRuns({ limit });
+      const status = statusesOf(values.status);
+      const list = await checkpoints.listRuns({ limit, ...(status ? { status } : {}) });
       if (list.length === 0) {
-        stdout.write(`No runs in ${storePath}.\n`);
+        stdout.write(
+          status
+            ? `No ${status.join(' or ')} runs in ${storePath}.\n`
+            : `No runs in ${storePath}.\n`,
+        );
         return EXIT.ok;
       }
       stdout.write(
