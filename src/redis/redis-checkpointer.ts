@@ -234,7 +234,7 @@ export class RedisCheckpointer implements Checkpointer {
     after: { score: string; runId: string } | undefined,
   ): Promise<RunSummary[]> {
     const runs: RunSummary[] = [];
-    const page = Math.max(100, limit ?? 0);
+    const page = limit === undefined ? 1000 : Math.max(100, limit);
     for (let from = after; ; ) {
       const listed = await this.#list(redis, page, from);
       for (const run of listed) {

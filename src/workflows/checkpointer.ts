@@ -27,7 +27,7 @@ export type RunStatus =
  * console.log(RUN_STATUSES.includes('interrupted')); // true
  * ```
  */
-export const RUN_STATUSES: readonly RunStatus[] = [
+export const RUN_STATUSES: readonly RunStatus[] = Object.freeze([
   'running',
   'interrupted',
   'completed',
@@ -35,7 +35,7 @@ export const RUN_STATUSES: readonly RunStatus[] = [
   'cancelled',
   'timed-out',
   'over-budget',
-];
+] as const);
 
 /** The state of a run after one step, as persisted (JSON: values like `Date` become strings). */
 export interface Checkpoint {
