@@ -306,15 +306,20 @@ export function seqCursor(cursor: string | undefined): number {
   return Number(cursor);
 }
 
+/** Whether `value` is one of {@link RUN_STATUSES}. */
+export function isRunStatus(value: unknown): value is RunStatus {
+  return RUN_STATUSES.includes(value as RunStatus);
+}
+
 /** `status` of `listRuns`, checked: the statuses to list, or undefined for all. */
 export function runStatuses(status: ListRunsOptions['status']): ReadonlySet<RunStatus> | undefined {
   if (status === undefined) return undefined;
   const given: readonly unknown[] = Array.isArray(status) ? status : [status];
-  const unknown = given.find((s) => !RUN_STATUSES.includes(s as RunStatus));
-  if (given.length === 0 || unknown !== undefined)
+  const wrong = given.findIndex((s) => !isRunStatus(s));
+  if (given.length === 0 || wrong >= 0)
     throw new InvalidInputError(
       'status',
-      `must be one of ${RUN_STATUSES.join(', ')} (or a non-empty list of them)${unknown === undefined ? '' : `, not ${JSON.stringify(unknown)}`}`,
+      `must be one of ${RUN_STATUSES.join(', ')} (or a non-empty list of them)${wrong < 0 ? '' : `, not ${String(JSON.stringify(given[wrong]))}`}`,
     );
   return new Set(given as RunStatus[]);
 }

@@ -156,7 +156,7 @@ describe.each(backends)('%s conformance', (_name, create, reopen) => {
       cursor = runs.at(-1)?.cursor;
     }
     expect(walked).toEqual(running);
-    for (const status of ['waiting', [], ['running', 'nope']] as const)
+    for (const status of ['waiting', [], ['running', 'nope'], [undefined]] as const)
       await expect(cp.listRuns({ status: status as unknown as 'running' })).rejects.toSatisfy(
         (e) => InvalidInputError.isInstance(e) && e.field === 'status',
       );

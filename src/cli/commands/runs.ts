@@ -1,6 +1,7 @@
 import {
   type Checkpoint,
   type Checkpointer,
+  isRunStatus,
   RUN_STATUSES,
   type RunStatus,
 } from '../../workflows/checkpointer.js';
@@ -51,7 +52,7 @@ export const RUNS_SPEC: CommandSpec = {
 function statusesOf(given: string | boolean | undefined): RunStatus[] | undefined {
   if (typeof given !== 'string') return undefined;
   const statuses = given.split(',').map((s) => s.trim());
-  const wrong = statuses.find((s) => !RUN_STATUSES.includes(s as RunStatus));
+  const wrong = statuses.find((s) => !isRunStatus(s));
   if (wrong !== undefined)
     throw new UsageError(`--status must be one of ${RUN_STATUSES.join(', ')}, not "${wrong}"`);
   return statuses as RunStatus[];
