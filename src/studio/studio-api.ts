@@ -4,6 +4,7 @@ import type { Spent } from '../llm/budget.js';
 import {
   type Checkpoint,
   type Checkpointer,
+  isRunStatus,
   type RunStatus,
   type RunSummary,
   summarize,
@@ -35,13 +36,16 @@ export interface StudioRunRow extends RunSummary {
 /** `GET /api/runs`: one page of runs, newest first, and what the filters can pick. */
 export interface StudioRunList {
   runs: StudioRunRow[];
-  /** Runs that match the filters (of the newest `maxRuns`). */
+  /**
+   * Runs that match the filters, of the newest `maxRuns` (with a status filter: of the newest
+   * `maxRuns` runs at that status).
+   */
   total: number;
   offset: number;
   limit: number;
   workflows: string[];
   statuses: RunStatus[];
-  /** The store holds more runs than the newest `maxRuns` the studio lists. */
+  /** The store holds more runs (at the status filtered by) than the `maxRuns` listed. */
   capped: boolean;
 }
 
@@ -123,13 +127,21 @@ export class StudioApi {
   }): Promise<StudioRunList> {
     const limit = Math.min(Math.max(1, query.limit ?? 50), 500);
     const offset = Math.max(0, query.offset ?? 0);
-    const all = await this.#checkpointer.listRuns({
-      limit: this.#maxRuns + 1,
-      ...(query.signal ? { signal: query.signal } : {}),
-    });
-    const capped = all.length > this.#maxRuns;
-    const runs = capped ? all.slice(0, this.#maxRuns) : all;
-    const matching = runs.filter(
+    const signal = query.signal ? { signal: query.signal } : {};
+    const newest = await this.#checkpointer.listRuns({ limit: this.#maxRuns + 1, ...signal });
+    const more = newest.length > this.#maxRuns;
+    const runs = more ? newest.slice(0, this.#maxRuns) : newest;
+    // A status picked in a store of more runs: its runs from the whole store (a run that has
+    // waited for a human for weeks is found behind the newest `maxRuns`).
+    const status =
+      query.status !== undefined && isRunStatus(query.status) ? query.status : undefined;
+    const at =
+      status && more
+        ? await this.#checkpointer.listRuns({ status, limit: this.#maxRuns + 1, ...signal })
+        : undefined;
+    const capped = at ? at.length > this.#maxRuns : more;
+    const pool = at ? at.slice(0, this.#maxRuns) : runs;
+    const matching = pool.filter(
       (r) =>
         (!query.status || r.status === query.status) &&
         (!query.workflow || r.workflow === query.workflow),
@@ -140,7 +152,7 @@ export class StudioApi {
       offset,
       limit,
       workflows: [...new Set(runs.map((r) => r.workflow))].sort(),
-      statuses: [...new Set(runs.map((r) => r.status))].sort(),
+      statuses: [...new Set([...runs.map((r) => r.status), ...(status ? [status] : [])])].sort(),
       capped,
     };
   }

@@ -225,9 +225,16 @@ describe('studio API', () => {
     }
   });
 
-  it('pages through 10,000 runs, newest first, and says when the store holds more', async () => {
+  it('pages through 10,000 runs, newest first, says when the store holds more, and finds an old run by its status', async () => {
     const many = new SqliteCheckpointer({ path: join(dir, 'many.db') });
     const [template] = await checkpointer.history('run-completed');
+    // The oldest run has waited for a human ever since.
+    await many.put({
+      ...(template as Checkpoint),
+      runId: 'waiting',
+      status: 'interrupted',
+      createdAt: new Date(1_700_000_000_000).toISOString(),
+    });
     for (let i = 0; i < 10_001; i++)
       await many.put({
         ...(template as Checkpoint),
@@ -243,6 +250,13 @@ describe('studio API', () => {
       expect(page).toMatchObject({ total: 10_000, offset: 9950, capped: true });
       expect(page.runs.map((r) => r.runId).slice(0, 2)).toEqual(['r00050', 'r00049']);
       expect(page.runs).toHaveLength(50);
+      // Filtered by its status, the run behind the newest 10,000 is found.
+      const waiting = (await (
+        await fetch(new URL('/api/runs?status=interrupted', url))
+      ).json()) as StudioRunList;
+      expect(waiting).toMatchObject({ total: 1, capped: false });
+      expect(waiting.runs.map((r) => [r.runId, r.status])).toEqual([['waiting', 'interrupted']]);
+      expect(waiting.statuses).toContain('interrupted');
     } finally {
       await api.close();
       await many.close();
