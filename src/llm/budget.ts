@@ -224,3 +224,11 @@ export function metersFor(budget: Budget | undefined): readonly BudgetMeter[] | 
 export function scopedPricing(): Pricing | undefined {
   return callScope.getStore()?.pricing;
 }
+
+/** Whether `error` (or an error it wraps) is `meter`'s budget running out (not one around it). */
+export function isBudgetOf(error: unknown, meter: BudgetMeter): boolean {
+  for (let e = error, depth = 0; e && depth < 8; e = (e as Error).cause, depth++) {
+    if (BudgetExceededError.isInstance(e) && e.meter === meter) return true;
+  }
+  return false;
+}

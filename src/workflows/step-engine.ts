@@ -1,5 +1,5 @@
 import { AbortError, TimeoutError } from '../errors/abort-error.js';
-import { BudgetExceededError, BudgetMeter, underMeter } from '../llm/budget.js';
+import { BudgetMeter, isBudgetOf, underMeter } from '../llm/budget.js';
 import type { Pricing } from '../llm/pricing.js';
 import { GEN_AI_METRICS } from '../telemetry/gen-ai.js';
 import { endSpan, inSpan, recordMetric, startSpan } from '../telemetry/spans.js';
@@ -16,6 +16,7 @@ import type { ChildCall } from './subworkflow-run.js';
 import {
   RunConflictError,
   StepLimitExceededError,
+  storedErrorOf,
   type WorkflowRunError,
 } from './workflow-errors.js';
 import type { WorkflowEvent, WorkflowResult } from './workflow-events.js';
@@ -65,7 +66,11 @@ export class StepEngine<S extends object> {
   }
 
   /** Runs the steps from `position` until the run completes or stops. */
-  run(position: Position<S>, emit: Emit<S>, signal: AbortSignal | undefined) {
+  run(
+    position: Position<S>,
+    emit: Emit<S>,
+    signal: AbortSignal | undefined,
+  ): Promise<WorkflowResult<S>> {
     return this.scoped(position, async (): Promise<WorkflowResult<S>> => {
       while (position.next.length > 0) {
         const stopped = await this.step(position, emit, signal);
@@ -140,36 +145,39 @@ export class StepEngine<S extends object> {
     const idle = () => (position.idle ??= neverAborts());
     const meter = position.meter;
     // The run's meter is in scope: the caller runs its steps under `scoped`.
-    const outcomes = await Promise.all(
-      position.next.map(async (node, i): Promise<NodeOutcome<S>> => {
-        const nodeStep = before.stepCount + i + 1;
-        const kept = done?.get(node);
-        if (kept) {
-          const update = kept.update as StateUpdate<S> | undefined;
-          return { node, step: nodeStep, ...(update ? { update } : {}) };
-        }
-        const execution = {
-          runId,
-          step: nodeStep,
-          superStep: position.step,
-          attemptBase: position.attemptBase,
-          signal,
-          idle,
-          answers: answers?.node === node ? answers.values : undefined,
-          emit,
-          runChild: this.runChild,
-        };
-        const outcome =
-          this.telemetry || emit
-            ? await this.#observed(node, position, execution, before)
-            : await executeNode(this.workflow, node, before, execution);
-        if (parallel && !outcome.error && !outcome.interrupt) await parallel.keep(outcome);
-        return outcome;
-      }),
-    );
+    const runNode = async (node: string, i: number): Promise<NodeOutcome<S>> => {
+      const nodeStep = before.stepCount + i + 1;
+      const kept = done?.get(node);
+      if (kept) {
+        const update = kept.update as StateUpdate<S> | undefined;
+        return { node, step: nodeStep, ...(update ? { update } : {}) };
+      }
+      const execution = {
+        runId,
+        step: nodeStep,
+        superStep: position.step,
+        attemptBase: position.attemptBase,
+        signal,
+        idle,
+        answers: answers?.node === node ? answers.values : undefined,
+        emit,
+        runChild: this.runChild,
+      };
+      const outcome =
+        this.telemetry || emit
+          ? await this.#observed(node, position, execution, before)
+          : await executeNode(this.workflow, node, before, execution);
+      if (parallel && !outcome.error && !outcome.interrupt) await parallel.keep(outcome);
+      return outcome;
+    };
+    // One node (most steps): no array of promises to wait on.
+    const outcomes =
+      position.next.length === 1
+        ? [await runNode(position.next[0] as string, 0)]
+        : await Promise.all(position.next.map(runNode));
     throwIfAborted(signal);
     // The run's budget ran out in this step: it stops here, resumable (finished branches kept).
-    const over = outcomes.find((o) => ranOutOf(o.error, meter));
+    const over = outcomes.find((o) => isBudgetOf(o.error, meter));
     if (over) {
       await this.checkpoint(position, 'over-budget', [], {
         error: { name: 'BudgetExceededError', message: (over.error as Error).message },
@@ -318,7 +326,7 @@ export class StepEngine<S extends object> {
     position.next = retry?.next ?? [];
     position.writes = retry?.writes;
     if (!retry) position.answers = undefined;
-    await this.checkpoint(position, 'failed', ranNodes, { error: storedError(error) });
+    await this.checkpoint(position, 'failed', ranNodes, { error: storedErrorOf(error) });
     emit?.({ type: 'error', runId: position.runId, error });
     const { runId, state } = position;
     return { runId, status: 'failed', state, error, ...spentOf(position) };
@@ -373,27 +381,6 @@ export class StepEngine<S extends object> {
   }
 }
 
-/** Whether `error` (or an error it wraps) is the run's own budget running out. */
-function ranOutOf(error: unknown, meter: BudgetMeter): boolean {
-  for (let e = error, depth = 0; e && depth < 8; e = (e as Error).cause, depth++) {
-    if (BudgetExceededError.isInstance(e) && e.meter === meter) return true;
-  }
-  return false;
-}
-
 function ran<S extends object>(outcomes: NodeOutcome<S>[]): string[] {
   return outcomes.filter((o) => o.interrupt === undefined).map((o) => o.node);
-}
-
-/** A run's error as its failed checkpoint keeps it: what it was, where, whether to retry. */
-function storedError(error: WorkflowRunError): NonNullable<Checkpoint['error']> {
-  return {
-    name: error.name,
-    message: error.message,
-    ...('node' in error && error.node !== undefined ? { node: String(error.node) } : {}),
-    ...(error.retryable ? { retryable: true } : {}),
-    ...(error.cause instanceof Error
-      ? { cause: { name: error.cause.name, message: error.cause.message } }
-      : {}),
-  };
 }

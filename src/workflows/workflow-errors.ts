@@ -1,5 +1,6 @@
 import { ArshaiError } from '../errors/arshai-error.js';
 import { InvalidInputError } from '../errors/invalid-input-error.js';
+import type { Checkpoint } from './checkpointer.js';
 
 /** `compile()` found problems; `problems` lists every one. */
 export class WorkflowValidationError extends ArshaiError {
@@ -274,4 +275,17 @@ export class StateValidationError extends WorkflowRunError {
     this.issues = fields.issues;
     this.field = fields.issues[0]?.path ?? '';
   }
+}
+
+/** A run's error as its failed checkpoint keeps it: what it was, where, whether to retry. */
+export function storedErrorOf(error: WorkflowRunError): NonNullable<Checkpoint['error']> {
+  return {
+    name: error.name,
+    message: error.message,
+    ...('node' in error && error.node !== undefined ? { node: String(error.node) } : {}),
+    ...(error.retryable ? { retryable: true } : {}),
+    ...(error.cause instanceof Error
+      ? { cause: { name: error.cause.name, message: error.cause.message } }
+      : {}),
+  };
 }
